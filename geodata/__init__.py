@@ -1,0 +1,1 @@
+"""protestmap's data layer: regions, geocoding, the GeoParquet incident store and its queries."""

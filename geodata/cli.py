@@ -1,0 +1,299 @@
+"""The ``protestmap`` command: build the store, ingest files, describe the store, serve the app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from geodata import boundaries, naturalearth, store
+from geodata.errors import ProtestmapError
+from geodata.geocoding import Gazetteer
+from geodata.ingest import IngestOptions, IngestResult, ingest_file
+from geodata.readers import parse_map_options, read_mapping_file
+from geodata.schema import INPUT_FIELDS, KINDS
+from geodata.settings import PROJECT_ROOT, Settings
+
+SEED_DIR = PROJECT_ROOT / "seed"
+console = Console(highlight=False)
+
+
+def _fail_cleanly(fn: Callable[..., None]) -> Callable[..., None]:
+    """Turn expected failures into one-line CLI errors instead of tracebacks."""
+
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            fn(*args, **kwargs)
+        except ProtestmapError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="protestmap")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Protestmap: detentions and rallies at protests in Russia, every figure sourced."""
+    ctx.obj = Settings.from_env()
+
+
+@contextmanager
+def _row_progress(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None]] | None]:
+    """A progress bar over input rows, for large files."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+
+        def factory(total: int) -> Callable[[int], None]:
+            task = bar.add_task("checking and geocoding rows", total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield factory
+
+
+def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
+    table = Table(
+        title=f"{source}{' (dry run: nothing written)' if dry_run else ''}", show_header=False
+    )
+    table.add_row("rows read", f"{result.rows:,}")
+    table.add_row("accepted", f"{result.accepted:,}")
+    table.add_row("rejected", f"{len(result.rejected):,}")
+    for reason, count in result.reason_counts.items():
+        table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("incidents", f"{result.incidents_before:,} -> {result.incidents_after:,}")
+    table.add_row("data version", str(result.data_version or "-"))
+    if result.encoding:
+        table.add_row("encoding / delimiter", f"{result.encoding} / {result.delimiter!r}")
+    console.print(table)
+
+
+def _ensure_regions(
+    settings: Settings, boundaries_path: Path | None, countries_path: Path | None, force: bool
+) -> None:
+    if (
+        settings.regions_path.exists()
+        and settings.countries_path.exists()
+        and not (force or boundaries_path or countries_path)
+    ):
+        console.print(f"regions: kept {settings.regions_path} (use --force to rebuild)")
+        return
+    with console.status("building regions from Natural Earth admin-1"):
+        regions, countries = boundaries.build_boundary_tables(
+            boundaries_path, countries_path, settings.cache
+        )
+    source = str(boundaries_path or f"npm {naturalearth.NPM_PACKAGE}@{naturalearth.NPM_VERSION}")
+    store.write_geo_table(regions, settings.regions_path, meta={"boundaries": source})
+    store.write_geo_table(countries, settings.countries_path, meta={"boundaries": source})
+    console.print(f"regions: wrote {len(regions)} units to {settings.regions_path}")
+
+
+@cli.command()
+@click.option(
+    "--boundaries",
+    "boundaries_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="Natural Earth admin-1 GeoJSON/shapefile instead of the npm package.",
+)
+@click.option(
+    "--countries",
+    "countries_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="Natural Earth admin-0 file for the grey base layer.",
+)
+@click.option("--force", is_flag=True, help="Rebuild the regions even if they exist.")
+@click.pass_obj
+@_fail_cleanly
+def build(
+    settings: Settings, boundaries_path: Path | None, countries_path: Path | None, force: bool
+) -> None:
+    """Build the regions table and merge the embedded default data into the store.
+
+    Idempotent: running it again adds nothing, and incidents ingested from other files stay.
+    """
+    _ensure_regions(
+        settings,
+        boundaries_path or settings.boundaries,
+        countries_path or settings.countries,
+        force,
+    )
+    regions = store.read_regions(settings.regions_path)
+    gazetteer = Gazetteer.load()
+    for seed in sorted(SEED_DIR.glob("*.csv")):
+        result = ingest_file(
+            seed,
+            incidents_path=settings.incidents_path,
+            regions=regions,
+            gazetteer=gazetteer,
+            options=IngestOptions(),
+        )
+        _print_result(result, f"seed/{seed.name}", dry_run=False)
+        broken = result.rejected[result.rejected["reason"] != "duplicate"]
+        if len(broken):
+            first = broken.iloc[0]
+            raise click.ClickException(
+                f"seed/{seed.name}: {len(broken)} row(s) rejected, e.g. row {first['row']}: "
+                f"{first['reason']}: {first['detail']}"
+            )
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(INPUT_FIELDS)}.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON or TOML file of field = column pairs.",
+)
+@click.option(
+    "--drop",
+    multiple=True,
+    metavar="COLUMN",
+    help="Ignore a column (required for columns that look like personal data).",
+)
+@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else cp1251).")
+@click.option("--delimiter", help="CSV delimiter (default: detected; ',' ';' or '\\t').")
+@click.option("--date-format", help="strptime format of dates, e.g. %d.%m.%Y.")
+@click.option("--kind", type=click.Choice(KINDS), help="Kind for rows whose kind is empty.")
+@click.option("--campaign", help="Campaign label for rows that name none.")
+@click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write rejected rows (default: <data>/rejects/<file>.rejects.csv).",
+)
+@click.pass_obj
+@_fail_cleanly
+def ingest(
+    settings: Settings,
+    file: Path,
+    maps: tuple[str, ...],
+    mapping: Path | None,
+    drop: tuple[str, ...],
+    encoding: str | None,
+    delimiter: str | None,
+    date_format: str | None,
+    kind: str | None,
+    campaign: str | None,
+    dry_run: bool,
+    rejects: Path | None,
+) -> None:
+    """Add the incidents reported in FILE (CSV, GeoJSON or GeoParquet) to the store.
+
+    One row per report. Rows about the same event (kind, date, place, campaign) merge into
+    one incident that keeps every source. Every row is accepted or rejected with a reason.
+    """
+    fields = {**(read_mapping_file(mapping) if mapping else {}), **parse_map_options(maps)}
+    options = IngestOptions(
+        mapping=fields,
+        drop=drop,
+        encoding=encoding,
+        delimiter=delimiter,
+        date_format=date_format,
+        kind=kind,
+        campaign=campaign,
+        today=dt.date.today(),
+    )
+    regions = store.read_regions(settings.regions_path)
+    gazetteer = Gazetteer.load()
+    large = file.stat().st_size > 5_000_000
+    with _row_progress(large and console.is_terminal) as factory:
+        result = ingest_file(
+            file,
+            incidents_path=settings.incidents_path,
+            regions=regions,
+            gazetteer=gazetteer,
+            options=options,
+            dry_run=dry_run,
+            progress_factory=factory,
+        )
+    _print_result(result, str(file), dry_run=dry_run)
+    if result.rejected.empty:
+        return
+    if dry_run:
+        console.print(result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False))
+        return
+    target = rejects or settings.data / "rejects" / f"{file.stem}.rejects.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result.rejected.to_csv(target, index=False)
+    console.print(f"rejected rows with reasons: {target}")
+
+
+@cli.command()
+@click.pass_obj
+@_fail_cleanly
+def info(settings: Settings) -> None:
+    """What the store holds: kinds, dates, places, data version, sources and licences."""
+    incidents = store.read_incidents(settings.incidents_path)
+    meta = store.read_metadata(settings.incidents_path)
+    regions = store.read_regions(settings.regions_path)
+    table = Table(title=f"protestmap store: {settings.data}", show_header=False)
+    table.add_row("data version", meta["data_version"])
+    for kind, count in incidents["kind"].value_counts().sort_index().items():
+        table.add_row(f"{kind} incidents", f"{count:,}")
+    detained = incidents.loc[incidents["kind"] == "detention", "detained"]
+    table.add_row(
+        "detained (sum of headline figures)",
+        f"{int(detained.sum()):,} ({int(detained.isna().sum())} incidents without a figure)",
+    )
+    if len(incidents):
+        table.add_row(
+            "dates", f"{incidents['date'].min():%Y-%m-%d} to {incidents['date'].max():%Y-%m-%d}"
+        )
+    table.add_row("cities", f"{incidents['geonameid'].nunique():,}")
+    covered = regions[regions["region_code"].isin(incidents["region_code"])]
+    by_status = covered["status"].value_counts()
+    table.add_row("regions", ", ".join(f"{n} {s}" for s, n in by_status.items()) or "0")
+    sources = pd.DataFrame([s for row in incidents["sources"] for s in row])
+    table.add_row(
+        "source reports",
+        f"{len(sources):,} ({sources['url'].nunique():,} URLs)" if len(sources) else "0",
+    )
+    if len(sources):
+        top = sources["reporter"].fillna("unknown").value_counts().head(5)
+        table.add_row("main reporters", "; ".join(f"{r} ({n})" for r, n in top.items()))
+    table.add_row(
+        "licences",
+        "figures: as reported by the sources listed per incident; "
+        "boundaries: Natural Earth (public domain); places: GeoNames (CC BY 4.0); "
+        "federal districts: hflabs/region (CC BY-SA 4.0)",
+    )
+    console.print(table)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+@_fail_cleanly
+def serve(settings: Settings, host: str, port: int, threads: int) -> None:
+    """Serve the dashboard with waitress (a production WSGI server)."""
+    import waitress
+    from app import create_app
+
+    app = create_app(settings)
+    console.print(f"protestmap on http://{host}:{port}/  (data: {settings.data})")
+    waitress.serve(app.server, host=host, port=port, threads=threads)

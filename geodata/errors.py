@@ -1,0 +1,21 @@
+"""Exceptions whose messages name the file, field or parameter at fault and how to fix it."""
+
+
+class ProtestmapError(Exception):
+    """Base class for every expected, user-facing failure."""
+
+
+class DataError(ProtestmapError):
+    """Input data cannot be used as it is (bad file, bad column, bad value)."""
+
+
+class SchemaError(DataError):
+    """A stored table does not match the schema protestmap writes."""
+
+
+class BoundaryError(ProtestmapError):
+    """Region boundaries cannot be fetched, verified or read."""
+
+
+class GeocodeError(ProtestmapError):
+    """The gazetteer cannot be loaded (a place that does not resolve is data, not an error)."""

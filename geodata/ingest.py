@@ -1,0 +1,267 @@
+"""The ingest pipeline: a user's file -> checked, located reports -> merged incidents -> store.
+
+Every input row ends up either accepted (as a report of some incident) or rejected with reasons;
+the rejects can be written to CSV. The store is rewritten atomically, and only when something
+changed, so a failed or repeated ingest leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata import reports as rpt
+from geodata import store
+from geodata.boundaries import assign_regions
+from geodata.geocoding import Gazetteer, Miss, Place
+from geodata.readers import RawInput, apply_mapping, read_input
+from geodata.schema import CRS
+from geodata.validate import Checked, check_rows
+
+CHUNK_ROWS = 100_000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to read and interpret one input file."""
+
+    mapping: dict[str, str] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
+    encoding: str | None = None
+    delimiter: str | None = None
+    date_format: str | None = None
+    kind: str | None = None
+    campaign: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did (or, with --dry-run, would do)."""
+
+    rows: int
+    accepted: int
+    rejected: pd.DataFrame  # the input row plus `reason` and `detail`
+    incidents_before: int
+    incidents_after: int
+    data_version: str | None
+    written: bool
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def reason_counts(self) -> pd.Series:
+        """Rejected rows per reason (a row with two problems counts under both)."""
+        if self.rejected.empty:
+            return pd.Series(dtype="int64")
+        return self.rejected["reason"].str.split("; ").explode().value_counts().sort_index()
+
+
+def locate(
+    values: pd.DataFrame, checked: Checked, gazetteer: Gazetteer, regions: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Give every checkable row a point, a city and a region, flagging what cannot be placed."""
+    out = values.copy()
+    for column in ("city_en", "city_ru", "geonameid", "region_code", "_miss"):
+        out[column] = None
+    has_point = out["lat"].notna() & out["lon"].notna()
+    hint_codes = _region_hints(out["region"], gazetteer)
+    checked.flag(
+        out["region"].notna() & hint_codes.isna(),
+        "unknown_region",
+        "region = " + out["region"].astype(str),
+    )
+
+    named = out["city"].notna()
+    if named.any():
+        found = gazetteer.resolve_many(
+            out.loc[named, "city"].tolist(), out.loc[named, "region"].tolist()
+        )
+        _apply_places(out, checked, out.index[named], found, has_point)
+
+    by_region = ~has_point & out["city"].isna() & hint_codes.notna()
+    if by_region.any():
+        centres = regions.set_index("region_code").geometry.representative_point()
+        points = centres.reindex(hint_codes[by_region])
+        out.loc[by_region, "lon"] = points.x.to_numpy()
+        out.loc[by_region, "lat"] = points.y.to_numpy()
+        out.loc[by_region, "region_code"] = hint_codes[by_region]
+        out.loc[by_region, "precision"] = out.loc[by_region, "precision"].fillna("region")
+
+    out["precision"] = out["precision"].where(
+        out["precision"].notna(), np.where(has_point, "point", "city")
+    )
+    placed = out["lat"].notna() & out["lon"].notna() & ~by_region
+    if placed.any():
+        points = gpd.GeoSeries(
+            gpd.points_from_xy(out.loc[placed, "lon"], out.loc[placed, "lat"]),
+            index=out.index[placed],
+            crs=CRS,
+        )
+        inside = assign_regions(points, regions)
+        out.loc[placed, "region_code"] = inside.fillna(out.loc[placed, "region_code"])
+    checked.flag(
+        has_point & out["region_code"].isna(),
+        "outside_area",
+        "lat = " + out["lat"].astype(str) + ", lon = " + out["lon"].astype(str),
+    )
+    mismatch = hint_codes.notna() & out["region_code"].notna() & hint_codes.ne(out["region_code"])
+    checked.flag(
+        mismatch,
+        "region_mismatch",
+        "region = "
+        + out["region"].astype(str)
+        + " but the place lies in "
+        + out["region_code"].astype(str),
+    )
+    return out
+
+
+def _region_hints(hints: pd.Series, gazetteer: Gazetteer) -> pd.Series:
+    distinct = {h: gazetteer.resolve_region(h) for h in hints.dropna().unique()}
+    return hints.map(distinct).astype("object").where(hints.notna(), None)
+
+
+def _apply_places(
+    out: pd.DataFrame,
+    checked: Checked,
+    index: pd.Index,
+    found: list[Place | Miss],
+    has_point: pd.Series,
+) -> None:
+    """Copy gazetteer answers into the rows; a miss only matters when there is no point."""
+    misses: dict[str, list[int]] = {}
+    for idx, answer in zip(index, found, strict=True):
+        if isinstance(answer, Place):
+            out.at[idx, "city_en"], out.at[idx, "city_ru"] = answer.name_en, answer.name_ru
+            out.at[idx, "geonameid"] = answer.geonameid
+            if not has_point[idx]:
+                out.at[idx, "lat"], out.at[idx, "lon"] = answer.lat, answer.lon
+                out.at[idx, "region_code"] = answer.region_code
+        elif has_point[idx]:
+            cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in out.at[idx, "city"])
+            out.at[idx, "city_ru" if cyrillic else "city_en"] = out.at[idx, "city"]
+        else:
+            misses.setdefault(answer.reason, []).append(idx)
+            out.at[idx, "_miss"] = f"city = {answer.query}: {answer.detail}"
+    for reason, rows in misses.items():
+        mask = out.index.isin(rows)
+        checked.flag(pd.Series(mask, index=out.index), reason, out["_miss"])
+
+
+def prepare(
+    rows: pd.DataFrame,
+    *,
+    gazetteer: Gazetteer,
+    regions: gpd.GeoDataFrame,
+    options: IngestOptions,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check and locate mapped rows in chunks; return (reports, problems)."""
+    located, problems = [], []
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows.iloc[start : start + CHUNK_ROWS]
+        checked = check_rows(
+            chunk, today=options.today, kind=options.kind, date_format=options.date_format
+        )
+        located.append(locate(checked.values, checked, gazetteer, regions))
+        problems.extend(checked.problems)
+        if progress:
+            progress(len(chunk))
+    values = pd.concat(located) if located else pd.DataFrame(columns=["row"])
+    problem_frame = (
+        pd.concat(problems, ignore_index=True)
+        if problems
+        else pd.DataFrame(columns=["row", "reason", "detail"])
+    )
+    bad = set(problem_frame["row"].astype(int))
+    reports = values[~values["row"].isin(bad)].copy()
+    if options.campaign:
+        reports["campaign"] = reports["campaign"].fillna(options.campaign)
+    if not reports.empty:
+        reports["incident_id"] = rpt.incident_ids(reports)
+    return reports, problem_frame
+
+
+def merge(
+    existing: gpd.GeoDataFrame, reports: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Merge new reports into stored incidents; return (incidents, duplicate problems)."""
+    old = rpt.explode(existing)
+    if reports.empty:
+        return existing, pd.DataFrame(columns=["row", "reason", "detail"])
+    columns = ["incident_id", *rpt.REPORT_COLUMNS, "lon", "lat"]
+    new = reports[[*columns, "row"]]
+    repeated = rpt.duplicates(old, new)
+    dup = repeated.notna()
+    problems = pd.DataFrame(
+        {"row": new.loc[dup, "row"], "reason": "duplicate", "detail": repeated[dup]}
+    )
+    fresh = new.loc[~dup, columns]
+    if fresh.empty:
+        return existing, problems
+    return rpt.assemble(pd.concat([old, fresh], ignore_index=True)), problems
+
+
+def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    """The rejected input rows as they were read, with their reasons joined per row."""
+    if problems.empty:
+        return pd.DataFrame(columns=["row", "reason", "detail"])
+    per_row = (
+        problems.groupby("row", sort=True)
+        .agg(
+            reason=("reason", lambda r: "; ".join(dict.fromkeys(r))),
+            detail=("detail", lambda d: "; ".join(dict.fromkeys(map(str, d)))),
+        )
+        .reset_index()
+    )
+    return per_row.merge(raw, on="row", how="left")
+
+
+def ingest_file(
+    path: Path,
+    *,
+    incidents_path: Path,
+    regions: gpd.GeoDataFrame,
+    gazetteer: Gazetteer,
+    options: IngestOptions,
+    dry_run: bool = False,
+    progress_factory: Callable[[int], Progress] | None = None,
+) -> IngestResult:
+    """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
+    raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
+    rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
+    progress = progress_factory(len(rows)) if progress_factory else None
+    reports, problems = prepare(
+        rows, gazetteer=gazetteer, regions=regions, options=options, progress=progress
+    )
+    existing = (
+        store.read_incidents(incidents_path) if incidents_path.exists() else rpt.empty_incidents()
+    )
+    merged, dup_problems = merge(existing, reports)
+    problems = pd.concat([problems, dup_problems], ignore_index=True)
+    changed = merged is not existing
+    version = (
+        store.read_metadata(incidents_path)["data_version"] if incidents_path.exists() else None
+    )
+    if changed and not dry_run:
+        version = store.write_incidents(merged, incidents_path)
+    rejected = rejects_frame(raw.frame, problems)
+    return IngestResult(
+        rows=len(rows),
+        accepted=len(rows) - len(rejected),
+        rejected=rejected,
+        incidents_before=len(existing),
+        incidents_after=len(merged),
+        data_version=version,
+        written=changed and not dry_run,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+    )

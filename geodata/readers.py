@@ -1,0 +1,230 @@
+"""Read a user's file (CSV, GeoJSON, GeoParquet) into a frame of text cells, one per record.
+
+Everything comes back as strings (or None) with a ``row`` column that numbers records the way a
+spreadsheet does (header = row 1), so every later error can name the row it is about.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.errors import DataError
+from geodata.schema import INPUT_FIELDS
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+GEOJSON_SUFFIXES = {".geojson", ".json"}
+PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
+FALLBACK_ENCODING = "cp1251"
+
+#: Column names that suggest personal data about people: whole names, or telling fragments.
+PERSONAL_NAMES = {
+    "name",
+    "names",
+    "full name",
+    "full_name",
+    "fullname",
+    "first_name",
+    "first name",
+    "last_name",
+    "last name",
+    "person",
+    "имя",
+    "фио",
+}
+PERSONAL_FRAGMENTS = re.compile(
+    r"surname|passport|phone|birth|фамили|отчеств|паспорт|телефон|рождени|\bфио\b", re.IGNORECASE
+)
+
+
+def looks_personal(column: str) -> bool:
+    """Whether a column name suggests it holds personal data (names, documents, contacts)."""
+    return column.strip().lower() in PERSONAL_NAMES or bool(PERSONAL_FRAGMENTS.search(column))
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """A file's records as text, with what was detected about the file."""
+
+    frame: pd.DataFrame
+    encoding: str | None
+    delimiter: str | None
+
+
+def read_input(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> RawInput:
+    """Read any supported input file into text cells plus a ``row`` number."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, encoding, delimiter)
+    if suffix in GEOJSON_SUFFIXES:
+        return RawInput(_from_geo(gpd.read_file(path)), None, None)
+    if suffix in PARQUET_SUFFIXES:
+        return RawInput(_from_parquet(path), None, None)
+    raise DataError(
+        f"{path}: unsupported file type '{suffix}'; use CSV (.csv), GeoJSON (.geojson) "
+        "or GeoParquet (.parquet)"
+    )
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    """Decode with the given encoding, else UTF-8, else cp1251 (common in Russian exports)."""
+    for candidate in [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]:
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError as exc:
+            if encoding:
+                raise DataError(
+                    f"{path}: cannot decode as {encoding} at byte {exc.start}; "
+                    "try --encoding utf-8 or --encoding cp1251"
+                ) from exc
+        except LookupError as exc:
+            raise DataError(f"--encoding: unknown encoding '{encoding}'") from exc
+    raise DataError(f"{path}: neither UTF-8 nor cp1251; pass --encoding")  # pragma: no cover
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInput:
+    text, used = _decode(path.read_bytes(), path, encoding)
+    sep = delimiter or _sniff_delimiter(text)
+    if sep == "\\t":
+        sep = "\t"
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: not a readable CSV with delimiter {sep!r}: {exc}") from exc
+    return RawInput(_finish(frame), used, sep)
+
+
+def _from_geo(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Take attributes as text; Point geometry becomes lat/lon, anything else is flagged."""
+    geometry = frame.geometry
+    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    is_point = (geometry.geom_type == "Point").to_numpy()
+    points = geometry.to_numpy()
+    attributes["lon"] = np.where(is_point, shapely.get_x(points), None)
+    attributes["lat"] = np.where(is_point, shapely.get_y(points), None)
+    attributes["_geometry_type"] = np.where(
+        is_point | geometry.isna().to_numpy(), None, geometry.geom_type.to_numpy()
+    )
+    return _finish(attributes.astype("object").map(_as_text))
+
+
+def _from_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return _from_geo(gpd.read_parquet(path))
+    except ValueError:  # plain Parquet without GeoParquet metadata
+        return _finish(pd.read_parquet(path).astype("object").map(_as_text))
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime | pd.Timestamp) and value == value.replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ):
+        return value.date().isoformat()  # GeoJSON readers turn date strings into datetimes
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return ";".join(str(v) for v in value.tolist())
+    return str(value)
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype("object")
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    frame = frame.where(frame.ne("") & frame.notna(), None)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.insert(0, "row", range(2, len(frame) + 2))
+    return frame
+
+
+def read_mapping_file(path: Path) -> dict[str, str]:
+    """Read a ``{field: column}`` mapping from a JSON or TOML file."""
+    try:
+        data = (
+            tomllib.loads(path.read_text("utf-8"))
+            if path.suffix == ".toml"
+            else json.loads(path.read_text("utf-8"))
+        )
+    except (OSError, ValueError) as exc:
+        raise DataError(f"--mapping {path}: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise DataError(f'--mapping {path}: expected an object of field = "column" pairs')
+    return {str(k): v for k, v in data.items()}
+
+
+def parse_map_options(options: tuple[str, ...]) -> dict[str, str]:
+    """Turn ``--map FIELD=COLUMN`` options into a mapping, naming any malformed one."""
+    mapping = {}
+    for option in options:
+        field, sep, column = option.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise DataError(f"--map {option!r}: expected FIELD=COLUMN, e.g. --map date=Дата")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def apply_mapping(
+    frame: pd.DataFrame, mapping: dict[str, str], *, drop: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Rename the file's columns to protestmap's input fields.
+
+    Columns already named like a field are taken as they are (case-insensitively). Columns that
+    look like personal data are refused unless dropped explicitly with ``--drop``.
+    """
+    unknown = sorted(set(mapping) - set(INPUT_FIELDS))
+    if unknown:
+        raise DataError(
+            f"--map: unknown field(s) {', '.join(unknown)}; fields are: {', '.join(INPUT_FIELDS)}"
+        )
+    absent = [c for c in [*mapping.values(), *drop] if c not in frame.columns]
+    if absent:
+        raise DataError(
+            f"column(s) {', '.join(absent)} not in the file; its columns are: "
+            f"{', '.join(c for c in frame.columns if c != 'row')}"
+        )
+    frame = frame.drop(columns=list(drop))
+    personal = [c for c in frame.columns if looks_personal(c)]
+    if personal:
+        raise DataError(
+            f"column(s) {', '.join(personal)} look like personal data about people; protestmap "
+            "stores no names of detainees. Remove them, or pass --drop COLUMN for each."
+        )
+    by_lower = {c.lower(): c for c in frame.columns}
+    columns = {"row": frame["row"]}
+    for field in INPUT_FIELDS:
+        source = mapping.get(field) or by_lower.get(field)
+        if source is not None:
+            columns[field] = frame[source]
+    if "_geometry_type" in frame.columns:
+        columns["_geometry_type"] = frame["_geometry_type"]
+    out = pd.DataFrame(columns)
+    for field in INPUT_FIELDS:
+        if field not in out.columns:
+            out[field] = None
+    return out.astype("object")

@@ -1,0 +1,191 @@
+"""The GeoParquet store: the only module that reads or writes protestmap's tables.
+
+Incidents are written sorted by date (then region) in 50k-row groups with GeoArrow point
+encoding, so a date filter skips whole row groups and a bbox read touches little. Every write
+goes to a temporary file in the same folder and is renamed over the old one only when complete:
+a failed or killed write leaves the previous store byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# geopandas' own converter is the one place that builds valid GeoParquet 'geo' metadata for
+# GeoArrow encoding; the public to_parquet() cannot take an explicit Arrow schema.
+from geopandas.io.arrow import _geopandas_to_arrow
+
+from geodata import schema
+from geodata.errors import SchemaError
+
+ROW_GROUP_SIZE = 50_000
+# Counts may be unknown: keep them as nullable integers rather than floats with NaN.
+_NULLABLE_INTS = {pa.int64(): pd.Int64Dtype()}
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def incidents_to_arrow(frame: gpd.GeoDataFrame) -> pa.Table:
+    """Convert an incident frame to an Arrow table with exactly the store's schema.
+
+    Raises SchemaError naming the columns that are missing or cannot take the stored type.
+    """
+    missing = [c for c in schema.INCIDENT_COLUMNS if c not in frame.columns]
+    if missing or frame.geometry.name != "geometry":
+        raise SchemaError(f"incident frame lacks columns {missing or ['geometry']}")
+    if len(frame) and not (frame.geometry.geom_type == "Point").all():
+        raise SchemaError("incident geometry must be Point (EPSG:4326)")
+    try:
+        attributes = pa.Table.from_pandas(
+            frame[list(schema.INCIDENT_COLUMNS)],
+            schema=schema.INCIDENT_FIELDS,
+            preserve_index=False,
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SchemaError(f"incident frame does not match the store schema: {exc}") from exc
+    geo = _geopandas_to_arrow(
+        frame[["geometry"]].set_crs(schema.CRS, allow_override=True).reset_index(drop=True),
+        geometry_encoding="geoarrow",
+    )
+    table = attributes.append_column(geo.schema.field("geometry"), geo.column("geometry"))
+    return table.replace_schema_metadata({b"geo": geo.schema.metadata[b"geo"]})
+
+
+def sort_incidents(table: pa.Table) -> pa.Table:
+    """Order rows by date, region and id: date filters then skip whole row groups."""
+    return table.sort_by(
+        [("date", "ascending"), ("region_code", "ascending"), ("incident_id", "ascending")]
+    )
+
+
+def data_version(table: pa.Table) -> str:
+    """A content hash of the rows (not of file bytes or metadata): same data, same version."""
+    digest = hashlib.sha256()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema.remove_metadata()) as writer:
+        writer.write_table(table.replace_schema_metadata(None))
+    digest.update(sink.getvalue().to_pybytes())
+    return digest.hexdigest()[:12]
+
+
+def write_incidents(
+    frame: gpd.GeoDataFrame, path: Path, *, provenance: dict[str, Any] | None = None
+) -> str:
+    """Validate, sort and atomically write incidents; return the new data version."""
+    table = sort_incidents(incidents_to_arrow(frame))
+    version = data_version(table)
+    meta = {
+        "schema_version": schema.SCHEMA_VERSION,
+        "data_version": version,
+        "rows": table.num_rows,
+        **(provenance or {}),
+    }
+    table = table.replace_schema_metadata(
+        {**table.schema.metadata, schema.METADATA_KEY: json.dumps(meta).encode()}
+    )
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+    return version
+
+
+def read_metadata(path: Path) -> dict[str, Any]:
+    """Protestmap's metadata of a stored table (data version, row count, provenance)."""
+    raw = pq.read_schema(path).metadata or {}
+    if schema.METADATA_KEY not in raw:
+        raise SchemaError(
+            f"{path} was not written by protestmap (no '{schema.METADATA_KEY.decode()}' metadata)"
+        )
+    return json.loads(raw[schema.METADATA_KEY])
+
+
+def read_incidents_arrow(
+    path: Path, *, columns: Sequence[str] | None = None, filters: Any = None
+) -> pa.Table:
+    """Read incidents as Arrow, checking the stored columns against the schema."""
+    if not path.exists():
+        raise SchemaError(f"{path} does not exist; run `protestmap build` first")
+    stored = pq.read_schema(path)
+    expected = [*schema.INCIDENT_COLUMNS, "geometry"]
+    absent = [c for c in expected if c not in stored.names]
+    if absent:
+        raise SchemaError(f"{path} lacks columns {absent}; rebuild it with `protestmap build`")
+    return pq.read_table(path, columns=list(columns) if columns else None, filters=filters)
+
+
+def read_incidents(
+    path: Path,
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Any = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """Read incidents as a GeoDataFrame (``date`` as datetime64, lists as Python lists)."""
+    read_incidents_arrow(path, columns=[])  # schema check only
+    wanted = None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
+    frame = gpd.read_parquet(
+        path,
+        columns=wanted,
+        filters=filters,
+        bbox=bbox,
+        to_pandas_kwargs={"types_mapper": _NULLABLE_INTS.get},
+    )
+    if "date" in frame.columns:
+        frame["date"] = frame["date"].astype("datetime64[s]")
+    return frame
+
+
+def write_geo_table(frame: gpd.GeoDataFrame, path: Path, *, meta: dict[str, Any]) -> None:
+    """Atomically write a reference layer (regions, countries) with protestmap metadata."""
+    table = _geopandas_to_arrow(frame.reset_index(drop=True), geometry_encoding="WKB")
+    payload = {"schema_version": schema.SCHEMA_VERSION, **meta}
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), schema.METADATA_KEY: json.dumps(payload).encode()}
+    )
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+def read_geo_table(path: Path, *, required: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Read a reference layer, naming any required column it lacks."""
+    if not path.exists():
+        raise SchemaError(f"{path} does not exist; run `protestmap build` first")
+    frame = gpd.read_parquet(path)
+    absent = [c for c in required if c not in frame.columns]
+    if absent:
+        raise SchemaError(f"{path} lacks columns {absent}; rebuild it with `protestmap build`")
+    return frame
+
+
+def read_regions(path: Path) -> gpd.GeoDataFrame:
+    """Regions with full-resolution ``geometry`` and simplified ``display`` geometry."""
+    return read_geo_table(path, required=[*schema.REGION_COLUMNS, "geometry", "display"])
+
+
+def read_countries(path: Path) -> gpd.GeoDataFrame:
+    """The grey base layer of neighbouring countries (Crimea drawn as Ukraine)."""
+    return read_geo_table(path, required=["country_code", "name_en", "display"])

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from geodata import store
+from geodata.settings import PROJECT_ROOT
+
+
+def test_ingest_prints_summary_and_writes_rejects(tmp_path, data_dir, run_cli):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "Дата;Город;Задержано;Источник\n"
+        "21.09.2022;Пермь;30;https://example.org/perm\n"
+        "21.09.2022;Atlantis;3;https://example.org/x\n"
+        "21.09.2099;Пермь;3;https://example.org/y\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    done = run_cli(
+        "ingest",
+        str(path),
+        "--map",
+        "date=Дата",
+        "--map",
+        "city=Город",
+        "--map",
+        "detained=Задержано",
+        "--map",
+        "source_url=Источник",
+        "--kind",
+        "detention",
+        "--date-format",
+        "%d.%m.%Y",
+        "--rejects",
+        str(rejects),
+    )
+    assert "accepted" in done.stdout and "unknown_place" in done.stdout
+    table = pd.read_csv(rejects)
+    assert table["reason"].tolist() == ["unknown_place", "future_date"]
+    assert table["row"].tolist() == [3, 4]
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert stored[["city_en", "region_code", "detained"]].values.tolist() == [
+        ["Perm", "RU-PER", 30]
+    ]
+
+
+def test_dry_run_reports_but_writes_nothing(tmp_path, data_dir, run_cli):
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "kind,date,city,detained,source_url\n"
+        "detention,2022-09-24,Novosibirsk,71,https://example.org/n\n",
+        encoding="utf-8",
+    )
+    done = run_cli("ingest", str(path), "--dry-run")
+    assert "dry run" in done.stdout
+    assert not (data_dir / "incidents.parquet").exists()
+    assert not (data_dir / "rejects").exists()
+
+
+def test_bad_options_fail_with_a_message_not_a_traceback(tmp_path, run_cli):
+    path = tmp_path / "r.csv"
+    path.write_text("date,city\n2022-09-21,Moscow\n", encoding="utf-8")
+    done = run_cli("ingest", str(path), "--map", "detained", check=False)
+    assert done.returncode != 0
+    assert "--map 'detained': expected FIELD=COLUMN" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_cli("ingest", str(path), "--map", "date=Дата", check=False)
+    assert "Дата not in the file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_info_describes_the_store(tmp_path, run_cli):
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "kind,date,city,detained,participants,source_url,reporter\n"
+        "detention,2022-09-25,Makhachkala,101,,https://example.org/m,OVD-Info\n"
+        "rally,2022-09-25,Makhachkala,,,https://example.org/m,OVD-Info\n"
+        "detention,2022-09-29,Kyzyl,27,,https://example.org/k,RFE/RL\n",
+        encoding="utf-8",
+    )
+    run_cli("ingest", str(path))
+    out = run_cli("info").stdout
+    assert "detention incidents" in out and "rally incidents" in out
+    assert "128" in out  # 101 + 27 detained
+    assert "2022-09-25 to 2022-09-29" in out
+    assert "GeoNames (CC BY 4.0)" in out
+    assert "OVD-Info (2)" in out
+
+
+def test_build_loads_the_embedded_data_and_is_idempotent(data_dir, run_cli):
+    run_cli("build")
+    incidents = store.read_incidents(data_dir / "incidents.parquet")
+    first_bytes = (data_dir / "incidents.parquet").read_bytes()
+    sep21 = incidents[(incidents["kind"] == "detention") & (incidents["date"] == "2022-09-21")]
+    total = int(sep21["detained"].sum())
+    assert total == 1289
+    notes = (PROJECT_ROOT / "docs" / "data-notes.md").read_text(encoding="utf-8")
+    assert "1,289" in notes
+    assert sep21["sources"].map(len).min() >= 1
+    moscow = sep21[sep21["region_code"] == "RU-MOW"].iloc[0]
+    assert moscow["detained"] == 542  # OVD-Info, 22 Sep 09:51 MSK
+    assert not incidents["region_code"].str.startswith("UA-").any()
+    again = run_cli("build")
+    assert "regions: kept" in again.stdout
+    assert (data_dir / "incidents.parquet").read_bytes() == first_bytes

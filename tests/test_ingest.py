@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geodata import store
+from geodata.errors import DataError
+from geodata.ingest import IngestOptions, ingest_file
+
+TODAY = dt.date(2026, 11, 25)
+HEADER = "kind,date,time,city,region,lat,lon,precision,detained,tags,source_url,reporter,as_of"
+GOOD = "detention,2022-09-21,,Moscow,,,,,5,,https://example.org/a,OVD-Info,2022-09-22 09:51 MSK"
+
+
+def write_csv(folder: Path, *rows: str, header: str = HEADER, name: str = "in.csv") -> Path:
+    path = folder / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path: Path, data_dir: Path, regions, gazetteer, **options):
+    dry_run = options.pop("dry_run", False)
+    return ingest_file(
+        path,
+        incidents_path=data_dir / "incidents.parquet",
+        regions=regions,
+        gazetteer=gazetteer,
+        options=IngestOptions(today=TODAY, **options),
+        dry_run=dry_run,
+    )
+
+
+REJECTS = [
+    ("detention,,,Moscow,,,,,5,,https://example.org/a,,", "missing_date", "date is empty"),
+    ("detention,21st of Sept,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "21st of Sept"),
+    ("detention,2099-01-01,,Moscow,,,,,5,,https://example.org/a,,", "future_date", "2099-01-01"),
+    ("riot,2022-09-21,,Moscow,,,,,5,,https://example.org/a,,", "bad_kind", "riot"),
+    ("detention,2022-09-21,25:61,Moscow,,,,,5,,https://example.org/a,,", "bad_time", "25:61"),
+    ("detention,2022-09-21,,Moscow,,,,,-3,,https://example.org/a,,", "negative_count", "-3"),
+    (
+        "detention,2022-09-21,,Moscow,,,,,2.5,,https://example.org/a,,",
+        "non_integer_count",
+        "detained = 2.5",
+    ),
+    ("detention,2022-09-21,,Moscow,,,,,many,,https://example.org/a,,", "non_integer_count", "many"),
+    ("detention,2022-09-21,,Moscow,,,,exact,5,,https://example.org/a,,", "bad_precision", "exact"),
+    ("detention,2022-09-21,,Moscow,,,,,5,violence,https://example.org/a,,", "bad_tag", "violence"),
+    ("detention,2022-09-21,,Moscow,,,,,5,,,,", "missing_source", "source_url"),
+    ("detention,2022-09-21,,Moscow,,,,,5,,not a url,,", "bad_source_url", "not a url"),
+    ("detention,2022-09-21,,,,,,,5,,https://example.org/a,,", "missing_place", "city"),
+    ("detention,2022-09-21,,,,95,37,,5,,https://example.org/a,,", "bad_coordinates", "95"),
+    (
+        "detention,2022-09-21,,,,48.8566,2.3522,,5,,https://example.org/a,,",
+        "outside_area",
+        "48.8566",
+    ),
+    ("detention,2022-09-21,,Atlantis,,,,,5,,https://example.org/a,,", "unknown_place", "Atlantis"),
+    (
+        "detention,2022-09-21,,Zheleznogorsk,,,,,5,,https://example.org/a,,",
+        "ambiguous_place",
+        "Zheleznogorsk",
+    ),
+    (
+        "detention,2022-09-21,,Moscow,Narnia Oblast,,,,5,,https://example.org/a,,",
+        "unknown_region",
+        "Narnia",
+    ),
+    (
+        "detention,2022-09-21,,,Saint Petersburg,55.7558,37.6173,,5,,https://example.org/a,,",
+        "region_mismatch",
+        "RU-MOW",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason", "detail"), REJECTS, ids=[r[1] + str(i) for i, r in enumerate(REJECTS)]
+)
+def test_each_reject_reason_names_row_and_field(
+    tmp_path, data_dir, regions, gazetteer, row, reason, detail
+):
+    path = write_csv(tmp_path, GOOD, row)
+    result = run(path, data_dir, regions, gazetteer)
+    assert result.accepted == 1
+    assert len(result.rejected) == 1
+    rejected = result.rejected.iloc[0]
+    assert rejected["row"] == 3
+    assert reason in rejected["reason"].split("; ")
+    assert detail in rejected["detail"]
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert len(stored) == 1 and stored["detained"].iloc[0] == 5
+
+
+def test_duplicate_rows_and_reingest_add_nothing(tmp_path, data_dir, regions, gazetteer):
+    path = write_csv(tmp_path, GOOD, GOOD)
+    first = run(path, data_dir, regions, gazetteer)
+    assert first.accepted == 1
+    assert first.rejected.iloc[0]["reason"] == "duplicate"
+    assert first.rejected.iloc[0]["detail"] == "repeats row 2"
+    before = (data_dir / "incidents.parquet").read_bytes()
+    again = run(path, data_dir, regions, gazetteer)
+    assert again.accepted == 0 and not again.written
+    assert set(again.rejected["reason"]) == {"duplicate"}
+    assert (data_dir / "incidents.parquet").read_bytes() == before
+
+
+def test_reports_merge_into_one_incident_with_the_lead_figure(
+    tmp_path, data_dir, regions, gazetteer
+):
+    rows = [
+        "detention,2022-09-21,,Moscow,,,,,509,,https://a.example/1,OVD-Info,2022-09-22 00:00 MSK",
+        "detention,2022-09-21,,Москва,,,,,542,,https://a.example/2,OVD-Info,2022-09-22 09:51 MSK",
+        "detention,2022-09-21,,Moscow,,,,,600,,https://a.example/3,Meduza (compilation),",
+        "detention,2022-09-21,,Moscow,,,,,541,,https://a.example/4,"
+        "Russian rights defenders (probably OVD-Info),2022-09-23",
+    ]
+    result = run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer)
+    assert result.accepted == 4 and result.incidents_after == 1
+    incident = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
+    assert incident["detained"] == 542
+    assert incident["region_code"] == "RU-MOW"
+    assert incident["city_ru"] == "Москва"
+    assert incident["sources"][0]["url"] == "https://a.example/4"
+    assert {s["detained"] for s in incident["sources"]} == {509, 542, 600, 541}
+
+
+def test_without_ovd_info_the_latest_dated_report_leads(tmp_path, data_dir, regions, gazetteer):
+    rows = [
+        "detention,2022-09-21,,Grozny,,,,,130,,https://b.example/1,Adat,2022-09-21",
+        "detention,2022-09-21,,Grozny,,,,,15,,https://b.example/2,official,2022-09-22",
+    ]
+    run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer)
+    assert store.read_incidents(data_dir / "incidents.parquet")["detained"].tolist() == [15]
+
+
+def test_new_report_for_known_incident_is_merged(tmp_path, data_dir, regions, gazetteer):
+    run(write_csv(tmp_path, GOOD, name="one.csv"), data_dir, regions, gazetteer)
+    later = (
+        GOOD.replace(",5,", ",9,")
+        .replace("example.org/a", "example.org/b")
+        .replace("2022-09-22 09:51", "2022-09-23 10:00")
+    )
+    result = run(write_csv(tmp_path, later, name="two.csv"), data_dir, regions, gazetteer)
+    assert result.incidents_before == 1 and result.incidents_after == 1
+    incident = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
+    assert incident["detained"] == 9 and len(incident["sources"]) == 2
+
+
+def test_cp1251_semicolon_file_with_russian_columns(tmp_path, data_dir, regions, gazetteer):
+    text = (
+        "Дата;Город;Регион;Задержано;Источник\n"
+        "21.09.2022;Екатеринбург;Свердловская область;48;https://c.example/1\n"
+        "21.09.2022;Железногорск;Красноярский край;3;https://c.example/2\n"
+    )
+    path = tmp_path / "ovd.csv"
+    path.write_bytes(text.encode("cp1251"))
+    mapping = {
+        "date": "Дата",
+        "city": "Город",
+        "region": "Регион",
+        "detained": "Задержано",
+        "source_url": "Источник",
+    }
+    result = run(
+        path,
+        data_dir,
+        regions,
+        gazetteer,
+        mapping=mapping,
+        kind="detention",
+        date_format="%d.%m.%Y",
+    )
+    assert (result.encoding, result.delimiter) == ("cp1251", ";")
+    assert result.rejected.empty
+    stored = store.read_incidents(data_dir / "incidents.parquet").set_index("city_en")
+    assert stored.loc["Yekaterinburg", "region_code"] == "RU-SVE"
+    assert stored.loc["Zheleznogorsk", "region_code"] == "RU-KYA"
+    assert stored.loc["Zheleznogorsk", "detained"] == 3
+
+
+def test_unknown_mapping_field_and_missing_column_are_named(tmp_path, data_dir, regions, gazetteer):
+    path = write_csv(tmp_path, GOOD)
+    with pytest.raises(DataError, match=r"unknown field.*arrested"):
+        run(path, data_dir, regions, gazetteer, mapping={"arrested": "detained"})
+    with pytest.raises(DataError, match=r"Задержано.*not in the file"):
+        run(path, data_dir, regions, gazetteer, mapping={"detained": "Задержано"})
+    assert not (data_dir / "incidents.parquet").exists()
+
+
+def test_personal_columns_are_refused_unless_dropped(tmp_path, data_dir, regions, gazetteer):
+    path = write_csv(tmp_path, GOOD + ",Someone", header=HEADER + ",ФИО")
+    with pytest.raises(DataError, match=r"ФИО.*personal"):
+        run(path, data_dir, regions, gazetteer)
+    result = run(path, data_dir, regions, gazetteer, drop=("ФИО",))
+    assert result.accepted == 1
+    stored = pq_columns(data_dir / "incidents.parquet")
+    assert "ФИО" not in stored and "Someone" not in (
+        data_dir / "incidents.parquet"
+    ).read_bytes().decode("latin-1")
+
+
+def pq_columns(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(path).names
+
+
+def test_dry_run_writes_nothing(tmp_path, data_dir, regions, gazetteer):
+    result = run(write_csv(tmp_path, GOOD), data_dir, regions, gazetteer, dry_run=True)
+    assert result.accepted == 1 and result.incidents_after == 1 and not result.written
+    assert not (data_dir / "incidents.parquet").exists()
+
+
+def test_geojson_points_keep_coordinates_and_refuse_other_geometry(
+    tmp_path, data_dir, regions, gazetteer
+):
+    frame = gpd.GeoDataFrame(
+        {
+            "kind": ["rally", "rally"],
+            "date": ["2022-09-24", "2022-09-24"],
+            "place": ["Chistoprudny boulevard", None],
+            "participants": ["300", None],
+            "source_url": ["https://d.example/1", "https://d.example/2"],
+        },
+        geometry=[shapely.Point(37.6455, 55.7601), shapely.box(37, 55, 38, 56)],
+        crs=4326,
+    )
+    path = tmp_path / "events.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    result = run(path, data_dir, regions, gazetteer)
+    assert result.accepted == 1
+    assert result.rejected.iloc[0]["reason"] == "not_a_point"
+    stored = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
+    assert (stored["precision"], stored["region_code"]) == ("point", "RU-MOW")
+    assert stored.geometry.x == pytest.approx(37.6455)
+
+
+def test_geoparquet_input(tmp_path, data_dir, regions, gazetteer):
+    frame = gpd.GeoDataFrame(
+        {
+            "kind": ["detention"],
+            "date": ["2022-09-29"],
+            "detained": [27],
+            "source_url": ["https://e.example/1"],
+        },
+        geometry=[shapely.Point(94.4534, 51.7191)],
+        crs=4326,
+    )
+    path = tmp_path / "kyzyl.parquet"
+    frame.to_parquet(path)
+    result = run(path, data_dir, regions, gazetteer)
+    assert result.rejected.empty
+    stored = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
+    assert (stored["region_code"], stored["detained"]) == ("RU-TY", 27)
+
+
+def test_region_precision_rows_sit_inside_their_region(tmp_path, data_dir, regions, gazetteer):
+    path = write_csv(tmp_path, "rally,2022-09-25,,,Republic of Dagestan,,,,,,https://f.example/1,,")
+    result = run(path, data_dir, regions, gazetteer)
+    assert result.rejected.empty
+    stored = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
+    assert (stored["precision"], stored["region_code"]) == ("region", "RU-DA")
+    dagestan = regions.set_index("region_code").geometry["RU-DA"]
+    assert dagestan.contains(stored.geometry)
+
+
+def test_mapping_file_json(tmp_path):
+    from geodata.readers import read_mapping_file
+
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps({"date": "Дата"}), encoding="utf-8")
+    assert read_mapping_file(path) == {"date": "Дата"}
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(DataError, match="field"):
+        read_mapping_file(path)
+
+
+def test_rejects_keep_the_input_row_as_read(tmp_path, data_dir, regions, gazetteer):
+    bad = "detention,2022-09-21,,Atlantis,,,,,-1,,https://example.org/a,,"
+    result = run(write_csv(tmp_path, bad), data_dir, regions, gazetteer)
+    rejected = result.rejected.iloc[0]
+    assert set(rejected["reason"].split("; ")) == {"negative_count", "unknown_place"}
+    assert rejected["city"] == "Atlantis" and rejected["detained"] == "-1"
+    assert isinstance(result.reason_counts, pd.Series)
+    assert result.reason_counts.to_dict() == {"negative_count": 1, "unknown_place": 1}
