@@ -73,7 +73,7 @@ REGION_COLUMNS = (
     "region_code",  # correct ISO 3166-2 (RU-MOW is Moscow city)
     "name_en",
     "name_ru",
-    "federal_district_en",  # null for the four occupied oblasts
+    "federal_district_en",  # null for occupied Ukrainian territory
     "federal_district_ru",
     "status",  # federal_subject | occupied_ukraine
     "population",  # 2021 census, Int64, null where unknown
