@@ -25,6 +25,8 @@ from geodata.schema import CRS
 from geodata.validate import Checked, check_rows
 
 CHUNK_ROWS = 100_000
+#: Natural Earth's 1:10m coast is generalised: coastal towns can sit up to ~0.05° offshore.
+SNAP_DEG = 0.05
 Progress = Callable[[int], None]
 
 
@@ -105,7 +107,7 @@ def locate(
             index=out.index[placed],
             crs=CRS,
         )
-        inside = assign_regions(points, regions)
+        inside = assign_regions(points, regions, snap_deg=SNAP_DEG)
         out.loc[placed, "region_code"] = inside.fillna(out.loc[placed, "region_code"])
     checked.flag(
         has_point & out["region_code"].isna(),
