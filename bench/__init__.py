@@ -1,0 +1,1 @@
+"""Benchmarks of protestmap: synthetic data, ingest throughput, a naive baseline app."""

@@ -1,0 +1,65 @@
+"""Shared by the benchmarks: serve the dashboard on a free loopback port, save results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import waitress
+from dash import Dash
+
+from geodata.settings import PROJECT_ROOT, Settings
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+
+
+def settings_from_args(description: str) -> tuple[Settings, argparse.Namespace]:
+    """``--data`` (default: ``PROTESTMAP_DATA`` or ``data/``) and ``--runs``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, help="store folder (default: PROTESTMAP_DATA)")
+    parser.add_argument("--runs", type=int, default=7, help="repetitions (default 7)")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    if args.data:
+        settings = Settings(data=args.data)
+    if not settings.incidents_path.exists():
+        parser.error(f"{settings.incidents_path} not found: run `make build` first")
+    return settings, args
+
+
+@contextmanager
+def serving(app: Dash) -> Iterator[str]:
+    """The app under waitress (as ``protestmap serve`` runs it); yields the base URL.
+
+    Waitress's "task queue depth" warnings (the browser opens several connections at once)
+    are silenced so they do not drown the results.
+    """
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}/"
+    finally:
+        server.close()
+
+
+def save(name: str, results: dict[str, Any]) -> Path:
+    """Write results with the machine they were measured on to ``bench/results/``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": _cpus()}
+    path.write_text(json.dumps({"machine": machine, **results}, indent=2) + "\n")
+    return path
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0

@@ -1,0 +1,27 @@
+"""Component ids of the dashboard, in one place so callbacks, tests and CSS agree."""
+
+URL = "url"
+STATE = "view-state"
+NOTICE = "notice"
+BREADCRUMB = "breadcrumb"
+SUMMARY = "summary"
+DESCRIPTION = "selection-description"
+SHARE_LINK = "share-link"
+COPY_LINK = "copy-link"
+
+PERIOD = "period"
+KINDS = "kinds"
+TAGS = "tags"
+CAMPAIGN = "campaign"
+METRIC = "metric"
+CLASSING = "classing"
+OCCUPIED = "occupied"
+
+MAP = "map"
+TIMELINE = "timeline"
+EMPTY = "empty-state"
+
+REGION_PANEL = "region-panel"
+INCIDENT_HEADING = "incident-heading"
+GRID = "incidents"
+DETAIL = "incident-detail"

@@ -1,0 +1,34 @@
+"""Pure figure and panel builders: already-filtered frames in, plotly/Dash objects out."""
+
+from layers.cities import city_bubbles
+from layers.classes import Encoding, class_breaks, encode
+from layers.grid import COLUMN_DEFS, grid_rows
+from layers.panels import (
+    breadcrumb,
+    incident_detail,
+    notice,
+    region_panel,
+    summary_strip,
+    top_regions,
+)
+from layers.regions import map_figure, region_values, region_view
+from layers.timeline import daily_bars
+
+__all__ = [
+    "COLUMN_DEFS",
+    "Encoding",
+    "breadcrumb",
+    "city_bubbles",
+    "class_breaks",
+    "daily_bars",
+    "encode",
+    "grid_rows",
+    "incident_detail",
+    "map_figure",
+    "notice",
+    "region_panel",
+    "region_values",
+    "region_view",
+    "summary_strip",
+    "top_regions",
+]

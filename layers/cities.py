@@ -1,0 +1,61 @@
+"""Cities of a region as bubbles whose area is proportional to detentions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from layers import _style
+
+MAX_BUBBLE_PX = 44
+MIN_BUBBLE_PX = 7
+_HOVER = (
+    "<b>%{customdata[1]}</b>%{customdata[2]}<br>Detentions: %{customdata[3]}<br>"
+    "Rallies: %{customdata[4]}<br><i>click for its incidents</i><extra></extra>"
+)
+
+
+def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
+    """Updates for the map's city trace from ``geodata.queries.city_table`` rows.
+
+    Cities without any detention count get the smallest, grey bubble: they had reports
+    (a rally, say) but no figure, which is not the same as zero.
+    """
+    if cities.empty:
+        return {"lon": [], "lat": [], "customdata": [], "marker": {"size": []}}
+    counts = cities["detained"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(counts)
+    top = np.nanmax(counts) if known.any() else 1.0
+    scale = np.sqrt(np.where(known, counts, 0) / max(top, 1.0))
+    size = np.maximum(MIN_BUBBLE_PX, scale * MAX_BUBBLE_PX)
+    colours = np.where(known, _style.DETENTION_COLOUR, _style.NO_FIGURE)
+    lines = ["#000000" if key == selected else "#ffffff" for key in cities["city_key"]]
+    customdata = [
+        [
+            key,
+            label,
+            f" · {ru}" if isinstance(ru, str) and ru != label else "",
+            "no count reported" if np.isnan(n) else _style.fmt_count(n),
+            _style.fmt_count(r),
+        ]
+        for key, label, ru, n, r in zip(
+            cities["city_key"],
+            cities["city_label"],
+            cities["city_ru"],
+            counts,
+            cities["rallies"],
+            strict=True,
+        )
+    ]
+    return {
+        "lon": cities["lon"].round(4).tolist(),
+        "lat": cities["lat"].round(4).tolist(),
+        "customdata": customdata,
+        "hovertemplate": _HOVER,
+        "marker": {
+            "size": size.round(1).tolist(),
+            "color": colours.tolist(),
+            "opacity": 0.8,
+            "line": {"color": lines, "width": 1.5},
+        },
+    }

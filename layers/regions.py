@@ -1,0 +1,230 @@
+"""The map: neighbouring countries, Russia's regions as a choropleth, occupied Ukraine apart.
+
+``map_figure`` builds everything heavy (geometry) once; ``region_values`` and
+``region_view`` return the small pieces that change with the filters, applied with
+``dash.Patch`` so the browser receives the region geometry only with the page.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from layers import _geo, _style
+from layers.classes import encode
+
+#: Trace order (later traces draw on top).
+COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, LABELS, SELECTED, CITIES = range(7)
+OCCUPIED_STATUS = "occupied_ukraine"
+#: Right margin kept for the legend, so it never covers the Far East.
+LEGEND_PX = 150
+
+_NOT_COUNTED = "occupied, Ukraine<br>(not counted)"
+_SPECIAL_LABELS = {
+    "detained": ("no reports", "reports,<br>no count", _NOT_COUNTED),
+    "rallies": ("no reports", "–", _NOT_COUNTED),
+    "per100k": ("no reports", "no count or<br>no population<br>figure", _NOT_COUNTED),
+}
+_TITLES = {"detained": "Detentions", "rallies": "Rallies", "per100k": "Detentions<br>per 100,000"}
+_CLASSING = {"quantile": "quantiles", "jenks": "natural breaks", "log": "log scale"}
+_HOVER = (
+    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
+    "Detentions: %{customdata[2]}<br>Rallies: %{customdata[3]}<br>"
+    "Detentions per 100,000: %{customdata[4]}<br>"
+    "<i>{period}</i>%{customdata[5]}<extra></extra>"
+)
+
+
+def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Figure:
+    """The map's static part; every region starts in the "no reports" band.
+
+    ``regions`` needs ``region_code``, ``status`` and the ``display`` geometry (clockwise,
+    Chukotka east of 180°); ``countries`` needs ``country_code`` and ``display``.
+    """
+    occupied = regions[regions["status"] == OCCUPIED_STATUS]
+    occupied_shape = shapely.union_all(occupied["display"].to_numpy())
+    hatch_lon, hatch_lat = _geo.polylines(_geo.hatch(occupied_shape))
+    edge_lon, edge_lat = _geo.outline(occupied_shape)
+    traces = [
+        go.Choropleth(
+            geojson=_geo.feature_collection(countries["country_code"], countries["display"]),
+            locations=list(countries["country_code"]),
+            z=np.zeros(len(countries)),
+            colorscale=[[0, _style.NEIGHBOUR_FILL], [1, _style.NEIGHBOUR_FILL]],
+            showscale=False,
+            marker={"line": {"color": _style.NEIGHBOUR_LINE, "width": 0.6}},
+            hoverinfo="skip",
+            name="neighbouring countries",
+        ),
+        go.Choropleth(
+            geojson=_geo.feature_collection(regions["region_code"], regions["display"]),
+            locations=list(regions["region_code"]),
+            z=np.full(len(regions), 0.5),
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, _style.NO_REPORTS], [1, _style.NO_REPORTS]],
+            marker={"line": {"color": _style.REGION_LINE, "width": 0.5}},
+            name="regions",
+            hoverlabel={"align": "left"},
+        ),
+        _lines(hatch_lon, hatch_lat, colour=_style.OCCUPIED_HATCH, width=0.7, name="hatch"),
+        _lines(
+            edge_lon,
+            edge_lat,
+            colour=_style.OCCUPIED_LINE,
+            width=1.4,
+            dash="dot",
+            name="occupied outline",
+        ),
+        _labels(regions),
+        _lines([], [], colour=_style.SELECTED_LINE, width=2.2, name="selected region"),
+        go.Scattergeo(lon=[], lat=[], mode="markers", name="cities"),
+    ]
+    figure = go.Figure(traces)
+    figure.update_layout(
+        geo={
+            **_style.RUSSIA_FRAME,
+            "visible": False,
+            "bgcolor": _style.OCEAN,
+            "uirevision": "russia",
+        },
+        margin={"l": 0, "r": LEGEND_PX, "t": 0, "b": 0},
+        paper_bgcolor="white",
+        showlegend=False,
+        uirevision="map",
+        dragmode="pan",
+        font={"family": _style.FONT, "color": _style.INK},
+        hoverlabel={"bgcolor": "white", "font": {"size": 13}},
+    )
+    return figure
+
+
+def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
+    """Text labels: "occupied, Ukraine", and the two federal cities, too small to find alone.
+
+    The occupied label sits just west of that territory; city labels sit at a point inside
+    each city's own polygon, to its right.
+    """
+    cities = (
+        regions.set_index("region_code")
+        .reindex(list(_style.CITY_LABELS))
+        .dropna(subset=["display"])
+    )
+    anchors = shapely.point_on_surface(cities["display"].to_numpy())
+    occupied = regions.loc[regions["status"] == OCCUPIED_STATUS, "display"].total_bounds
+    label_lon, label_lat = occupied[0] - 0.3, (occupied[1] + occupied[3]) / 2  # west of it
+    return go.Scattergeo(
+        lon=[label_lon, *shapely.get_x(anchors).round(3).tolist()],
+        lat=[label_lat, *shapely.get_y(anchors).round(3).tolist()],
+        mode="text",
+        text=[_style.OCCUPIED_LABEL, *(_style.CITY_LABELS[c] for c in cities.index)],
+        textfont={
+            "color": [_style.OCCUPIED_LINE, *[_style.INK] * len(cities)],
+            "size": 12,
+            "shadow": "1px 1px 2px white",
+        },
+        textposition=["middle left", *["middle right"] * len(cities)],
+        hoverinfo="skip",
+        name="labels",
+    )
+
+
+def _lines(
+    lon: list, lat: list, *, colour: str, width: float, name: str, dash: str = "solid"
+) -> go.Scattergeo:
+    return go.Scattergeo(
+        lon=lon,
+        lat=lat,
+        mode="lines",
+        hoverinfo="skip",
+        name=name,
+        line={"color": colour, "width": width, "dash": dash},
+    )
+
+
+def region_values(
+    table: pd.DataFrame, *, metric: str, classing: str, counted: np.ndarray, period: str
+) -> dict:
+    """Colour, legend and hover text of the region trace for one selection.
+
+    ``table`` is ``geodata.queries.region_table`` (same row order as ``map_figure``'s
+    regions); ``counted`` is False for regions kept apart from Russia's totals.
+    """
+    fmt = _style.fmt_rate if metric == "per100k" else _style.fmt_count
+    encoding = encode(
+        table["value"].to_numpy(dtype=float),
+        table["state"].to_numpy(),
+        counted,
+        method=classing,
+        special_labels=_SPECIAL_LABELS[metric],
+        fmt=fmt,
+    )
+    return {
+        "z": encoding.z.tolist(),
+        "zmin": 0,
+        "zmax": encoding.zmax,
+        "colorscale": encoding.colorscale,
+        "showscale": True,
+        "colorbar": {
+            "title": {"text": f"{_TITLES[metric]}<br><sub>{_CLASSING[classing]}</sub>"},
+            "tickvals": encoding.tickvals,
+            "ticktext": encoding.ticktext,
+            "len": 0.85,
+            "thickness": 16,
+            "x": 1.0,
+            "xanchor": "left",
+            "xpad": 8,
+            "outlinewidth": 1,
+            "outlinecolor": "#bbbbbb",
+            "tickfont": {"size": 12},
+        },
+        "customdata": hover_rows(table, counted),
+        "hovertemplate": _HOVER.replace("{period}", period),
+    }
+
+
+def hover_rows(table: pd.DataFrame, counted: np.ndarray) -> list[list[str]]:
+    """Per region: names, detentions, rallies, rate and a note.
+
+    Worded so that a region without reports, an unknown count and a real zero all read
+    differently.
+    """
+    rows = []
+    for row, is_counted in zip(table.itertuples(index=False), counted, strict=True):
+        reported = row.incidents > 0
+        if not reported:
+            detained = rallies = "no reports in this selection"
+        else:
+            rallies = _style.fmt_count(row.rallies)
+            detained = (
+                "no count reported" if pd.isna(row.detained) else _style.fmt_count(row.detained)
+            )
+            if row.unknown and not pd.isna(row.detained):
+                detained += f" (+{row.unknown} report(s) without a count)"
+        if pd.isna(row.population):
+            rate = "no population figure"
+        else:
+            rate = "–" if pd.isna(row.per100k) else _style.fmt_rate(row.per100k)
+        note = ""
+        if row.status == OCCUPIED_STATUS:
+            note = "<br>Occupied Ukrainian territory: " + (
+                "counted in the totals, as asked" if is_counted else "not in Russia's totals"
+            )
+        rows.append([row.name_en, row.name_ru, detained, rallies, rate, note])
+    return rows
+
+
+def region_view(region: gpd.GeoSeries | None) -> tuple[dict, dict]:
+    """Map frame (``layout.geo`` keys) and outline trace for a region, or for all of Russia.
+
+    ``region`` is one row of the regions table (or None). A new ``geo.uirevision`` per
+    region makes plotly apply the new frame, while zooming by hand survives filter changes.
+    """
+    if region is None:
+        return {**_style.RUSSIA_FRAME, "uirevision": "russia"}, {"lon": [], "lat": []}
+    lon, lat = _geo.outline(region["display"])
+    frame = _style.region_frame(region["display"].bounds)
+    return {**frame, "uirevision": region["region_code"]}, {"lon": lon, "lat": lat}

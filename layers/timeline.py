@@ -1,0 +1,125 @@
+"""The timeline: detentions per day as bars, rallies per day as dots, key dates marked.
+
+Its visible x range *is* the selected period: dragging across it (plotly's zoom) picks a
+period, a double-click (autorange) resets it, and the app reads both from ``relayoutData``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from layers import _style
+
+HALF_DAY = pd.Timedelta(hours=12)
+BAR_WIDTH_MS = 0.8 * 86_400_000
+
+
+def daily_bars(
+    daily: pd.DataFrame,
+    *,
+    period: tuple[dt.date | None, dt.date | None],
+    extent: tuple[dt.date, dt.date] | None,
+    key_dates: dict[str, str] | None = None,
+) -> go.Figure:
+    """Daily figures for the selection (all dates), framed on the selected ``period``.
+
+    ``extent`` is the first and last day in the whole store, the frame when no period is
+    chosen. An empty ``daily`` gives an explicit "nothing matches" chart, not a blank one.
+    """
+    key_dates = _style.KEY_DATES if key_dates is None else key_dates
+    figure = go.Figure()
+    figure.update_layout(
+        margin={"l": 48, "r": 48, "t": 28, "b": 36},
+        height=210,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        dragmode="zoom",
+        hovermode="x unified",
+        font={"family": _style.FONT, "color": _style.INK, "size": 12},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        bargap=0.15,
+        xaxis={"type": "date", "showgrid": False, "tickformat": "%d %b\n%Y"},
+        yaxis={
+            "title": {"text": "detentions"},
+            "fixedrange": True,
+            "rangemode": "tozero",
+            "gridcolor": "#eeeeee",
+        },
+        yaxis2={
+            "title": {"text": "rallies"},
+            "fixedrange": True,
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "tickformat": "d",
+            "rangemode": "tozero",
+        },
+    )
+    if daily.empty:
+        figure.update_layout(
+            xaxis={"visible": False}, yaxis={"visible": False}, yaxis2={"visible": False}
+        )
+        _say(figure, "No incidents match this selection: widen the dates or clear a filter.")
+        return figure
+    dates = pd.to_datetime(daily["date"])
+    figure.add_bar(
+        x=dates,
+        y=daily["detained"].fillna(0).astype("int64"),
+        name="detentions",
+        width=BAR_WIDTH_MS,
+        marker={"color": _style.DETENTION_COLOUR},
+        customdata=daily["unknown"],
+        hovertemplate="%{y:,} detained (+%{customdata} report(s) without a count)<extra></extra>",
+    )
+    rallies = daily["rallies"] > 0
+    figure.add_scatter(
+        x=dates[rallies],
+        y=daily.loc[rallies, "rallies"],
+        name="rallies",
+        yaxis="y2",
+        mode="markers",
+        marker={"color": _style.RALLY_COLOUR, "size": 9, "symbol": "diamond"},
+        hovertemplate="%{y} rallies<extra></extra>",
+    )
+    figure.update_layout(yaxis2={"dtick": max(1, math.ceil(daily["rallies"].max() / 4))})
+    first, last = extent or (dates.min().date(), dates.max().date())
+    start, end = period[0] or first, period[1] or last
+    if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
+        _say(figure, "No incidents in this period: double-click to show all dates.")
+    figure.update_xaxes(range=[pd.Timestamp(start) - HALF_DAY, pd.Timestamp(end) + HALF_DAY])
+    for day, label in key_dates.items():
+        if first <= dt.date.fromisoformat(day) <= last:
+            figure.add_vline(
+                x=pd.Timestamp(day).timestamp() * 1000,
+                line_width=1,
+                line_dash="dash",
+                line_color=_style.MUTED,
+            )
+            figure.add_annotation(
+                x=pd.Timestamp(day),
+                y=1,
+                yref="paper",
+                text=label,
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                font={"size": 11, "color": _style.MUTED},
+            )
+    return figure
+
+
+def _say(figure: go.Figure, text: str) -> None:
+    """An explicit empty state in the middle of the chart."""
+    figure.add_annotation(
+        text=text,
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font={"size": 14, "color": _style.MUTED},
+    )

@@ -1,0 +1,1 @@
+"""The dashboard screen: its data bundle, layout and callbacks (``app.create_app`` wires them)."""

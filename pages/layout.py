@@ -1,0 +1,234 @@
+"""The page: header, notice, breadcrumb, summary, filters, map, timeline, region panel, table."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import plotly.graph_objects as go
+from dash import dcc, html
+from dash.development.base_component import Component
+
+import layers
+from geodata import ids
+from geodata.queries import CLASSINGS, METRICS, TAG_BITS
+from geodata.schema import TAGS
+from layers import panels
+from layers.grid import ROW_STYLE
+from pages.dataset import Dataset
+from pages.views import ALL_KINDS
+
+TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
+EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
+TIMELINE_HELP = "Drag across the timeline to choose a period; double-click it to show all dates."
+BREADCRUMB_ARIA: dict = {"aria-label": "breadcrumb"}
+CREDITS = (
+    "Figures: as reported by the sources listed for each incident. ",
+    "Boundaries: Natural Earth (public domain). ",
+    "Places: GeoNames (CC BY 4.0). ",
+    "Federal districts: hflabs/region (CC BY-SA 4.0). ",
+)
+
+
+def _field(label: str, control: Component, width: str = "") -> html.Div:
+    return html.Div(
+        [html.Label(label, className="control-label"), control], className="control " + width
+    )
+
+
+def _tag_options(data: Dataset) -> list[dict]:
+    bits = data.incidents["tag_bits"].to_numpy()
+    return [
+        {"label": f"{TAGS[tag]} ({int(((bits & bit) > 0).sum())})", "value": tag}
+        for tag, bit in TAG_BITS.items()
+    ]
+
+
+def controls(data: Dataset) -> html.Section:
+    """Filters, metric, colouring and the occupied-territory toggle."""
+    extent = data.extent
+    first, last = extent if extent else (None, None)
+    return html.Section(
+        className="controls",
+        children=[
+            _field(
+                "Period",
+                dcc.DatePickerRange(
+                    id=ids.PERIOD,
+                    min_date_allowed=first,
+                    max_date_allowed=last,
+                    initial_visible_month=first,
+                    display_format="YYYY-MM-DD",
+                    clearable=True,
+                    start_date_placeholder_text="first day",
+                    end_date_placeholder_text="last day",
+                ),
+                "wide",
+            ),
+            _field(
+                "Kind",
+                dcc.RadioItems(
+                    id=ids.KINDS,
+                    value=ALL_KINDS,
+                    inline=True,
+                    options=[
+                        {"label": "all", "value": ALL_KINDS},
+                        {"label": "detentions", "value": "detention"},
+                        {"label": "rallies", "value": "rally"},
+                    ],
+                ),
+            ),
+            _field(
+                "Tags (all must apply)",
+                dcc.Dropdown(
+                    id=ids.TAGS,
+                    multi=True,
+                    options=_tag_options(data),
+                    placeholder="any tags",
+                ),
+                "wide",
+            ),
+            _field(
+                "Campaign",
+                dcc.Dropdown(
+                    id=ids.CAMPAIGN,
+                    options=sorted(data.catalogue.campaigns),
+                    placeholder="all campaigns",
+                ),
+            ),
+            _field(
+                "Map shows",
+                dcc.RadioItems(
+                    id=ids.METRIC,
+                    value="detained",
+                    inline=True,
+                    options=[{"label": label, "value": key} for key, label in METRICS.items()],
+                ),
+                "wide",
+            ),
+            _field(
+                "Colours",
+                dcc.RadioItems(
+                    id=ids.CLASSING,
+                    value="quantile",
+                    inline=True,
+                    options=[{"label": label, "value": key} for key, label in CLASSINGS.items()],
+                ),
+                "wide",
+            ),
+            _field(
+                "Occupied Ukrainian territory",
+                dcc.Checklist(
+                    id=ids.OCCUPIED,
+                    value=[],
+                    options=[{"label": " count it in the totals", "value": "include"}],
+                ),
+            ),
+        ],
+    )
+
+
+def header() -> html.Header:
+    """Title, one-line purpose and the link to the current view (with a copy button)."""
+    return html.Header(
+        className="header",
+        children=[
+            html.Div([html.H1("protestmap"), html.P(TAGLINE, className="tagline")]),
+            html.Div(
+                className="share",
+                children=[
+                    html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
+                    dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value=""),
+                    dcc.Clipboard(id=ids.COPY_LINK, target_id=ids.SHARE_LINK, className="copy"),
+                ],
+            ),
+        ],
+    )
+
+
+def map_area(map_figure: go.Figure, topojson_url: str) -> html.Div:
+    """The map (all geometry embedded here, once) with its empty-state banner."""
+    graph = dcc.Graph(
+        id=ids.MAP,
+        figure=map_figure,
+        className="map",
+        config={
+            "topojsonURL": topojson_url,
+            "displaylogo": False,
+            "scrollZoom": True,
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        },
+    )
+    return html.Div(
+        className="map-wrap",
+        children=[html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True), graph],
+    )
+
+
+def below_map() -> html.Div:
+    """Timeline beside the side panel (top regions, or the region's cities)."""
+    timeline = dcc.Graph(
+        id=ids.TIMELINE,
+        className="timeline",
+        config={"displaylogo": False, "modeBarButtons": [["toImage"]], "doubleClick": "autosize"},
+    )
+    return html.Div(
+        className="below-map",
+        children=[
+            html.Div(
+                [timeline, html.P(TIMELINE_HELP, className="muted small")],
+                className="timeline-column",
+            ),
+            html.Aside(id=ids.REGION_PANEL, className="side"),
+        ],
+    )
+
+
+def incident_table() -> html.Section:
+    """The sortable incident table and the detail panel of the chosen incident."""
+    grid = dag.AgGrid(
+        id=ids.GRID,
+        columnDefs=layers.COLUMN_DEFS,
+        rowData=[],
+        getRowId="params.data.incident_id",
+        getRowStyle=ROW_STYLE,
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+        },
+        className="ag-theme-alpine",
+        style={"height": "440px"},
+    )
+    return html.Section(
+        className="incidents",
+        children=[
+            html.H2(id=ids.INCIDENT_HEADING),
+            grid,
+            html.Div(id=ids.DETAIL, className="detail"),
+        ],
+    )
+
+
+def footer(data: Dataset) -> html.Footer:
+    """Where the figures, boundaries and places come from, and the data version."""
+    return html.Footer(html.P([*CREDITS, f"Data version {data.version}."]), className="footer")
+
+
+def page(data: Dataset, map_figure: go.Figure, topojson_url: str) -> html.Div:
+    """The whole page."""
+    return html.Div(
+        className="app",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.STATE),
+            header(),
+            html.Div(id=ids.NOTICE, className="notice", role="alert", hidden=True),
+            html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **BREADCRUMB_ARIA),
+            html.Div(id=ids.SUMMARY, className="summary"),
+            html.P(id=ids.DESCRIPTION, className="selection-description"),
+            controls(data),
+            map_area(map_figure, topojson_url),
+            html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
+            below_map(),
+            incident_table(),
+            footer(data),
+        ],
+    )

@@ -1,0 +1,222 @@
+"""Callback bodies: parse the inputs, run a query, call layers, return. No Dash wiring here.
+
+Every view is a function of one canonical query string kept in the ``view-state`` store.
+``next_state`` is the only way in: it turns the URL (page load, Back/Forward, a pasted link)
+or a user action (a control, a map click, a timeline drag, a table click) into that string,
+and writes user actions to the URL so each view is a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+from dash import Patch, no_update
+from dash.exceptions import PreventUpdate
+
+import layers
+from geodata import queries
+from geodata.queries import Filters
+from layers import regions as region_layer
+from pages.dataset import Dataset
+
+ALL_KINDS = "all"
+#: Order of the control values in ``next_state``'s inputs and outputs.
+CONTROL_FIELDS = ("start", "end", "kind", "tags", "campaign", "metric", "classing", "occupied")
+
+
+def controls_from(f: Filters) -> list[Any]:
+    """Control values showing ``f`` (after Back or a pasted link)."""
+    return [
+        f.start.isoformat() if f.start else None,
+        f.end.isoformat() if f.end else None,
+        f.kinds[0] if len(f.kinds) == 1 else ALL_KINDS,
+        list(f.tags),
+        f.campaign,
+        f.metric,
+        f.classing,
+        ["include"] if f.occupied else [],
+    ]
+
+
+def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
+    """``base`` with the control values applied (geography and incident are kept).
+
+    The values go through the URL parser, so a control can never create a state that a
+    link could not express.
+    """
+    start, end, kind, tags, campaign, metric, classing, occupied = values
+    params = {
+        "from": start[:10] if start else None,
+        "to": end[:10] if end else None,
+        "kind": None if kind in (None, ALL_KINDS) else kind,
+        "tag": ",".join(tags or []) or None,
+        "campaign": campaign or None,
+        "metric": metric,
+        "classes": classing,
+        "occupied": "include" if occupied else None,
+    }
+    parsed, _ = queries.parse_query(urlencode({k: v for k, v in params.items() if v}))
+    return replace(parsed, region=base.region, city=base.city, incident=base.incident)
+
+
+def from_click(f: Filters, click: dict | None) -> Filters:
+    """The view a map click asks for: a region's view, or a city's incidents."""
+    point = (click or {}).get("points", [{}])[0]
+    curve = point.get("curveNumber")
+    if curve == region_layer.REGIONS and point.get("location"):
+        code = point["location"]
+        return f if code == f.region and not f.city else f.in_region(code)
+    if curve == region_layer.CITIES and point.get("customdata"):
+        return f.in_city(point["customdata"][0])
+    return f
+
+
+def from_relayout(f: Filters, relayout: dict | None, extent: tuple | None = None) -> Filters:
+    """The period a timeline drag (zoom) or double-click (autorange) asks for.
+
+    A range that covers every day of the data (``extent``) means all dates, whichever way
+    plotly reports it (autorange, or a reset to the first range it drew).
+    """
+    relayout = relayout or {}
+    if relayout.get("xaxis.autorange"):
+        return replace(f, start=None, end=None)
+    left = relayout.get("xaxis.range[0]") or (relayout.get("xaxis.range") or [None])[0]
+    right = relayout.get("xaxis.range[1]") or (relayout.get("xaxis.range") or [None, None])[1]
+    if not (left and right):
+        return f
+    start, end = queries.period_from_range(left, right)
+    if extent and start <= extent[0] and end >= extent[1]:
+        return replace(f, start=None, end=None)
+    return replace(f, start=start, end=end)
+
+
+@dataclass(frozen=True)
+class StateInputs:
+    """What ``next_state`` reads: the trigger and the current value of every input."""
+
+    trigger: str | None
+    search: str | None
+    controls: list[Any]
+    click: dict | None = None
+    relayout: dict | None = None
+    cell: dict | None = None
+    state: dict | None = None
+
+
+def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, Any]:
+    """Outputs (URL search, control values, map clickData, view state) for one trigger.
+
+    A URL change is read (with notices for what it could not use) and shown in the
+    controls; any other input changes the current view and is pushed to the URL.
+    """
+    if given.trigger in (None, "url"):
+        parsed, notices = queries.parse_query(given.search or "")
+        f, missing = queries.check_known(parsed, data.catalogue)
+        state = {"query": f.to_query(), "notices": [*notices, *missing]}
+        return no_update, controls_from(f), no_update, state
+    current = Filters.from_query((given.state or {}).get("query", ""))
+    if given.trigger == "map":
+        f = from_click(current, given.click)
+    elif given.trigger == "timeline":
+        f = from_relayout(current, given.relayout, data.extent)
+    elif given.trigger == "grid":
+        row = (given.cell or {}).get("rowId")
+        f = replace(current, incident=row) if row else current
+        f, _ = queries.check_known(f, data.catalogue)
+    else:
+        f = filters_from_controls(current, given.controls)
+    clicked = None if given.trigger == "map" else no_update
+    if f == current:
+        if clicked is None:
+            return no_update, [no_update] * len(CONTROL_FIELDS), clicked, no_update
+        raise PreventUpdate
+    state = {"query": f.to_query(), "notices": []}
+    # "?" rather than "": dcc.Location does not push an empty search into the history.
+    return f.to_query() or "?", [no_update] * len(CONTROL_FIELDS), clicked, state
+
+
+def _filters(state: dict | None) -> Filters:
+    return Filters.from_query((state or {}).get("query", ""))
+
+
+def _counted(data: Dataset, f: Filters) -> np.ndarray:
+    return ((data.regions["status"] != queries.OCCUPIED) | f.occupied).to_numpy()
+
+
+def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
+    if not code:
+        return None
+    match = data.regions[data.regions["region_code"] == code]
+    return None if match.empty else match.iloc[0]
+
+
+def render_map(data: Dataset, state: dict | None) -> Patch:
+    """Values, legend, frame and city bubbles of the map; geometry is not resent."""
+    f = _filters(state)
+    selected = queries.select(data.incidents, f)
+    table = queries.region_table(selected, data.regions, f.metric)
+    patch = Patch()
+    patch["data"][region_layer.REGIONS].update(
+        layers.region_values(
+            table,
+            metric=f.metric,
+            classing=f.classing,
+            counted=_counted(data, f),
+            period=queries.describe_period(f),
+        )
+    )
+    frame, outline = layers.region_view(_region_row(data, f.region))
+    patch["layout"]["geo"].update(frame)
+    patch["data"][region_layer.SELECTED].update(outline)
+    cities = (
+        queries.city_table(queries.scope(selected, f.in_region(f.region)))
+        if f.region
+        else queries.city_table(selected.iloc[:0])
+    )
+    patch["data"][region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
+    return patch
+
+
+def render_timeline(data: Dataset, state: dict | None) -> Any:
+    """Daily bars of the view's rows over all dates, framed on the selected period."""
+    f = _filters(state)
+    rows = queries.scope(queries.select(data.incidents, replace(f, start=None, end=None)), f)
+    return layers.daily_bars(queries.daily_table(rows), period=(f.start, f.end), extent=data.extent)
+
+
+def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
+    """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
+    f = _filters(state)
+    notices = (state or {}).get("notices", [])
+    selected = queries.select(data.incidents, f)
+    rows = queries.scope(selected, f)
+    summary = queries.summarise(rows)
+    if f.region:
+        table = queries.region_table(selected, data.regions, f.metric)
+        region = table[table["region_code"] == f.region].iloc[0]
+        in_region = queries.scope(selected, f.in_region(f.region))
+        side = layers.region_panel(region, queries.city_table(in_region), f, base)
+    else:
+        side = layers.top_regions(queries.region_table(rows, data.regions, f.metric), f, base)
+    listed = queries.incident_list(rows)
+    incident = listed[listed["incident_id"] == f.incident]
+    heading = f"Incidents ({len(listed):,})"
+    if len(listed) > layers.grid.MAX_ROWS:
+        heading += f", first {layers.grid.MAX_ROWS:,} shown: narrow the selection for the rest"
+    description = f.describe(data.names)
+    return {
+        "notice": layers.notice(notices),
+        "notice_hidden": not notices,
+        "breadcrumb": layers.breadcrumb(f, data.names, data.names.get(f.city or ""), base),
+        "summary": layers.summary_strip(summary, version=data.version, as_of=data.as_of),
+        "description": description,
+        "empty_hidden": summary.incidents > 0,
+        "side": side,
+        "heading": heading,
+        "rows": layers.grid_rows(listed, selected=f.incident),
+        "detail": layers.incident_detail(None if incident.empty else incident.iloc[0]),
+    }
