@@ -8,6 +8,7 @@ changed, so a failed or repeated ingest leaves it as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,13 @@ import pandas as pd
 from geodata import reports as rpt
 from geodata import store
 from geodata.boundaries import assign_regions
-from geodata.geocoding import Gazetteer, Miss, Place
+from geodata.geocoding import Gazetteer, Place
 from geodata.readers import RawInput, apply_mapping, read_input
 from geodata.schema import CRS
 from geodata.validate import Checked, check_rows
 
 CHUNK_ROWS = 100_000
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 #: Natural Earth's 1:10m coast is generalised: coastal towns can sit up to ~0.05° offshore.
 SNAP_DEG = 0.05
 Progress = Callable[[int], None]
@@ -75,18 +77,12 @@ def locate(
         out[column] = None
     has_point = out["lat"].notna() & out["lon"].notna()
     hint_codes = _region_hints(out["region"], gazetteer)
-    checked.flag(
-        out["region"].notna() & hint_codes.isna(),
-        "unknown_region",
-        "region = " + out["region"].astype(str),
-    )
+    unknown = out["region"].notna() & hint_codes.isna()
+    checked.flag(unknown, "unknown_region", "region = " + out.loc[unknown, "region"].astype(str))
 
     named = out["city"].notna()
     if named.any():
-        found = gazetteer.resolve_many(
-            out.loc[named, "city"].tolist(), out.loc[named, "region"].tolist()
-        )
-        _apply_places(out, checked, out.index[named], found, has_point)
+        _apply_places(out, checked, named, gazetteer, has_point)
 
     by_region = ~has_point & out["city"].isna() & hint_codes.notna()
     if by_region.any():
@@ -109,19 +105,23 @@ def locate(
         )
         inside = assign_regions(points, regions, snap_deg=SNAP_DEG)
         out.loc[placed, "region_code"] = inside.fillna(out.loc[placed, "region_code"])
+    outside = has_point & out["region_code"].isna()
     checked.flag(
-        has_point & out["region_code"].isna(),
+        outside,
         "outside_area",
-        "lat = " + out["lat"].astype(str) + ", lon = " + out["lon"].astype(str),
+        "lat = "
+        + out.loc[outside, "lat"].astype(str)
+        + ", lon = "
+        + out.loc[outside, "lon"].astype(str),
     )
     mismatch = hint_codes.notna() & out["region_code"].notna() & hint_codes.ne(out["region_code"])
     checked.flag(
         mismatch,
         "region_mismatch",
         "region = "
-        + out["region"].astype(str)
+        + out.loc[mismatch, "region"].astype(str)
         + " but the place lies in "
-        + out["region_code"].astype(str),
+        + out.loc[mismatch, "region_code"].astype(str),
     )
     return out
 
@@ -134,28 +134,53 @@ def _region_hints(hints: pd.Series, gazetteer: Gazetteer) -> pd.Series:
 def _apply_places(
     out: pd.DataFrame,
     checked: Checked,
-    index: pd.Index,
-    found: list[Place | Miss],
+    named: pd.Series,
+    gazetteer: Gazetteer,
     has_point: pd.Series,
 ) -> None:
-    """Copy gazetteer answers into the rows; a miss only matters when there is no point."""
-    misses: dict[str, list[int]] = {}
-    for idx, answer in zip(index, found, strict=True):
-        if isinstance(answer, Place):
-            out.at[idx, "city_en"], out.at[idx, "city_ru"] = answer.name_en, answer.name_ru
-            out.at[idx, "geonameid"] = answer.geonameid
-            if not has_point[idx]:
-                out.at[idx, "lat"], out.at[idx, "lon"] = answer.lat, answer.lon
-                out.at[idx, "region_code"] = answer.region_code
-        elif has_point[idx]:
-            cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in out.at[idx, "city"])
-            out.at[idx, "city_ru" if cyrillic else "city_en"] = out.at[idx, "city"]
-        else:
-            misses.setdefault(answer.reason, []).append(idx)
-            out.at[idx, "_miss"] = f"city = {answer.query}: {answer.detail}"
-    for reason, rows in misses.items():
-        mask = out.index.isin(rows)
-        checked.flag(pd.Series(mask, index=out.index), reason, out["_miss"])
+    """Copy gazetteer answers into the rows; a miss only matters when there is no point.
+
+    Each distinct (city, region) pair is resolved once and its answer is spread to its rows
+    with numpy indexing, so a million rows naming a few thousand places cost a few thousand
+    lookups rather than a million row-by-row assignments.
+    """
+    cities, hints = out.loc[named, "city"], out.loc[named, "region"]
+    codes, _ = pd.factorize(cities + "\x00" + hints.fillna(""))
+    first = np.unique(codes, return_index=True)[1]
+    answers = gazetteer.resolve_many(cities.iloc[first].tolist(), hints.iloc[first].tolist())
+    is_place = np.array([isinstance(a, Place) for a in answers])[codes]
+    point = has_point[named].to_numpy()
+
+    def spread(values: list[object], dtype: type = object) -> np.ndarray:
+        return np.array(values, dtype=dtype)[codes]
+
+    places = [a if isinstance(a, Place) else None for a in answers]
+    rows = named[named].index
+    hit, located = rows[is_place], rows[is_place & ~point]
+    for column, attr in (
+        ("city_en", "name_en"),
+        ("city_ru", "name_ru"),
+        ("geonameid", "geonameid"),
+    ):
+        out.loc[hit, column] = spread([getattr(p, attr, None) for p in places])[is_place]
+    for column, attr in (("lat", "lat"), ("lon", "lon"), ("region_code", "region_code")):
+        dtype = float if column in ("lat", "lon") else object
+        values = spread([getattr(p, attr, None) for p in places], dtype)
+        out.loc[located, column] = values[is_place & ~point]
+    cyrillic = spread([bool(_CYRILLIC.search(c)) for c in cities.iloc[first]], bool)
+    kept = ~is_place & point
+    out.loc[rows[kept & cyrillic], "city_ru"] = cities[kept & cyrillic].to_numpy()
+    out.loc[rows[kept & ~cyrillic], "city_en"] = cities[kept & ~cyrillic].to_numpy()
+    missed = ~is_place & ~point
+    if not missed.any():
+        return
+    misses = [None if isinstance(a, Place) else a for a in answers]
+    out.loc[rows[missed], "_miss"] = spread(
+        [m and f"city = {m.query}: {m.detail}" for m in misses]
+    )[missed]
+    reasons = pd.Series(spread([m and m.reason for m in misses]), index=rows).where(missed)
+    for reason in reasons.dropna().unique():
+        checked.flag(reasons.eq(reason).reindex(out.index, fill_value=False), reason, out["_miss"])
 
 
 def prepare(
@@ -178,13 +203,15 @@ def prepare(
         if progress:
             progress(len(chunk))
     values = pd.concat(located) if located else pd.DataFrame(columns=["row"])
+    located.clear()  # the chunks live on in ``values``; two copies would double peak memory
     problem_frame = (
         pd.concat(problems, ignore_index=True)
         if problems
         else pd.DataFrame(columns=["row", "reason", "detail"])
     )
     bad = set(problem_frame["row"].astype(int))
-    reports = values[~values["row"].isin(bad)].copy()
+    reports = values[~values["row"].isin(bad)] if bad else values
+    del values
     if options.campaign:
         reports["campaign"] = reports["campaign"].fillna(options.campaign)
     if not reports.empty:
@@ -207,9 +234,11 @@ def merge(
         {"row": new.loc[dup, "row"], "reason": "duplicate", "detail": repeated[dup]}
     )
     fresh = new.loc[~dup, columns]
+    del new, repeated  # every copy of a million reports counts against peak memory
     if fresh.empty:
         return existing, problems
-    return rpt.assemble(pd.concat([old, fresh], ignore_index=True)), problems
+    both = fresh if old.empty else pd.concat([old, fresh], ignore_index=True)
+    return rpt.assemble(both), problems
 
 
 def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
@@ -240,30 +269,35 @@ def ingest_file(
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
     rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
-    progress = progress_factory(len(rows)) if progress_factory else None
+    n_rows = len(rows)
+    progress = progress_factory(n_rows) if progress_factory else None
     reports, problems = prepare(
         rows, gazetteer=gazetteer, regions=regions, options=options, progress=progress
     )
+    del rows  # a million rows of text: free them before the merge needs its memory
     existing = (
         store.read_incidents(incidents_path) if incidents_path.exists() else rpt.empty_incidents()
     )
     merged, dup_problems = merge(existing, reports)
+    before, changed = len(existing), merged is not existing
+    del reports, existing  # the write below needs the memory more
     problems = pd.concat([problems, dup_problems], ignore_index=True)
-    changed = merged is not existing
+    rejected = rejects_frame(raw.frame, problems)
+    encoding, delimiter = raw.encoding, raw.delimiter
+    del raw
     version = (
         store.read_metadata(incidents_path)["data_version"] if incidents_path.exists() else None
     )
     if changed and not dry_run:
         version = store.write_incidents(merged, incidents_path)
-    rejected = rejects_frame(raw.frame, problems)
     return IngestResult(
-        rows=len(rows),
-        accepted=len(rows) - len(rejected),
+        rows=n_rows,
+        accepted=n_rows - len(rejected),
         rejected=rejected,
-        incidents_before=len(existing),
+        incidents_before=before,
         incidents_after=len(merged),
         data_version=version,
         written=changed and not dry_run,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
+        encoding=encoding,
+        delimiter=delimiter,
     )

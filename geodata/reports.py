@@ -61,28 +61,49 @@ def incident_ids(reports: pd.DataFrame) -> pd.Series:
     """Stable ids: the same kind, date, place and campaign always give the same id."""
     where = np.where(
         reports["geonameid"].notna(),
-        "g" + reports["geonameid"].astype("string").fillna(""),
-        reports["lat"].round(4).astype("string").fillna("")
-        + ","
-        + reports["lon"].round(4).astype("string").fillna(""),
+        "g" + _text(reports["geonameid"]).fillna(""),
+        _text(reports["lat"].round(4)).fillna("") + "," + _text(reports["lon"].round(4)).fillna(""),
     )
-    place = reports["place"].astype("string").str.strip().str.lower().fillna("")
+    place = _text(reports["place"]).str.strip().str.lower().fillna("")
     keys = (
-        reports["kind"].astype("string")
+        _text(reports["kind"])
         + "|"
-        + reports["date"].astype("string")
+        + _text(reports["date"])
         + "|"
         + pd.Series(where, index=reports.index)
         + "|"
         + place
         + "|"
-        + reports["campaign"].astype("string").fillna("")
+        + _text(reports["campaign"]).fillna("")
     )
-    return keys.map(lambda k: hashlib.sha256(k.encode()).hexdigest()[:16])
+    codes, distinct = pd.factorize(keys)
+    hashed = np.array([hashlib.sha256(k.encode()).hexdigest()[:16] for k in distinct], dtype=object)
+    return pd.Series(hashed[codes], index=reports.index)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """``column.astype("string")``, converting each distinct value once (dates are slow)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(distinct).astype("string").to_numpy(dtype=object, na_value=None)
+    return pd.Series(
+        np.append(text, np.array([None], dtype=object))[codes], index=column.index, dtype="string"
+    )
 
 
 def as_of_order(as_of: pd.Series) -> pd.DataFrame:
-    """Sortable (day, minute) for free-text 'as of' values; unknown parts sort first."""
+    """Sortable (day, minute) for free-text 'as of' values; unknown parts sort first.
+
+    Each distinct value is parsed once (reports repeat few 'as of' values).
+    """
+    codes, distinct = pd.factorize(as_of, use_na_sentinel=True)
+    order = _parse_as_of(pd.Series(distinct, dtype="object"))
+    # A missing value (code -1) picks the appended "unknown" entry.
+    day = np.append(order["day"].to_numpy(dtype="int64"), np.iinfo("int64").min)
+    minute = np.append(order["minute"].to_numpy(dtype="float64"), -1.0)
+    return pd.DataFrame({"day": day[codes], "minute": minute[codes]}, index=as_of.index)
+
+
+def _parse_as_of(as_of: pd.Series) -> pd.DataFrame:
     text = as_of.astype("string")
     found = text.str.extract(_AS_OF_DAY)[0]
     # A month alone ("2022-10 (retrospective)") sorts after every day of the month before.
@@ -115,11 +136,27 @@ def lead_first(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
         _day=order["day"],
         _minute=order["minute"],
     )
-    return keyed.sort_values(
-        ["incident_id", "_primary", "_day", "_minute", figure],
-        ascending=[True, False, False, False, True],
-        kind="stable",
-    )
+    return keyed.iloc[
+        stable_order(
+            keyed,
+            ["incident_id", "_primary", "_day", "_minute", figure],
+            [True, False, False, False, True],
+        )
+    ]
+
+
+def stable_order(frame: pd.DataFrame, columns: list[str], ascending: list[bool]) -> np.ndarray:
+    """Row positions of ``frame.sort_values(columns, ascending=..., kind="stable")``.
+
+    Each column is reduced to the integer rank of its distinct values first, so the sort
+    compares integers, not strings; missing values go last, as with sort_values.
+    """
+    keys = []
+    for column, up in zip(columns, ascending, strict=True):
+        codes, distinct = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
+        ranks = codes if up else len(distinct) - 1 - codes
+        keys.append(np.where(codes < 0, len(distinct), ranks))
+    return np.lexsort(keys[::-1])
 
 
 def _headline(reports: pd.DataFrame, figure: str) -> pd.Series:
@@ -136,13 +173,20 @@ def _merged_descriptions(reports: pd.DataFrame) -> pd.Series:
 
 
 def _merged_tags(reports: pd.DataFrame) -> pd.Series:
+    """Sorted distinct tags of each incident that has any (built as one Arrow list array)."""
     tags = reports[["incident_id", "tags"]].explode("tags").dropna().drop_duplicates()
-    return tags.groupby("incident_id")["tags"].agg(sorted)
+    tags = tags.sort_values(["incident_id", "tags"])
+    ids = tags["incident_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    offsets = np.append(starts, len(ids)).astype("int32")
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(tags["tags"], pa.string()))
+    return pd.Series(lists.to_pylist(), index=ids[starts], dtype="object")
 
 
 def _sources(reports: pd.DataFrame) -> pa.Array:
     """One list of source structs per incident, reports in lead-first order."""
-    distinct = reports.drop_duplicates(list(REPORT_IDENTITY))
+    wanted = ["incident_id", "source_url", "reporter", "as_of", "detained", "participants"]
+    distinct = reports.loc[~reports.duplicated(list(REPORT_IDENTITY)), [*wanted, "source_note"]]
     fields = {
         "url": distinct["source_url"],
         "reporter": distinct["reporter"],
@@ -153,9 +197,7 @@ def _sources(reports: pd.DataFrame) -> pa.Array:
     }
     structs = pa.StructArray.from_arrays(
         [
-            pa.array(
-                v.astype("object").where(v.notna(), None).tolist(), type=schema.SOURCE_TYPE[i].type
-            )
+            pa.array(v, type=schema.SOURCE_TYPE[i].type, from_pandas=True)
             for i, v in enumerate(fields.values())
         ],
         fields=list(schema.SOURCE_TYPE),
@@ -170,9 +212,10 @@ def assemble(reports: pd.DataFrame) -> gpd.GeoDataFrame:
     if reports.empty:
         return empty_incidents()
     order = as_of_order(reports["as_of"])
-    reports = reports.assign(_day=order["day"], _minute=order["minute"]).sort_values(
-        ["incident_id", "_day", "_minute"], ascending=[True, False, False], kind="stable"
-    )
+    reports = reports.assign(_day=order["day"], _minute=order["minute"])
+    reports = reports.iloc[
+        stable_order(reports, ["incident_id", "_day", "_minute"], [True, False, False])
+    ]
     first = reports.drop_duplicates("incident_id").set_index("incident_id")
     ids = first.index
     frame = pd.DataFrame(
@@ -204,8 +247,8 @@ def assemble(reports: pd.DataFrame) -> gpd.GeoDataFrame:
     frame = frame.where(frame.notna(), None).astype(
         {"detained": "Int64", "participants": "Int64", "geonameid": "Int64"}
     )
-    sources = _sources(reports)
-    frame["sources"] = pd.Series(sources.to_pylist(), index=frame.index, dtype="object")
+    # Kept as Arrow: a million sources as Python dicts would cost gigabytes and minutes.
+    frame["sources"] = pd.arrays.ArrowExtensionArray(_sources(reports))
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(first["lon"], first["lat"]), crs=schema.CRS
     )
@@ -257,11 +300,10 @@ def explode(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _identity(reports: pd.DataFrame) -> pd.Series:
-    parts = [reports[c].astype("string").fillna("\x00") for c in REPORT_IDENTITY]
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "|" + part
-    return key
+    """One integer per distinct report: same text in every REPORT_IDENTITY column (or empty)."""
+    codes = {c: pd.factorize(_text(reports[c]), use_na_sentinel=True)[0] for c in REPORT_IDENTITY}
+    key = pd.DataFrame(codes, index=reports.index).groupby(list(REPORT_IDENTITY), sort=False)
+    return key.ngroup()
 
 
 def _introduces(known: pd.DataFrame) -> pd.Series:
@@ -296,7 +338,8 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
     known = pd.concat([existing.assign(row=pd.NA), new], ignore_index=True)
     key = _identity(known)
     repeated = key.duplicated(keep="first") & ~_introduces(known)
-    origin = key.map(known.assign(_key=key).drop_duplicates("_key").set_index("_key")["row"])
+    first = ~key.duplicated(keep="first")
+    origin = key.map(pd.Series(known["row"].to_numpy()[first], index=key[first].to_numpy()))
     detail = np.where(
         origin.notna(),
         "repeats row " + origin.astype("string").fillna(""),

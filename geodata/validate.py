@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geodata.schema import KINDS, PRECISIONS, TAGS
@@ -119,50 +121,77 @@ def _check_kind(rows: pd.DataFrame, checked: Checked, kind: str | None) -> None:
         given = given.fillna(kind)
     normal = given.str.strip().str.lower()
     checked.values["kind"] = normal.where(normal.isin(KINDS), None)
-    checked.flag(~normal.isin(KINDS), "bad_kind", "kind = " + given.fillna("(empty)").astype(str))
+    bad = ~normal.isin(KINDS)
+    checked.flag(bad, "bad_kind", "kind = " + given[bad].fillna("(empty)").astype(str))
 
 
 def _check_date(rows: pd.DataFrame, checked: Checked, today: dt.date, fmt: str | None) -> None:
     text = rows["date"].astype("object")
+    codes, distinct = _distinct(text)
     if fmt:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
     else:
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        parsed = parsed.fillna(pd.to_datetime(text, format="%d.%m.%Y", errors="coerce"))
-    checked.values["date"] = parsed.dt.date.where(parsed.notna(), None)
+        parsed = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.fillna(pd.to_datetime(distinct, format="%d.%m.%Y", errors="coerce"))
+    day = parsed.dt.date.where(parsed.notna(), None)
+    checked.values["date"] = pd.Series(_spread(codes, day, None), index=rows.index)
+    unread = pd.Series(_spread(codes, parsed.isna(), False).astype(bool), index=rows.index)
+    future = pd.Series(
+        _spread(codes, parsed.gt(pd.Timestamp(today)), False).astype(bool), index=rows.index
+    )
     checked.flag(text.isna(), "missing_date", "date is empty")
     checked.flag(
-        text.notna() & parsed.isna(),
+        unread,
         "bad_date",
-        "date = " + text.astype(str) + (f" (expected {fmt})" if fmt else ""),
+        "date = " + text[unread].astype(str) + (f" (expected {fmt})" if fmt else ""),
     )
     checked.flag(
-        parsed.gt(pd.Timestamp(today)),
+        future,
         "future_date",
-        "date = " + text.astype(str) + f" is after today ({today.isoformat()})",
+        "date = " + text[future].astype(str) + f" is after today ({today.isoformat()})",
     )
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes (-1 = missing) and distinct values of a column: checks then run once per value."""
+    codes, values = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    return codes, pd.Series(values, dtype="object")
+
+
+def _spread(codes: np.ndarray, per_value: Iterable[object], missing: object) -> np.ndarray:
+    """Per-row values from per-distinct-value ones; ``missing`` where the cell was empty."""
+    values = list(per_value)
+    table = np.empty(len(values) + 1, dtype=object)
+    for i, value in enumerate(values):
+        table[i] = value
+    table[-1] = missing
+    return table[codes]
 
 
 def _check_time(rows: pd.DataFrame, checked: Checked) -> None:
-    text = rows["time"].astype("object")
+    codes, text = _distinct(rows["time"])
     parts = text.str.extract(_TIME)
     ok = parts[0].notna()
-    checked.values["time"] = (parts[0].str.zfill(2) + ":" + parts[1]).where(ok, None)
-    checked.flag(text.notna() & ~ok, "bad_time", "time = " + text.astype(str))
+    clock = (parts[0].str.zfill(2) + ":" + parts[1]).where(ok, None)
+    checked.values["time"] = _spread(codes, clock, None)
+    bad = pd.Series(_spread(codes, ~ok, False).astype(bool), index=rows.index)
+    checked.flag(bad, "bad_time", "time = " + rows.loc[bad, "time"].astype(str))
 
 
 def _check_count(rows: pd.DataFrame, checked: Checked, name: str) -> None:
-    text = rows[name].astype("object").str.replace(_SPACES, "", regex=True)
+    codes, raw = _distinct(rows[name])
+    text = raw.str.replace(_SPACES, "", regex=True)
     whole = text.str.match(_WHOLE).fillna(False).astype(bool)
     negative = text.str.match(r"^-\d+([.,]0*)?$").fillna(False).astype(bool)
-    checked.values[name] = pd.array(
-        [int(v) if ok else None for v, ok in zip(text, whole, strict=True)], dtype="Int64"
-    )
-    checked.flag(negative, "negative_count", f"{name} = " + rows[name].astype(str))
+    numbers = [int(v) if ok else None for v, ok in zip(text, whole, strict=True)]
+    checked.values[name] = pd.array(_spread(codes, numbers, None), dtype="Int64")
+    negative_rows = pd.Series(_spread(codes, negative, False).astype(bool), index=rows.index)
+    other = pd.Series(_spread(codes, ~whole & ~negative, False).astype(bool), index=rows.index)
+    checked.flag(negative_rows, "negative_count", f"{name} = " + rows.loc[negative_rows, name])
     checked.flag(
-        text.notna() & ~whole & ~negative,
+        other,
         "non_integer_count",
-        f"{name} = " + rows[name].astype(str) + " is not a whole number",
+        f"{name} = " + rows.loc[other, name].astype(str) + " is not a whole number",
     )
 
 
@@ -185,21 +214,20 @@ def _split_tags(value: object) -> list[str]:
 
 
 def _check_tags(rows: pd.DataFrame, checked: Checked) -> None:
-    tags = rows["tags"].map(_split_tags)
-    unknown = tags.map(lambda ts: [t for t in ts if t not in TAGS])
-    checked.values["tags"] = tags
-    checked.flag(unknown.map(bool), "bad_tag", "unknown tag(s): " + unknown.map(", ".join))
+    codes, text = _distinct(rows["tags"])
+    tags = [_split_tags(v) for v in text]
+    unknown = [", ".join(t for t in ts if t not in TAGS) for ts in tags]
+    checked.values["tags"] = pd.Series(_spread(codes, tags, []), index=rows.index)
+    detail = pd.Series(_spread(codes, unknown, ""), index=rows.index)
+    checked.flag(detail.ne(""), "bad_tag", "unknown tag(s): " + detail)
 
 
 def _check_source(rows: pd.DataFrame, checked: Checked) -> None:
     url = rows["source_url"].astype("object")
     checked.values["source_url"] = url
     checked.flag(url.isna(), "missing_source", "source_url is empty")
-    checked.flag(
-        url.notna() & ~url.str.match(_URL).fillna(False).astype(bool),
-        "bad_source_url",
-        "source_url = " + url.astype(str),
-    )
+    bad = url.notna() & ~url.str.match(_URL).fillna(False).astype(bool)
+    checked.flag(bad, "bad_source_url", "source_url = " + url[bad].astype(str))
 
 
 def _coordinate(series: pd.Series) -> pd.Series:
@@ -213,10 +241,11 @@ def _check_coordinates(rows: pd.DataFrame, checked: Checked) -> None:
     ok = lat.between(-90, 90) & lon.between(-180, 180)
     checked.values["lat"] = lat.where(ok)
     checked.values["lon"] = lon.where(ok)
+    bad = given & ~ok
     checked.flag(
-        given & ~ok,
+        bad,
         "bad_coordinates",
-        "lat = " + rows["lat"].astype(str) + ", lon = " + rows["lon"].astype(str),
+        "lat = " + rows.loc[bad, "lat"].astype(str) + ", lon = " + rows.loc[bad, "lon"].astype(str),
     )
     if "_geometry_type" in rows:
         geom = rows["_geometry_type"]
