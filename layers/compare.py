@@ -1,0 +1,190 @@
+"""Compare chart: the series of several places on one chart or as small multiples (pure).
+
+Takes the long frame of :func:`geodata.series.place_series`. Known values are lines with
+markers; a day without any report is a gap in the line; a day that was reported without a
+figure is an open marker on the baseline, so neither reads as a confident zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from geodata.series import NO_FIGURE, REPORTED
+from layers import _style
+
+COLOURS = qualitative.Dark24
+MULTIPLES_COLUMNS = 3
+PANEL_HEIGHT = 190
+
+UNITS = {
+    ("detained", "count"): "detained (reported)",
+    ("detained", "per100k"): "detained per 100,000 people",
+    ("detained", "cumulative"): "detained, running total",
+    ("rallies", "count"): "rallies (reported)",
+    ("rallies", "per100k"): "rallies per 100,000 people",
+    ("rallies", "cumulative"): "rallies, running total",
+}
+HOW_SOURCES_COUNT = (
+    "Counts are lower bounds from published reports (mostly OVD-Info): a gap means no report "
+    "that day, ○ a report without a figure. Neither means zero."
+)
+
+
+def colour(index: int) -> str:
+    """The colour of the ``index``-th chosen place (cycles after 24)."""
+    return COLOURS[index % len(COLOURS)]
+
+
+def _days(dates: pd.Series) -> list[str]:
+    """ISO days as plain strings: readable JSON, and no time zone can shift a day."""
+    return dates.dt.strftime("%Y-%m-%d").tolist()
+
+
+def _value_trace(rows: pd.DataFrame, name: str, index: int, *, show_legend: bool) -> go.Scatter:
+    shown = rows["value"].where(rows["status"] == REPORTED) if "status" in rows else rows["value"]
+    return go.Scatter(
+        x=_days(rows["date"]),
+        y=[None if pd.isna(v) else float(v) for v in shown],
+        name=name,
+        legendgroup=name,
+        showlegend=show_legend,
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": colour(index), "width": 2},
+        marker={"size": 7},
+        meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "value"},
+        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: %{{y:,.4~g}}<extra></extra>",
+    )
+
+
+def _unknown_trace(rows: pd.DataFrame, name: str, index: int) -> go.Scatter:
+    unknown = rows[rows["status"] == NO_FIGURE]
+    return go.Scatter(
+        x=_days(unknown["date"]),
+        y=[0] * len(unknown),
+        name=f"{name}: {NO_FIGURE}",
+        legendgroup=name,
+        showlegend=False,
+        mode="markers",
+        cliponaxis=False,
+        marker={"symbol": "circle-open", "size": 11, "color": colour(index), "line": {"width": 2}},
+        meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "no figure"},
+        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: {NO_FIGURE}<extra></extra>",
+    )
+
+
+def _cumulative(metric: str) -> bool:
+    return metric == "cumulative"
+
+
+def _traces(
+    rows: pd.DataFrame, name: str, index: int, metric: str, *, show_legend: bool
+) -> list[go.Scatter]:
+    if _cumulative(metric):
+        # A running total is known on every day (it stays flat where nothing was reported).
+        trace = _value_trace(rows.drop(columns="status"), name, index, show_legend=show_legend)
+        trace.update(line_shape="hv", mode="lines")
+        return [trace]
+    return [
+        _value_trace(rows, name, index, show_legend=show_legend),
+        _unknown_trace(rows, name, index),
+    ]
+
+
+def _base_layout(fig: go.Figure, *, measure: str, metric: str, step: str, height: int) -> None:
+    per = "week (Mon–Sun)" if step == "week" else "day"
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 90},
+        font={"family": _style.FONT, "color": _style.INK},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        hovermode="closest",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        annotations=[
+            *fig.layout.annotations,
+            {
+                "text": HOW_SOURCES_COUNT,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.02,
+                "yshift": -50,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 11, "color": _style.MUTED},
+            },
+        ],
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", tickformat="%d %b", ticks="outside")
+    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", rangemode="tozero", zeroline=True)
+    fig.update_layout(yaxis_title_text=f"{UNITS[(measure, metric)]}, per {per}")
+
+
+def overlay_figure(
+    series: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    measure: str = "detained",
+    metric: str = "count",
+    step: str = "day",
+) -> go.Figure:
+    """All chosen places on one chart, one colour each, in the order of ``names``."""
+    fig = go.Figure()
+    for index, (place_id, name) in enumerate(names.items()):
+        rows = series[series["place_id"] == place_id]
+        fig.add_traces(_traces(rows, name, index, metric, show_legend=True))
+    _base_layout(fig, measure=measure, metric=metric, step=step, height=460)
+    return fig
+
+
+def multiples_figure(
+    series: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    measure: str = "detained",
+    metric: str = "count",
+    step: str = "day",
+) -> go.Figure:
+    """One small panel per place, all sharing the same x and y axes so heights compare."""
+    count = max(len(names), 1)
+    cols = min(MULTIPLES_COLUMNS, count)
+    rows_n = math.ceil(count / cols)
+    fig = make_subplots(
+        rows=rows_n,
+        cols=cols,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=list(names.values()) or None,
+        vertical_spacing=min(0.12, 0.4 / rows_n),
+        horizontal_spacing=0.04,
+    )
+    for index, (place_id, name) in enumerate(names.items()):
+        rows = series[series["place_id"] == place_id]
+        for trace in _traces(rows, name, index, metric, show_legend=False):
+            fig.add_trace(trace, row=index // cols + 1, col=index % cols + 1)
+    fig.update_annotations(font={"size": 13})
+    _base_layout(fig, measure=measure, metric=metric, step=step, height=PANEL_HEIGHT * rows_n + 150)
+    fig.update_xaxes(showticklabels=True)
+    return fig
+
+
+def compare_figure(
+    series: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    layout: str = "overlay",
+    measure: str = "detained",
+    metric: str = "count",
+    step: str = "day",
+) -> go.Figure:
+    """The compare chart in the chosen ``layout`` (``overlay`` or ``multiples``)."""
+    build = multiples_figure if layout == "multiples" else overlay_figure
+    return build(series, names, measure=measure, metric=metric, step=step)

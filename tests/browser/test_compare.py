@@ -1,0 +1,237 @@
+"""The Compare view in a real Chromium, on a store built from the embedded real data.
+
+The view is served alone (a small Dash app made from ``pages.compare``), so it can be tested
+before it is wired into the dashboard. Expected numbers are computed here with pandas straight
+from the store, independently of ``geodata.series``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geodata import series, store
+from geodata.geocoding import read_geonames
+from geodata.settings import PROJECT_ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+SHARED = PROJECT_ROOT.parent / "shared" / "geodata"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START, END = "2022-09-21", "2022-09-30"
+PLACES = ["RU-MOW", "RU-SPE", "532096"]  # Moscow, Saint Petersburg (federal cities), Makhachkala
+BASE_QUERY = f"?start={START}&end={END}&a=2022-09-21&b=2022-09-24"
+TRACES_JS = """() => document.querySelector('#cmp-graph .js-plotly-plot').data
+    .map(t => ({meta: t.meta, name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))"""
+
+
+@pytest.fixture(scope="session")
+def cmp_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("compare-store")
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("protestmap")),
+            "build",
+            "--boundaries",
+            str(SHARED / "ne_10m_admin1_russia_and_occupied_ua.geojson"),
+            "--countries",
+            str(SHARED / "ne_10m_admin0_russia_and_neighbours.geojson"),
+        ],
+        env={**os.environ, "PROTESTMAP_DATA": str(folder)},
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cmp_data(cmp_store: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    incidents = store.read_incidents(cmp_store / "incidents.parquet")
+    regions = store.read_regions(cmp_store / "regions.parquet")
+    return incidents, regions, series.city_table(read_geonames())
+
+
+@pytest.fixture(scope="session")
+def cmp_url(cmp_data: tuple) -> Iterator[str]:
+    import dash
+    import waitress
+
+    from pages import compare
+
+    app = dash.Dash(__name__, use_pages=False)
+    app.layout = compare.layout(*cmp_data)
+    compare.register_callbacks(app, *cmp_data)
+    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}/compare"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def cmp_browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def cmp_page(cmp_browser: object) -> Iterator[object]:
+    page = cmp_browser.new_page(viewport={"width": 1300, "height": 1300})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    page.close()
+    assert errors == []
+
+
+def _expected(incidents: pd.DataFrame, place: str) -> pd.Series:
+    """Known detained per day for a place, straight from the store rows."""
+    key = incidents["geonameid"] if place.isdigit() else incidents["region_code"]
+    wanted = int(place) if place.isdigit() else place
+    rows = incidents[
+        (key == wanted)
+        & (incidents["kind"] == "detention")
+        & incidents["detained"].notna()
+        & incidents["date"].between(pd.Timestamp(START), pd.Timestamp(END))
+    ]
+    return rows.groupby(rows["date"].dt.strftime("%Y-%m-%d"))["detained"].sum().astype(float)
+
+
+def _plotted(page: object) -> dict[str, dict[str, float]]:
+    out = {}
+    for trace in page.evaluate(TRACES_JS):
+        if trace["meta"]["role"] == "value":
+            days = [x[:10] for x in trace["x"]]
+            out[trace["meta"]["place_id"]] = {
+                d: y
+                for d, y in zip(days, trace["y"], strict=True)
+                if y is not None and y == y  # NaN is a gap
+            }
+    return out
+
+
+def _table(page: object) -> dict[str, list[str]]:
+    rows = page.locator("#cmp-table tbody tr")
+    return {
+        rows.nth(i).get_attribute("data-place"): rows.nth(i).locator("td").all_inner_texts()
+        for i in range(rows.count())
+    }
+
+
+def _wait_for_places(page: object, places: list[str]) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('#cmp-table tbody tr').length === n", arg=len(places)
+    )
+    page.wait_for_function(
+        "n => document.querySelector('#cmp-graph .js-plotly-plot')?.data?.length >= n",
+        arg=len(places),
+    )
+
+
+def _pick(page: object, typed: str, label: str) -> None:
+    page.locator("#cmp-places").click()
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=label).click()
+    page.keyboard.press("Escape")
+
+
+def test_three_places_match_the_store(cmp_page, cmp_browser, cmp_url, cmp_data):
+    incidents, regions, _ = cmp_data
+    cmp_page.goto(cmp_url + BASE_QUERY)
+    _pick(cmp_page, "Moscow", "Москва · Moscow (region)")
+    _pick(cmp_page, "Санкт", "Санкт-Петербург · Saint Petersburg (region)")
+    _pick(cmp_page, "Махачкала", "Махачкала · Makhachkala (city, Republic of Dagestan)")
+    cmp_page.wait_for_url(f"**places={','.join(PLACES)}**")
+    _wait_for_places(cmp_page, PLACES)
+
+    plotted, table = _plotted(cmp_page), _table(cmp_page)
+    federal = regions.loc[regions["status"] == "federal_subject", "region_code"]
+    in_period = incidents["date"].between(pd.Timestamp(START), pd.Timestamp(END))
+    national = incidents.loc[
+        in_period & incidents["region_code"].isin(federal) & (incidents["kind"] == "detention"),
+        "detained",
+    ].sum()
+    for place in PLACES:
+        expected = _expected(incidents, place)
+        assert plotted[place] == expected.to_dict()
+        assert table[place][4] == f"{expected.sum():,.0f}"
+        assert table[place][7] == f"{100 * expected.sum() / national:,.1f}"
+    assert [table[p][0] for p in PLACES] == ["1", "2", "3"]
+    # 21 Sep vs 24 Sep, as the issue asks.
+    spb = _expected(incidents, "RU-SPE")
+    assert table["RU-SPE"][11:14] == [
+        f"{spb['2022-09-21']:,.0f}",
+        f"{spb['2022-09-24']:,.0f}",
+        f"{spb['2022-09-24'] - spb['2022-09-21']:,.0f}",
+    ]
+    # Moscow reported detentions on 30 Sep without a figure: an open marker, not a zero.
+    unknown = [t for t in cmp_page.evaluate(TRACES_JS) if t["meta"]["role"] == "no figure"]
+    moscow_unknown = next(t for t in unknown if t["meta"]["place_id"] == "RU-MOW")
+    assert [x[:10] for x in moscow_unknown["x"]] == ["2022-09-30"]
+    assert "2022-09-30" not in plotted["RU-MOW"]
+
+    # The URL alone reproduces the view.
+    url = cmp_page.url
+    again = cmp_browser.new_page(viewport={"width": 1300, "height": 1300})
+    again.goto(url)
+    _wait_for_places(again, PLACES)
+    assert _plotted(again) == plotted
+    assert _table(again) == table
+    again.close()
+    cmp_page.screenshot(path="/tmp/compare-three-places.png", full_page=True)
+
+
+def test_per_capita_and_unknown_population(cmp_page, cmp_url, cmp_data):
+    incidents, regions, cities = cmp_data
+    places = [*PLACES, "RU-TYU"]  # Tyumen Oblast: no census figure without its okrugs
+    cmp_page.goto(f"{cmp_url}{BASE_QUERY}&metric=per100k&places={','.join(places)}")
+    _wait_for_places(cmp_page, places)
+    census = regions.set_index("region_code")["population"]
+    population = {
+        "RU-MOW": census["RU-MOW"],
+        "RU-SPE": census["RU-SPE"],
+        "532096": cities.loc[532096, "population"],
+    }
+    plotted, table = _plotted(cmp_page), _table(cmp_page)
+    for place, people in population.items():
+        expected = _expected(incidents, place)
+        rate = (expected * 100_000 / people).to_dict()
+        assert plotted[place] == pytest.approx(rate)
+        assert table[place][5] == f"{expected.sum() * 100_000 / people:,.2f}"
+        assert table[place][3].startswith(f"{people:,}")
+    assert "(2021 census)" in table["RU-MOW"][3] and "(GeoNames)" in table["532096"][3]
+    assert table["RU-TYU"][3] == "population unknown"
+    assert table["RU-TYU"][5] == "population unknown"
+    names = [t["name"] for t in cmp_page.evaluate(TRACES_JS) if t["meta"]["place_id"] == "RU-TYU"]
+    assert "population unknown" in names[0]
+    cmp_page.screenshot(path="/tmp/compare-per-capita.png", full_page=True)
+
+
+def test_malformed_link_falls_back_with_a_notice(cmp_page, cmp_url):
+    cmp_page.goto(f"{cmp_url}?places=RU-MOW,nowhere&metric=bogus&layout=multiples")
+    _wait_for_places(cmp_page, ["RU-MOW"])
+    notice = cmp_page.inner_text("#cmp-notice")
+    assert "nowhere" in notice and "bogus" in notice
+    assert cmp_page.locator("#cmp-metric input[value=count]").is_checked()
+    assert cmp_page.locator(".js-plotly-plot .subplot").count() >= 1
