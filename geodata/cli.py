@@ -284,6 +284,53 @@ def info(settings: Settings) -> None:
 
 
 @cli.command()
+@click.option("--query", default="", help="The view's query string, e.g. '?from=2022-09-21'.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--width", type=int, help="Pixels (default 1200).")
+@click.option("--height", type=int, help="Pixels (default 760, 1000 with --timeline).")
+@click.option("--scale", type=click.Choice(["1", "2"]), default="1", show_default=True)
+@click.option("--timeline", is_flag=True, help="Add the timeline below the map.")
+@click.pass_obj
+@_fail_cleanly
+def export(
+    settings: Settings,
+    query: str,
+    fmt: str,
+    out: Path,
+    width: int | None,
+    height: int | None,
+    scale: str,
+    timeline: bool,
+) -> None:
+    """Render a view as a publication snapshot (title, filters in words, legend, credit)."""
+    from urllib.parse import parse_qs
+
+    from geodata import exports
+    from publish.params import parse_request
+    from publish.versions import DataSource
+
+    args = parse_qs(query.lstrip("?"), keep_blank_values=True)
+    options = {
+        "scale": scale,
+        "timeline": "1" if timeline else "0",
+        "width": width,
+        "height": height,
+    }
+    args |= {k: [str(v)] for k, v in options.items() if v is not None}
+    source = DataSource(settings.data)
+    data = source.get(args["v"][-1] if args.get("v") else None)
+    req = parse_request(args, data.catalogue)
+    text = exports.caption(data, req.filters, version=data.version, accessed=dt.date.today())
+    figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+    image = exports.render_image(figure, fmt, width=req.width, height=req.height, scale=req.scale)
+    out.write_bytes(image)
+    console.print(f"wrote {out} ({len(image):,} bytes, data version {data.version})")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
@@ -292,6 +339,7 @@ def info(settings: Settings) -> None:
 def serve(settings: Settings, host: str, port: int, threads: int) -> None:
     """Serve the dashboard with waitress (a production WSGI server)."""
     import waitress
+
     from app import create_app
 
     app = create_app(settings)

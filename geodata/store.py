@@ -12,6 +12,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,6 +32,9 @@ from geodata import schema
 from geodata.errors import SchemaError
 
 ROW_GROUP_SIZE = 50_000
+#: Folder (inside the data folder) keeping one snapshot per data version, for pinned links.
+VERSIONS_DIR = "versions"
+_VERSION = re.compile(r"^[0-9a-f]{12}$")
 # Counts may be unknown: keep them as nullable integers rather than floats with NaN.
 _NULLABLE_INTS = {pa.int64(): pd.Int64Dtype()}
 
@@ -89,7 +94,7 @@ def data_version(table: pa.Table) -> str:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema.remove_metadata()) as writer:
         writer.write_table(table.replace_schema_metadata(None))
-    digest.update(sink.getvalue().to_pybytes())
+    digest.update(sink.getvalue())
     return digest.hexdigest()[:12]
 
 
@@ -110,7 +115,40 @@ def write_incidents(
     )
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+    snapshot_version(path, version)
     return version
+
+
+def version_path(data_dir: Path, version: str) -> Path:
+    """Where the snapshot of one data version lives; refuses anything but a version hash."""
+    if not _VERSION.match(version):
+        raise SchemaError(f"'{version}' is not a data version (12 hexadecimal characters)")
+    return data_dir / VERSIONS_DIR / f"{version}.parquet"
+
+
+def snapshot_version(path: Path, version: str) -> Path:
+    """Keep a copy of the incidents file as ``versions/<version>.parquet`` (once per version).
+
+    Pinned links read that copy, so they keep their numbers after new data is ingested. A hard
+    link costs no space: writers replace the incidents file with a new inode, never in place.
+    """
+    target = version_path(path.parent, version)
+    if not target.exists():
+        with atomic_path(target) as tmp:
+            tmp.unlink()
+            try:
+                os.link(path, tmp)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(path, tmp)
+    return target
+
+
+def read_version(data_dir: Path, version: str) -> gpd.GeoDataFrame:
+    """The incidents exactly as they were at ``version`` (a snapshot kept by the writer)."""
+    path = version_path(data_dir, version)
+    if not path.exists():
+        raise SchemaError(f"data version {version} is not kept in {path.parent}")
+    return read_incidents(path)
 
 
 def read_metadata(path: Path) -> dict[str, Any]:

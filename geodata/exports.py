@@ -1,0 +1,285 @@
+"""Publication snapshots of a view: a titled, credited map (and timeline) rendered by kaleido.
+
+The figure is built from the same layers as the dashboard, then laid out for print: a title,
+a subtitle saying the period and filters in words, the legend with its class bounds, and a
+credit line naming the store's actual sources, its data version and the access date, so a
+snapshot pasted into a report still says where its numbers come from.
+
+Rendering goes through ``RenderPool``: one warm Chromium does the work, a few requests may
+wait, the rest are refused (``Busy``), and a render that takes too long ends with
+``RenderTimeout`` instead of holding a web worker forever. Results are cached on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+import layers
+from geodata import queries
+from geodata.errors import ProtestmapError
+from geodata.queries import Filters
+from geodata.settings import PROJECT_ROOT
+from layers import _style
+from layers import regions as region_layer
+
+if TYPE_CHECKING:
+    from pages.dataset import Dataset
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
+DEFAULT_SIZE = {False: (1200, 760), True: (1200, 1000)}
+#: Timeline band (paper y) and the map's band above it, when the timeline is included.
+_TIMELINE_Y = (0.09, 0.29)
+_MAP_Y = {False: (0.08, 0.9), True: (0.36, 0.9)}
+
+
+class RenderError(ProtestmapError):
+    """A snapshot could not be rendered (kaleido or Chromium failed)."""
+
+
+class RenderTimeout(RenderError):
+    """A render took longer than the pool allows."""
+
+
+class Busy(ProtestmapError):
+    """Too many renders are running or waiting; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def credit_line(incidents: pd.DataFrame) -> str:
+    """Who the figures come from, read from the sources actually in the data.
+
+    The most frequent reporter is named; "and others" is added when there are more.
+    Places are credited to GeoNames only when some incident was placed by it.
+    """
+    reporters = Counter(
+        s.get("reporter") or "unnamed sources" for row in incidents["sources"] for s in row
+    )
+    if reporters:
+        lead = reporters.most_common(1)[0][0]
+        data = lead + (" and others" if len(reporters) > 1 else "")
+    else:
+        data = "no sources"
+    parts = [f"Data: {data}, compiled by protestmap", "boundaries: Natural Earth"]
+    if incidents["geonameid"].notna().any():
+        parts.append("places: GeoNames")
+    return "; ".join(parts)
+
+
+def map_view(data: Dataset, f: Filters) -> go.Figure:
+    """The dashboard's map for ``f``, as one complete figure (values, legend, frame, cities)."""
+    figure = layers.map_figure(data.regions, data.countries)
+    selected = queries.select(data.incidents, f)
+    table = queries.region_table(selected, data.regions, f.metric)
+    counted = ((data.regions["status"] != queries.OCCUPIED) | f.occupied).to_numpy()
+    figure.data[region_layer.REGIONS].update(
+        layers.region_values(
+            table,
+            metric=f.metric,
+            classing=f.classing,
+            counted=counted,
+            period=queries.describe_period(f),
+        )
+    )
+    row = data.regions[data.regions["region_code"] == f.region] if f.region else None
+    frame, outline = layers.region_view(None if row is None or row.empty else row.iloc[0])
+    figure.update_layout(geo=frame)
+    figure.data[region_layer.SELECTED].update(outline)
+    if f.region:
+        cities = queries.city_table(queries.scope(selected, f.in_region(f.region)))
+        figure.data[region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
+    return figure
+
+
+def timeline_view(data: Dataset, f: Filters) -> go.Figure:
+    """The dashboard's timeline for ``f`` (all dates of the view, framed on its period)."""
+    rows = queries.scope(queries.select(data.incidents, replace(f, start=None, end=None)), f)
+    return layers.daily_bars(queries.daily_table(rows), period=(f.start, f.end), extent=data.extent)
+
+
+def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
+    """The map above the timeline in one figure (or the map alone)."""
+    low, high = _MAP_Y[timeline is not None]
+    map_fig.update_layout(geo={"domain": {"x": [0, 1], "y": [low, high]}})
+    map_fig.data[region_layer.REGIONS].update(
+        colorbar={"len": 0.95 * (high - low), "y": (low + high) / 2, "yanchor": "middle"}
+    )
+    if timeline is None:
+        return map_fig
+    map_fig.add_traces(list(timeline.data))
+    lay = timeline.layout
+    domain = list(_TIMELINE_Y)
+    map_fig.update_layout(
+        xaxis={**lay.xaxis.to_plotly_json(), "domain": [0.05, 0.86], "anchor": "y"},
+        yaxis={**lay.yaxis.to_plotly_json(), "domain": domain},
+        yaxis2={**lay.yaxis2.to_plotly_json(), "domain": domain},
+        plot_bgcolor="white",
+        bargap=lay.bargap,
+        barmode=lay.barmode,
+    )
+    for shape in lay.shapes:
+        map_fig.add_shape(shape)
+    for note in lay.annotations:
+        map_fig.add_annotation(note.update(yref="y domain") if note.yref == "paper" else note)
+    return map_fig
+
+
+@dataclass(frozen=True)
+class Caption:
+    """The words printed on a snapshot."""
+
+    title: str
+    subtitle: str
+    credit: str
+    version: str
+    accessed: dt.date
+
+
+def caption(data: Dataset, f: Filters, *, version: str, accessed: dt.date) -> Caption:
+    """Title, subtitle (period and filters in words), credit, version and access date."""
+    where = data.names.get(f.region, f.region) if f.region else "Russia"
+    title = f"{queries.METRICS[f.metric].capitalize()} at protests in {where}, by region"
+    return Caption(
+        title, f.describe(data.names) + ".", credit_line(data.incidents), version, accessed
+    )
+
+
+def publication_figure(
+    data: Dataset, f: Filters, text: Caption, *, timeline: bool = False
+) -> go.Figure:
+    """The figure of a snapshot: map (and timeline) with title, subtitle and credit."""
+    figure = stack(map_view(data, f), timeline_view(data, f) if timeline else None)
+    figure.update_layout(
+        title={"text": text.title, "x": 0.02, "xanchor": "left", "y": 0.975, "font": {"size": 22}},
+        margin={"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16},
+        dragmode=False,
+        hovermode=False,
+    )
+    figure.add_annotation(
+        text=text.subtitle,
+        x=0.02,
+        y=0.93,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        xanchor="left",
+        align="left",
+        font={"size": 14, "color": _style.MUTED},
+    )
+    figure.add_annotation(
+        text=f"{text.credit}<br>Data version {text.version} · accessed "
+        f"{text.accessed:%Y-%m-%d} · occupied Ukrainian territory hatched and shown apart",
+        x=0.02,
+        y=0.0,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        font={"size": 11, "color": _style.MUTED},
+    )
+    return figure
+
+
+def render_image(
+    figure: go.Figure | dict, fmt: str, *, width: int, height: int, scale: float = 1
+) -> bytes:
+    """PNG, SVG or PDF bytes of ``figure`` (kaleido; a warm server is used when one runs)."""
+    import kaleido
+
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    fig = figure.to_dict() if isinstance(figure, go.Figure) else figure
+    try:
+        return kaleido.calc_fig_sync(fig, opts=opts, topojson=TOPOJSON_DIR.as_uri() + "/")
+    except Exception as exc:  # kaleido raises many types; the caller needs one
+        raise RenderError(f"rendering the {fmt} failed: {exc}") from exc
+
+
+class RenderPool:
+    """Renders one snapshot at a time on a warm Chromium, with a short bounded queue.
+
+    ``workers`` renders run at once (kaleido's warm server is one serial queue, so 1) and
+    ``queue`` more may wait; beyond that ``render`` raises ``Busy`` at once. A render slower
+    than ``timeout`` seconds (waiting included) raises ``RenderTimeout``; its slot stays
+    taken until it really ends, so a hung Chromium cannot pile up unbounded work.
+    """
+
+    def __init__(
+        self, *, workers: int = 1, queue: int = 3, timeout: float = 45.0, warm: bool = True
+    ) -> None:
+        self.timeout = timeout
+        self.retry_after = max(1, round(timeout / 3))
+        self._slots = threading.BoundedSemaphore(workers + queue)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export")
+        self._warm = warm
+
+    def _start(self) -> None:
+        if self._warm:
+            import kaleido
+
+            kaleido.start_sync_server(n=1, timeout=self.timeout, silence_warnings=True)
+
+    def render(
+        self, figure: go.Figure | dict, fmt: str, *, width: int, height: int, scale: float = 1
+    ) -> bytes:
+        """Render in the pool; ``Busy`` when full, ``RenderTimeout`` when too slow."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
+        try:
+            future: Future[bytes] = self._executor.submit(
+                self._run, figure, fmt, width, height, scale
+            )
+        except RuntimeError:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            raise RenderTimeout(
+                f"rendering the {fmt} took longer than {self.timeout:g} s and was abandoned; "
+                "try a smaller size or the PNG format"
+            ) from None
+
+    def _run(
+        self, figure: go.Figure | dict, fmt: str, width: int, height: int, scale: float
+    ) -> bytes:
+        self._start()
+        return render_image(figure, fmt, width=width, height=height, scale=scale)
+
+    def close(self) -> None:
+        """Stop taking work (running renders finish)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class ExportCache:
+    """Rendered snapshots on disk, keyed by everything that changes their bytes."""
+
+    def __init__(self, folder: Path, *, size_limit: int = 256 * 2**20) -> None:
+        import diskcache
+
+        self._cache = diskcache.Cache(str(folder), size_limit=size_limit)
+
+    def get(self, key: Hashable) -> bytes | None:
+        """Cached bytes, or None."""
+        value: Any = self._cache.get(key)
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: Hashable, value: bytes) -> None:
+        """Keep ``value`` (the least recently used entries go when the cache is full)."""
+        self._cache.set(key, value)

@@ -1,0 +1,112 @@
+"""The embed page inside an iframe of another origin, and the dashboard refusing to be framed.
+
+The host page is served from a second loopback port, so the browser treats it as another
+site: only ``/embed`` may appear in its frames.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask
+import pytest
+
+from geodata.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+#: Page point (in the iframe's own viewport) inside the fill of a region's outline.
+_REGION_POINT = """(code) => {
+  const path = [...document.querySelectorAll('#map .choroplethlocation')]
+    .find(p => p.__data__ && p.__data__.loc === code);
+  if (!path) return null;
+  const box = path.getBoundingClientRect(), toLocal = path.getScreenCTM().inverse();
+  let best = null;
+  for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
+    const x = box.left + box.width * i / 16, y = box.top + box.height * j / 16;
+    if (!path.isPointInFill(new DOMPoint(x, y).matrixTransform(toLocal))) continue;
+    const d = Math.hypot(x - box.left - box.width / 2, y - box.top - box.height / 2);
+    if (!best || d < best.d) best = {x, y, d};
+  }
+  return best;
+}"""
+
+
+def _serve(wsgi: object) -> tuple[object, str]:
+    import waitress
+
+    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture(scope="module")
+def publish_url(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard with the publish routes, as the lead wires them into create_app."""
+    from app import create_app, load_dataset
+    from publish import register_routes
+
+    settings = Settings(data=store_dir, cache=tmp_path_factory.mktemp("embed-cache"))
+    app = create_app(settings)
+    if "embed_view" not in app.server.view_functions:
+        register_routes(app.server, load_dataset(settings), settings)
+    server, url = _serve(app.server)
+    yield url
+    server.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def host_url(publish_url: str) -> Iterator[str]:
+    """Another origin whose pages frame protestmap's embed and its main page."""
+    host = flask.Flask("host")
+
+    @host.route("/article")
+    def article() -> str:
+        return (
+            f'<h1>An article</h1><iframe id="embed" src="{publish_url}/embed?region=RU-MOW'
+            f'&timeline=1" width="720" height="640" title="map"></iframe>'
+        )
+
+    @host.route("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
+
+    @host.route("/steal")
+    def steal() -> str:
+        return f'<iframe id="main" src="{publish_url}/" width="720" height="400"></iframe>'
+
+    server, url = _serve(host)
+    yield url
+    server.close()  # type: ignore[attr-defined]
+
+
+def test_embed_loads_in_a_foreign_iframe_and_hovers(page, host_url):
+    page.goto(f"{host_url}/article")
+    frame = page.frame_locator("#embed")
+    frame.locator("#map .choroplethlocation").first.wait_for(state="attached")
+    frame.locator("#timeline .bars").first.wait_for(state="attached")
+    assert "Open the full view" in frame.locator("footer").inner_text()
+    inner = page.frame(url=lambda u: "/embed" in u)
+    width = inner.evaluate(
+        "() => document.querySelector('#map .main-svg').getBoundingClientRect().width"
+    )
+    assert 700 <= width <= 720  # follows the iframe's width
+    point = inner.evaluate(_REGION_POINT, "RU-MOW")
+    assert point is not None
+    box = page.locator("#embed").bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    hover = frame.locator("#map .hoverlayer .hovertext")
+    hover.first.wait_for(state="visible")
+    assert "Detentions:" in hover.first.text_content()
+
+
+def test_main_page_refuses_to_be_framed(page, page_log, host_url):
+    page.goto(f"{host_url}/steal")
+    page.wait_for_timeout(1500)
+    main = page.frame(url=lambda u: u.startswith("http://127.0.0.1") and "/steal" not in u)
+    assert main is None or main.locator("#map").count() == 0
+    refused = [e for e in page_log.errors if "frame-ancestors" in e or "X-Frame-Options" in e]
+    assert refused, page_log.errors
+    page_log.errors.clear()  # the refusal is what this test expects
