@@ -16,10 +16,9 @@ from geodata.geocoding import (
     Gazetteer,
     Miss,
     Place,
-    choose_russian_name,
-    normalize_name,
     read_crosswalk,
 )
+from geodata.placenames import choose_russian_name, normalize_name
 from geodata.settings import PROJECT_ROOT
 
 FACTS = PROJECT_ROOT.parent / "shared" / "facts" / "mobilization_2022_detentions.csv"
