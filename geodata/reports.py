@@ -345,5 +345,5 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
         "repeats row " + origin.astype("string").fillna(""),
         "this report is already in the store",
     )
-    result = pd.Series(np.where(repeated, detail, None), index=known.index, dtype="object")
+    result = pd.Series(detail, index=known.index, dtype="object").where(repeated.to_numpy(), None)
     return result.iloc[len(existing) :].set_axis(new.index)
