@@ -125,7 +125,9 @@ def encode(
     scale = _band_scale(colours + (_palette(len(bounds)) or [_style.PALETTE[0]]), total)
     for i in range(len(bounds)):
         members = data[index == i]
-        low, high = fmt(members.min()), fmt(members.max())
+        # A class can be empty (quantile bounds between whole counts): label it by its bounds.
+        span = members if len(members) else bounds[max(i - 1, 0) : i + 1]
+        low, high = fmt(span.min()), fmt(span.max())
         tickvals.append(SPECIAL_BANDS + i + 0.5)
         ticktext.append(low if low == high else f"{low}–{high}")
     return Encoding(z, scale, total, tickvals, ticktext)

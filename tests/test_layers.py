@@ -80,6 +80,20 @@ def test_encode_labels_classes_with_their_bounds():
     assert sorted(set(enc.z.tolist())) == [3.5, 4.5, 5.5, 6.5, 7.5]
 
 
+def test_encode_labels_an_empty_quantile_class_by_its_bounds():
+    # Quantile bounds fall between whole counts, so the class (3, 3.4] has no member.
+    values = np.array([1, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7], dtype=float)
+    enc = cls.encode(
+        values,
+        np.full(len(values), "value"),
+        np.ones(len(values), bool),
+        method="quantile",
+        special_labels=("a", "b", "c"),
+    )
+    assert len(enc.ticktext) == 3 + 5
+    assert enc.ticktext[3:] == ["1–3", "3", "4", "5", "6–7"]  # the empty class shows its bound
+
+
 def test_encode_log_scale_ticks_decades():
     values = np.array([1.0, 10.0, 100.0, 542.0])
     enc = cls.encode(
