@@ -44,5 +44,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy geodata layers app.py
 
+# Benchmarks on synthetic data (never written into the real store); see docs/performance.md.
+bench: build
+	$(BIN)/python -m bench.run --data $(DATA)
+
+bench-full: build
+	$(BIN)/python -m bench.run --data $(DATA) --full
+
 clean:
 	rm -rf $(VENV) $(DATA) .cache .pytest_cache

@@ -1,23 +1,29 @@
 """What the dashboard shows, as pure functions: URL state -> ``Filters`` -> selected rows -> tables.
 
-The store is read once (``app.create_app``) and flattened by ``prepare_incidents``; everything
-here then works on that in-memory frame, so a callback never touches Parquet. ``Filters`` is the
-whole view state: it round-trips through the query string, which is what makes every view a
-link. Counts keep "unknown" apart from zero: a region without reports has no figure, not 0.
+The store is read once (``app.create_app``) and flattened by ``prepare_incidents`` (in
+``geodata.prepared``, importable from here); everything here then works on that in-memory
+frame, so a callback never touches Parquet. The callbacks use the same tables computed by
+``geodata.aggregates`` (the fast path); the pandas versions here are its reference and serve
+exports and downloads. ``Filters`` is the whole view state: it round-trips through the
+query string, which is what makes every view a link. Counts keep "unknown" apart from zero:
+a region without reports has no figure, not 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.prepared import TAG_BITS
+from geodata.prepared import data_as_of as data_as_of
+from geodata.prepared import prepare_incidents as prepare_incidents
+from geodata.prepared import source_reporters as source_reporters
 from geodata.schema import KINDS, TAGS
 
 METRICS = {
@@ -31,8 +37,6 @@ CLASSINGS = {
     "log": "continuous, log scale",
 }
 OCCUPIED = "occupied_ukraine"
-#: Bit of each tag in ``tag_bits``: a tag filter is one integer comparison per row.
-TAG_BITS = {tag: 1 << i for i, tag in enumerate(TAGS)}
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _TOKEN = re.compile(r"^[\w .:'()-]{1,80}$")
 _SHOWN_CHARS = 40
@@ -227,26 +231,50 @@ class Catalogue:
 
     regions: Mapping[str, str]
     cities: Mapping[str, str]
-    incidents: Mapping[str, tuple[str, str]]
+    incidents: IncidentPlaces
     campaigns: frozenset[str]
 
 
 def build_catalogue(incidents: pd.DataFrame, regions: pd.DataFrame) -> Catalogue:
-    """Index the prepared incidents and the regions table (once, at start-up)."""
+    """Index the prepared incidents and the regions table (once, at start-up).
+
+    Incidents are looked up through a pandas index rather than a dict of a million tuples.
+    """
+    cities = incidents.drop_duplicates("city_key", keep="last")
     return Catalogue(
         regions=dict(zip(regions["region_code"], regions["name_en"], strict=True)),
-        cities=dict(zip(incidents["city_key"], incidents["region_code"], strict=True)),
-        incidents={
-            i: (r, c)
-            for i, r, c in zip(
-                incidents["incident_id"],
-                incidents["region_code"],
-                incidents["city_key"],
-                strict=True,
-            )
-        },
-        campaigns=frozenset(incidents["campaign"].dropna()),
+        cities=dict(zip(cities["city_key"], cities["region_code"], strict=True)),
+        incidents=IncidentPlaces(incidents),
+        campaigns=frozenset(incidents["campaign"].dropna().unique()),
     )
+
+
+class IncidentPlaces(Mapping[str, tuple[str, str]]):
+    """incident id -> (region code, city key), read from the prepared frame's columns."""
+
+    def __init__(self, incidents: pd.DataFrame) -> None:
+        incidents = incidents.drop_duplicates("incident_id", keep="last")
+        self._ids = pd.Index(incidents["incident_id"])
+        self._rows = incidents.index.to_numpy()
+        self._regions = incidents["region_code"]
+        self._cities = incidents["city_key"]
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        at = self._ids.get_indexer([key])[0]
+        if at < 0:
+            raise KeyError(key)
+        return str(self._regions.iloc[at]), str(self._cities.iloc[at])
+
+    def position(self, key: str) -> int | None:
+        """Row of incident ``key`` in the prepared frame, or None."""
+        at = int(self._ids.get_indexer([key])[0])
+        return None if at < 0 else int(self._rows[at])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[str, ...]]:
@@ -274,33 +302,6 @@ def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[str,
         notices.append(f"There is no region '{f.region}'; showing Russia.")
         f = f.national()
     return f, tuple(notices)
-
-
-def prepare_incidents(frame: gpd.GeoDataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Flatten stored incidents for fast in-memory queries (called once, at start-up).
-
-    Adds ``lon``/``lat``, a ``city_key`` (GeoNames id, else the place name, else the
-    region for region-level reports), a ``city_label``, the region's ``status`` and
-    ``tag_bits``; ``tags`` become tuples and ``sources`` lists of dicts.
-    """
-    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    out["lon"] = frame.geometry.x.to_numpy()
-    out["lat"] = frame.geometry.y.to_numpy()
-    out["tags"] = [tuple(t) if t is not None else () for t in out["tags"]]
-    out["sources"] = [[dict(s) for s in row] for row in out["sources"]]
-    out["tag_bits"] = np.array(
-        [sum(TAG_BITS.get(t, 0) for t in tags) for tags in out["tags"]], dtype="int64"
-    )
-    name = out["city_en"].fillna(out["city_ru"])
-    out["city_key"] = np.where(
-        out["geonameid"].notna(),
-        out["geonameid"].astype("string").fillna(""),
-        np.where(name.notna(), "n:" + name.fillna(""), "r:" + out["region_code"]),
-    ).astype(str)
-    out["city_label"] = name.fillna("(no city: region-level reports)").astype(str)
-    status = dict(zip(regions["region_code"], regions["status"], strict=True))
-    out["status"] = out["region_code"].map(status).fillna("unknown").astype(str)
-    return out.reset_index(drop=True)
 
 
 def select(incidents: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -372,10 +373,13 @@ def region_table(selected: pd.DataFrame, regions: pd.DataFrame, metric: str) -> 
     in the selection), ``no_figure`` (reports, but no detention count) or ``no_population``
     (per-100k for a region without a census figure). ``value`` is NaN unless state is value.
     """
+    return region_frame(_counts(selected, "region_code"), regions, metric)
+
+
+def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """``region_table`` from counts per region code (shared with ``geodata.aggregates``)."""
     base = regions[["region_code", "name_en", "name_ru", "status", "population"]]
-    table = base.merge(
-        _counts(selected, "region_code"), how="left", left_on="region_code", right_index=True
-    )
+    table = base.merge(counts, how="left", left_on="region_code", right_index=True)
     table["incidents"] = table["incidents"].fillna(0).astype("int64")
     table["unknown"] = table["unknown"].fillna(0).astype("int64")
     table["rallies"] = table["rallies"].fillna(0).astype("int64")
@@ -410,10 +414,17 @@ def city_table(rows: pd.DataFrame) -> pd.DataFrame:
             "rallies",
         ]
         return pd.DataFrame(columns=columns)
-    first = rows.groupby("city_key", sort=False)[
-        ["city_label", "city_ru", "region_code", "lon", "lat"]
-    ].first()
-    table = first.join(_counts(rows, "city_key")).reset_index()
+    first = rows.groupby("city_key", sort=False)[list(CITY_FIRST)].first()
+    return city_frame(first, _counts(rows, "city_key"))
+
+
+#: Columns of ``city_table`` taken from a city's first row in view (first non-null).
+CITY_FIRST = ("city_label", "city_ru", "region_code", "lon", "lat")
+
+
+def city_frame(first: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """``city_table`` from first values and counts per city key (shared with aggregates)."""
+    table = first.join(counts).reset_index()
     order = table["detained"].fillna(-1).to_numpy(dtype="int64")
     return table.iloc[np.lexsort((table["city_label"].to_numpy(), -order))].reset_index(drop=True)
 
@@ -460,13 +471,6 @@ def incident_list(rows: pd.DataFrame) -> pd.DataFrame:
         )
     )
     return rows.iloc[order]
-
-
-def data_as_of(incidents: pd.DataFrame) -> str | None:
-    """The latest 'as of' date among all sources: how current the figures are."""
-    days = [s["as_of"][:10] for row in incidents["sources"] for s in row if s.get("as_of")]
-    days = [d for d in days if re.match(r"^\d{4}-\d{2}-\d{2}$", d)]
-    return max(days) if days else None
 
 
 def period_from_range(left: str, right: str) -> tuple[dt.date, dt.date]:

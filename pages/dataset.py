@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
-from geodata import queries
+from geodata import aggregates, queries, store
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Dataset:
     as_of: str | None
     #: Display names of regions and cities, for the breadcrumb and descriptions.
     names: dict[str, str]
+    #: ``incidents`` coded as numpy arrays: the callbacks' fast path.
+    columns: aggregates.Columns
 
     @property
     def version(self) -> str:
@@ -39,16 +43,21 @@ class Dataset:
 
 
 def build_dataset(
-    incidents: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | pa.Table,
     regions: gpd.GeoDataFrame,
     countries: gpd.GeoDataFrame,
     metadata: dict[str, Any],
 ) -> Dataset:
-    """Prepare stored tables for serving (pure: the caller reads the files)."""
+    """Prepare stored tables for serving (pure: the caller reads the files).
+
+    ``incidents`` is best the stored Arrow table (``store.read_incidents_arrow``): it skips
+    turning a million source lists into Python objects.
+    """
     regions = regions.sort_values("region_code").reset_index(drop=True)
     prepared = queries.prepare_incidents(incidents, regions)
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
-    names |= dict(zip(prepared["city_key"], prepared["city_label"], strict=True))
+    cities = prepared.drop_duplicates("city_key", keep="last")
+    names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
     return Dataset(
         incidents=prepared,
         regions=regions,
@@ -57,4 +66,20 @@ def build_dataset(
         catalogue=queries.build_catalogue(prepared, regions),
         as_of=queries.data_as_of(prepared),
         names=names,
+        columns=aggregates.build_columns(prepared),
+    )
+
+
+def read_dataset(data_dir: Path, incidents_path: Path) -> Dataset:
+    """Read the store's tables and prepare them (the app's only file reads).
+
+    ``incidents_path`` is the live incidents file or a pinned version's snapshot; regions and
+    countries always come from ``data_dir``. Incidents are read as Arrow, which skips turning
+    a million source lists into Python objects.
+    """
+    return build_dataset(
+        store.read_incidents_arrow(incidents_path),
+        store.read_regions(data_dir / "regions.parquet"),
+        store.read_countries(data_dir / "countries.parquet"),
+        store.read_metadata(incidents_path),
     )

@@ -18,7 +18,7 @@ from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
 import layers
-from geodata import queries
+from geodata import aggregates, queries
 from geodata.queries import Filters
 from layers import regions as region_layer
 from pages.dataset import Dataset
@@ -157,8 +157,9 @@ def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
 def render_map(data: Dataset, state: dict | None) -> Patch:
     """Values, legend, frame and city bubbles of the map; geometry is not resent."""
     f = _filters(state)
-    selected = queries.select(data.incidents, f)
-    table = queries.region_table(selected, data.regions, f.metric)
+    fast = data.columns
+    selected = aggregates.select_rows(fast, f)
+    table = aggregates.region_table(fast, selected, data.regions, f.metric)
     patch = Patch()
     patch["data"][region_layer.REGIONS].update(
         layers.region_values(
@@ -172,11 +173,10 @@ def render_map(data: Dataset, state: dict | None) -> Patch:
     frame, outline = layers.region_view(_region_row(data, f.region))
     patch["layout"]["geo"].update(frame)
     patch["data"][region_layer.SELECTED].update(outline)
-    cities = (
-        queries.city_table(queries.scope(selected, f.in_region(f.region)))
-        if f.region
-        else queries.city_table(selected.iloc[:0])
+    in_region = (
+        aggregates.scope_rows(fast, selected, f.in_region(f.region)) if f.region else selected[:0]
     )
+    cities = aggregates.city_table(fast, in_region, data.incidents)
     patch["data"][region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
     return patch
 
@@ -184,29 +184,43 @@ def render_map(data: Dataset, state: dict | None) -> Patch:
 def render_timeline(data: Dataset, state: dict | None) -> Any:
     """Daily bars of the view's rows over all dates, framed on the selected period."""
     f = _filters(state)
-    rows = queries.scope(queries.select(data.incidents, replace(f, start=None, end=None)), f)
-    return layers.daily_bars(queries.daily_table(rows), period=(f.start, f.end), extent=data.extent)
+    fast = data.columns
+    rows = aggregates.scope_rows(
+        fast, aggregates.select_rows(fast, replace(f, start=None, end=None)), f
+    )
+    return layers.daily_bars(
+        aggregates.daily_table(fast, rows), period=(f.start, f.end), extent=data.extent
+    )
 
 
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
     f = _filters(state)
     notices = (state or {}).get("notices", [])
-    selected = queries.select(data.incidents, f)
-    rows = queries.scope(selected, f)
-    summary = queries.summarise(rows)
+    fast = data.columns
+    selected = aggregates.select_rows(fast, f)
+    rows = aggregates.scope_rows(fast, selected, f)
+    summary = aggregates.summarise(fast, rows)
     if f.region:
-        table = queries.region_table(selected, data.regions, f.metric)
+        table = aggregates.region_table(fast, selected, data.regions, f.metric)
         region = table[table["region_code"] == f.region].iloc[0]
-        in_region = queries.scope(selected, f.in_region(f.region))
-        side = layers.region_panel(region, queries.city_table(in_region), f, base)
+        in_region = aggregates.scope_rows(fast, selected, f.in_region(f.region))
+        cities = aggregates.city_table(fast, in_region, data.incidents)
+        side = layers.region_panel(region, cities, f, base)
     else:
-        side = layers.top_regions(queries.region_table(rows, data.regions, f.metric), f, base)
-    listed = queries.incident_list(rows)
-    incident = listed[listed["incident_id"] == f.incident]
-    heading = f"Incidents ({len(listed):,})"
-    if len(listed) > layers.grid.MAX_ROWS:
-        heading += f", first {layers.grid.MAX_ROWS:,} shown: narrow the selection for the rest"
+        table = aggregates.region_table(fast, rows, data.regions, f.metric)
+        side = layers.top_regions(table, f, base)
+    order = aggregates.newest_first(fast, rows)
+    listed = data.incidents.iloc[order[: layers.grid.MAX_ROWS]]
+    at = data.catalogue.incidents.position(f.incident) if f.incident else None
+    shown = at is not None and aggregates.contains(rows, at)
+    incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
+    heading = f"Incidents ({len(order):,})"
+    if len(order) > layers.grid.MAX_ROWS:
+        heading += (
+            f", newest {layers.grid.MAX_ROWS:,} shown: narrow the selection, "
+            "or download the CSV for all"
+        )
     description = f.describe(data.names)
     return {
         "notice": layers.notice(notices),

@@ -1,0 +1,105 @@
+"""Server time and response bytes of four dashboard interactions, calling the real callbacks.
+
+Each interaction starts from the default view and goes through ``views.next_state`` (as the
+``sync_state`` callback does), then renders the three outputs that depend on the view state:
+the map's values patch, the timeline and the panels. Server time is the sum of the four calls
+(the worst case: one worker doing all of it). Bytes are each output serialised with plotly's
+JSON encoder, as Dash sends it, raw and gzip-compressed (the app runs with ``compress=True``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from plotly.utils import PlotlyJSONEncoder
+
+from layers import regions as region_layer
+from pages import views
+from pages.dataset import Dataset
+
+#: A date range, as the naive baseline gets it too.
+PERIOD = ("2022-02-24", "2022-03-31")
+_DEFAULT_CONTROLS: list[Any] = [None, None, views.ALL_KINDS, [], None, "detained", "quantile", []]
+
+
+def _controls(**changes: Any) -> list[Any]:
+    values = dict(zip(views.CONTROL_FIELDS, _DEFAULT_CONTROLS, strict=True)) | changes
+    return [values[name] for name in views.CONTROL_FIELDS]
+
+
+#: interaction -> the ``StateInputs`` the browser's event produces, from the default view.
+INTERACTIONS: dict[str, views.StateInputs] = {
+    "date range": views.StateInputs(
+        "control", None, _controls(start=PERIOD[0], end=PERIOD[1]), state={"query": ""}
+    ),
+    "metric": views.StateInputs("control", None, _controls(metric="rallies"), state={"query": ""}),
+    "region click": views.StateInputs(
+        "map",
+        None,
+        _controls(),
+        click={"points": [{"curveNumber": region_layer.REGIONS, "location": "RU-MOW"}]},
+        state={"query": ""},
+    ),
+    "timeline brush": views.StateInputs(
+        "timeline",
+        None,
+        _controls(),
+        relayout={"xaxis.range[0]": "2020-12-31 12:00", "xaxis.range[1]": "2021-12-31 12:00"},
+        state={"query": ""},
+    ),
+}
+
+
+def _outputs(data: Dataset, state: dict) -> dict[str, Callable[[], Any]]:
+    return {
+        "map": lambda: views.render_map(data, state),
+        "timeline": lambda: views.render_timeline(data, state),
+        "panels": lambda: views.render_panels(data, state, "/"),
+    }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _size(value: Any) -> tuple[int, int]:
+    raw = json.dumps(value, cls=PlotlyJSONEncoder).encode()
+    return len(raw), len(gzip.compress(raw, compresslevel=6))
+
+
+def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
+    """p50/p95 server ms (whole interaction and per output) and bytes of one interaction."""
+    given = INTERACTIONS[name]
+    totals: list[float] = []
+    parts: dict[str, list[float]] = {"state": [], "map": [], "timeline": [], "panels": []}
+    sizes: dict[str, tuple[int, int]] = {}
+    for _ in range(runs + 1):  # the first run warms caches and is dropped
+        started = time.perf_counter()
+        state = views.next_state(data, given)[3]
+        parts["state"].append((time.perf_counter() - started) * 1000)
+        total = parts["state"][-1]
+        for output, render in _outputs(data, state).items():
+            started = time.perf_counter()
+            value = render()
+            parts[output].append((time.perf_counter() - started) * 1000)
+            total += parts[output][-1]
+            sizes[output] = _size(value)
+        totals.append(total)
+    totals, parts = totals[1:], {k: v[1:] for k, v in parts.items()}
+    return {
+        "query": state["query"],
+        "p50_ms": round(statistics.median(totals), 1),
+        "p95_ms": round(_percentile(totals, 0.95), 1),
+        **{f"{k}_p50_ms": round(statistics.median(v), 1) for k, v in parts.items()},
+        "map_p95_ms": round(_percentile(parts["map"], 0.95), 1),
+        "bytes": sum(raw for raw, _ in sizes.values()),
+        "gzip_bytes": sum(packed for _, packed in sizes.values()),
+        **{f"{k}_bytes": raw for k, (raw, _) in sizes.items()},
+        **{f"{k}_gzip_bytes": packed for k, (_, packed) in sizes.items()},
+    }

@@ -1,0 +1,234 @@
+"""The dashboard's fast path: the same tables as ``geodata.queries``, from integer-coded columns.
+
+``queries.select`` + pandas group-bys copy and hash a million rows on every callback (hundreds
+of milliseconds). Here the prepared incidents are coded once, at start-up, into numpy arrays
+(day number, kind, tag bits, campaign, region and city codes, the detention figure); a view's
+rows are then a boolean mask turned into row positions, and every table is a ``np.bincount``
+over those positions. Positions index ``Dataset.incidents`` (same row order), so the few rows a
+view shows in full (the incident table) are taken from the frame itself.
+
+Each table goes through the same finishing code as its pandas twin (``queries.region_frame``,
+``queries.city_frame``), and ``tests/test_fastpath.py`` checks that both agree exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geodata import queries
+from geodata.queries import OCCUPIED, TAG_BITS, Filters, Summary
+from geodata.schema import KINDS
+
+_DETENTION, _RALLY = KINDS.index("detention"), KINDS.index("rally")
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """Prepared incidents as integer codes and numbers, one array element per row."""
+
+    day: np.ndarray
+    kind: np.ndarray
+    tag_bits: np.ndarray
+    campaign: np.ndarray
+    campaigns: dict[str, int]
+    region: np.ndarray
+    region_codes: np.ndarray
+    city: np.ndarray
+    city_keys: np.ndarray
+    #: Per city code: a named place (not the region-level bucket ``r:<region>``).
+    named_city: np.ndarray
+    occupied: np.ndarray
+    #: Detention figure of detention incidents (NaN when unknown or for rallies).
+    figure: np.ndarray
+    has_city_ru: np.ndarray
+    #: All row positions in the incident table's order: newest first, then most detained.
+    newest_first: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, labels = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype("int32"), np.asarray(labels, dtype=object)
+
+
+def build_columns(incidents: pd.DataFrame) -> Columns:
+    """Code the prepared incidents (``queries.prepare_incidents``) once, at start-up."""
+    day = incidents["date"].to_numpy().astype("datetime64[D]").astype("int64")
+    kind = pd.Categorical(incidents["kind"], categories=list(KINDS)).codes.astype("int8")
+    campaign, campaigns = _codes(incidents["campaign"])
+    region, region_codes = _codes(incidents["region_code"])
+    city, city_keys = _codes(incidents["city_key"])
+    detained = incidents["detained"].to_numpy(dtype="float64", na_value=np.nan)
+    order = np.lexsort((-np.nan_to_num(detained, nan=-1.0), -day))
+    return Columns(
+        day=day,
+        kind=kind,
+        tag_bits=incidents["tag_bits"].to_numpy(dtype="int64"),
+        campaign=campaign,
+        campaigns={str(c): i for i, c in enumerate(campaigns)},
+        region=region,
+        region_codes=region_codes,
+        city=city,
+        city_keys=city_keys,
+        named_city=~pd.Series(city_keys, dtype=object).str.startswith("r:").to_numpy(bool),
+        occupied=(incidents["status"] == OCCUPIED).to_numpy(bool),
+        figure=np.where(kind == _DETENTION, detained, np.nan),
+        has_city_ru=incidents["city_ru"].notna().to_numpy(bool),
+        newest_first=order,
+    )
+
+
+def _day(value: dt.date) -> int:
+    return (value - _EPOCH).days
+
+
+def select_rows(c: Columns, f: Filters) -> np.ndarray:
+    """Positions of the rows ``queries.select`` keeps (period, kinds, tags, campaign)."""
+    mask = np.ones(len(c), dtype=bool)
+    if f.start:
+        mask &= c.day >= _day(f.start)
+    if f.end:
+        mask &= c.day <= _day(f.end)
+    if f.kinds:
+        mask &= np.isin(c.kind, [KINDS.index(k) for k in f.kinds])
+    if f.tags:
+        wanted = sum(TAG_BITS[t] for t in f.tags)
+        mask &= (c.tag_bits & wanted) == wanted
+    if f.campaign:
+        mask &= c.campaign == c.campaigns.get(f.campaign, -2)
+    return np.flatnonzero(mask)
+
+
+def _code(labels: np.ndarray, value: str) -> int:
+    hits = np.flatnonzero(labels == value)
+    return int(hits[0]) if len(hits) else -2
+
+
+def scope_rows(c: Columns, rows: np.ndarray, f: Filters) -> np.ndarray:
+    """Positions ``queries.scope`` keeps: one city, one region, or Russia's totals."""
+    if f.region:
+        keep = c.region[rows] == _code(c.region_codes, f.region)
+        if f.city:
+            keep &= c.city[rows] == _code(c.city_keys, f.city)
+        return rows[keep]
+    if f.occupied:
+        return rows
+    return rows[~c.occupied[rows]]
+
+
+def _counts(c: Columns, rows: np.ndarray, keys: np.ndarray, size: int) -> dict[str, np.ndarray]:
+    """Per key code: incidents, detained (NaN: no figure), unknown figures, rallies.
+
+    Counting the keys of a subset (``keys[rallies]``) is faster than a weighted count of all.
+    """
+    figure = c.figure[rows]
+    known = ~np.isnan(figure)
+    kind = c.kind[rows]
+    with_figure = keys[known]
+    detained = np.bincount(with_figure, weights=figure[known], minlength=size)
+    return {
+        "incidents": np.bincount(keys, minlength=size),
+        "detained": np.where(np.bincount(with_figure, minlength=size) > 0, detained, np.nan),
+        "unknown": np.bincount(keys[(kind == _DETENTION) & ~known], minlength=size),
+        "rallies": np.bincount(keys[kind == _RALLY], minlength=size),
+    }
+
+
+def _frame(counts: dict[str, np.ndarray], at: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    detained = counts["detained"][at]
+    return pd.DataFrame(
+        {
+            "incidents": counts["incidents"][at].astype("int64"),
+            "detained": pd.arrays.IntegerArray(
+                np.nan_to_num(detained).astype("int64"), np.isnan(detained)
+            ),
+            "unknown": counts["unknown"][at].astype("int64"),
+            "rallies": counts["rallies"][at].astype("int64"),
+        },
+        index=index,
+    )
+
+
+def region_table(c: Columns, rows: np.ndarray, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """``queries.region_table`` of the incidents at ``rows``."""
+    size = len(c.region_codes)
+    counts = _counts(c, rows, c.region[rows], size)
+    at = np.flatnonzero(counts["incidents"])
+    index = pd.Index(c.region_codes[at], name="region_code")
+    return queries.region_frame(_frame(counts, at, index), regions, metric)
+
+
+def _first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys in order of first appearance, and where each first appears."""
+    codes, first = np.unique(keys, return_index=True)
+    order = np.argsort(first, kind="stable")
+    return codes[order], first[order]
+
+
+def city_table(c: Columns, rows: np.ndarray, incidents: pd.DataFrame) -> pd.DataFrame:
+    """``queries.city_table`` of the incidents at ``rows`` (``incidents``: the prepared frame)."""
+    if not len(rows):
+        return queries.city_table(incidents.iloc[:0])
+    keys = c.city[rows]
+    codes, first = _first(keys)
+    index = pd.Index(c.city_keys[codes], name="city_key")
+    picked = rows[first]  # column by column: taking whole rows would copy every column
+    first_values = pd.DataFrame(
+        {col: incidents[col].iloc[picked].to_numpy() for col in queries.CITY_FIRST}, index=index
+    )
+    named = c.has_city_ru[rows]
+    ru_codes, ru_first = _first(keys[named])
+    ru = incidents["city_ru"].iloc[rows[named][ru_first]]
+    ru.index = pd.Index(c.city_keys[ru_codes], name="city_key")
+    first_values["city_ru"] = ru.reindex(index)
+    for col in queries.CITY_FIRST:
+        first_values[col] = first_values[col].astype(incidents[col].dtype)
+    counts = _counts(c, rows, keys, len(c.city_keys))
+    return queries.city_frame(first_values, _frame(counts, codes, index))
+
+
+def daily_table(c: Columns, rows: np.ndarray) -> pd.DataFrame:
+    """``queries.daily_table`` of the incidents at ``rows``."""
+    if not len(rows):
+        return queries.daily_table(pd.DataFrame())
+    days = c.day[rows]
+    low = int(days.min())
+    counts = _counts(c, rows, days - low, int(days.max()) - low + 1)
+    at = np.flatnonzero(counts["incidents"])
+    dates = (at + low).astype("datetime64[D]").astype("datetime64[s]")
+    return _frame(counts, at, pd.Index(dates, name="date")).reset_index()
+
+
+def summarise(c: Columns, rows: np.ndarray) -> Summary:
+    """``queries.summarise`` of the incidents at ``rows``."""
+    figure = c.figure[rows]
+    kind = c.kind[rows]
+    cities = np.bincount(c.city[rows], minlength=len(c.city_keys)) > 0
+    return Summary(
+        detained=int(np.nansum(figure)),
+        unknown=int(((kind == _DETENTION) & np.isnan(figure)).sum()),
+        rallies=int((kind == _RALLY).sum()),
+        incidents=len(rows),
+        cities=int((cities & c.named_city).sum()),
+        regions=int((np.bincount(c.region[rows], minlength=len(c.region_codes)) > 0).sum()),
+    )
+
+
+def newest_first(c: Columns, rows: np.ndarray) -> np.ndarray:
+    """``rows`` in ``queries.incident_list`` order (newest first, then most detained)."""
+    keep = np.zeros(len(c), dtype=bool)
+    keep[rows] = True
+    return c.newest_first[keep[c.newest_first]]
+
+
+def contains(rows: np.ndarray, position: int) -> bool:
+    """Whether the sorted positions ``rows`` include ``position``."""
+    at = int(np.searchsorted(rows, position))
+    return at < len(rows) and rows[at] == position

@@ -1,0 +1,131 @@
+"""Start-up preparation: the stored incidents flattened once for in-memory queries.
+
+Everything here works on whole Arrow or numpy columns. The per-row Python of the first
+version (tags, source dicts, "as of" dates, reporters) took about 25 s for a million
+incidents; these take about 2 s (see docs/performance.md). ``geodata.queries`` re-exports
+the public names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geodata.schema import SOURCE_TYPE, TAGS
+
+#: Bit of each tag in ``tag_bits``: a tag filter is one integer comparison per row.
+TAG_BITS = {tag: 1 << i for i, tag in enumerate(TAGS)}
+
+
+def prepare_incidents(
+    incidents: gpd.GeoDataFrame | pa.Table, regions: pd.DataFrame
+) -> pd.DataFrame:
+    """Flatten stored incidents for fast in-memory queries (called once, at start-up).
+
+    Adds ``lon``/``lat``, a ``city_key`` (GeoNames id, else the place name, else the
+    region for region-level reports), a ``city_label``, the region's ``status`` and
+    ``tag_bits``; ``tags`` become tuples. ``sources`` stay Arrow-backed (an element is a
+    list of dicts): a million Python lists of dicts would cost gigabytes and seconds.
+    Whole-column operations only, so a million rows prepare in a few seconds. Accepts the
+    stored Arrow table (``store.read_incidents_arrow``, the fast path) or a GeoDataFrame.
+    """
+    table = incidents if isinstance(incidents, pa.Table) else _to_arrow(incidents)
+    out = table.drop_columns(["tags", "sources", "geometry"]).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get, date_as_object=False
+    )
+    out["date"] = out["date"].astype("datetime64[s]")
+    points = table["geometry"].combine_chunks()
+    out["lon"] = points.field("x").to_numpy(zero_copy_only=False)
+    out["lat"] = points.field("y").to_numpy(zero_copy_only=False)
+    tags = table["tags"].combine_chunks()
+    out["tags"] = _tuples(tags)
+    out["sources"] = pd.arrays.ArrowExtensionArray(table["sources"])
+    out["tag_bits"] = _tag_bits(tags)
+    name = out["city_en"].fillna(out["city_ru"])
+    out["city_key"] = np.where(
+        out["geonameid"].notna(),
+        out["geonameid"].astype("string").fillna(""),
+        np.where(name.notna(), "n:" + name.fillna(""), "r:" + out["region_code"]),
+    ).astype(str)
+    out["city_label"] = name.fillna("(no city: region-level reports)").astype(str)
+    status = dict(zip(regions["region_code"], regions["status"], strict=True))
+    out["status"] = out["region_code"].map(status).fillna("unknown").astype(str)
+    return out.reset_index(drop=True)
+
+
+def _to_arrow(frame: gpd.GeoDataFrame) -> pa.Table:
+    """A GeoDataFrame of incidents as the Arrow shape the store holds (lists, x/y points)."""
+    plain = pd.DataFrame(frame.drop(columns=[frame.geometry.name, "tags", "sources"]))
+    table = pa.Table.from_pandas(plain, preserve_index=False)
+    tags = [list(t) if t is not None else None for t in frame["tags"]]
+    sources = [[dict(s) for s in row] if row is not None else [] for row in frame["sources"]]
+    points = pa.StructArray.from_arrays(
+        [pa.array(frame.geometry.x.to_numpy()), pa.array(frame.geometry.y.to_numpy())],
+        names=["x", "y"],
+    )
+    return (
+        table.append_column("tags", pa.array(tags, pa.list_(pa.string())))
+        .append_column("sources", pa.array(sources, pa.list_(SOURCE_TYPE)))
+        .append_column("geometry", points)
+    )
+
+
+def _tuples(tags: pa.ListArray) -> np.ndarray:
+    """Tags as one tuple per row; only rows with tags build one (most rows share ``()``)."""
+    out = np.empty(len(tags), dtype=object)
+    out[:] = [()] * len(tags)
+    lengths = pc.fill_null(pc.list_value_length(tags), 0).to_numpy()
+    tagged = np.flatnonzero(lengths > 0)
+    out[tagged] = [tuple(t) for t in tags.take(pa.array(tagged)).to_pylist()]
+    return out
+
+
+def _tag_bits(tags: pa.ListArray) -> np.ndarray:
+    """``TAG_BITS`` summed per row, without a Python loop."""
+    flat = pc.list_flatten(tags)
+    rows = pc.list_parent_indices(tags).to_numpy()
+    index = pc.index_in(flat, value_set=pa.array(list(TAGS))).to_numpy(zero_copy_only=False)
+    known = ~np.isnan(index.astype(float))
+    bits = np.left_shift(1, index[known].astype("int64"))
+    return np.bincount(rows[known], weights=bits, minlength=len(tags)).astype("int64")
+
+
+def _flat_sources(incidents: pd.DataFrame) -> pa.Array | None:
+    """Every source report of every incident, as one Arrow struct array (no Python loop)."""
+    sources = pa.array(incidents["sources"].array)  # Arrow-backed: no copy
+    if isinstance(sources, pa.ChunkedArray):
+        sources = sources.combine_chunks()
+    flat = pc.list_flatten(sources)
+    return flat if pa.types.is_struct(flat.type) else None
+
+
+def source_reporters(incidents: pd.DataFrame) -> Counter[str]:
+    """Source reports per reporter ("unnamed sources" when blank), in order of first mention."""
+    flat = _flat_sources(incidents)
+    if flat is None or not len(flat):
+        return Counter()
+    names = flat.field("reporter") if flat.type.get_field_index("reporter") >= 0 else None
+    if names is None:
+        return Counter({"unnamed sources": len(flat)})
+    blank = pc.fill_null(pc.equal(names, ""), True)
+    counts = pc.value_counts(pc.if_else(blank, "unnamed sources", names))
+    return Counter(
+        dict(
+            zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+        )
+    )
+
+
+def data_as_of(incidents: pd.DataFrame) -> str | None:
+    """The latest 'as of' date among all sources: how current the figures are."""
+    flat = _flat_sources(incidents)
+    if flat is None or flat.type.get_field_index("as_of") < 0:
+        return None
+    days = pc.utf8_slice_codeunits(flat.field("as_of"), 0, 10)
+    days = days.filter(pc.fill_null(pc.match_substring_regex(days, r"^\d{4}-\d{2}-\d{2}$"), False))
+    return pc.max(days).as_py() if len(days) else None
