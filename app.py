@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from typing import Any
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, ctx, set_props
+import flask
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
 
 import layers
-from geodata import ids, store
+from geodata import exports, ids, series
+from geodata.geocoding import read_geonames
 from geodata.settings import Settings
-from pages import views
-from pages.dataset import Dataset, build_dataset
+from pages import compare, publishing, views
+from pages.dataset import Dataset, read_dataset
 from pages.layout import page
+from publish import register_routes
+from publish.compare_export import register_compare_export
+from publish.versions import DataSource
 
 log = logging.getLogger("protestmap")
 
@@ -36,13 +43,18 @@ _TRIGGERS = {ids.URL: "url", ids.MAP: "map", ids.TIMELINE: "timeline", ids.GRID:
 
 
 def load_dataset(settings: Settings) -> Dataset:
-    """Read incidents, regions and countries from the store (the app's only file reads)."""
-    return build_dataset(
-        store.read_incidents(settings.incidents_path),
-        store.read_regions(settings.regions_path),
-        store.read_countries(settings.countries_path),
-        store.read_metadata(settings.incidents_path),
+    """Read incidents, regions and countries from the store configured in ``settings``."""
+    return read_dataset(settings.data, settings.incidents_path)
+
+
+def load_cities() -> pd.DataFrame:
+    """The gazetteer's city populations for the Compare view, read once at start-up."""
+    started = time.perf_counter()
+    cities = series.city_table(read_geonames())
+    log.info(
+        "gazetteer city table: %d cities in %.2f s", len(cities), time.perf_counter() - started
     )
+    return cities
 
 
 def _on_error(err: Exception) -> None:
@@ -58,9 +70,20 @@ def _on_error(err: Exception) -> None:
     )
 
 
-def create_app(settings: Settings | None = None, *, data: Dataset | None = None) -> dash.Dash:
-    """Build the Dash app over the store in ``settings.data`` (or an already loaded dataset)."""
-    data = data or load_dataset(settings or Settings.from_env())
+def create_app(
+    settings: Settings | None = None,
+    *,
+    data: Dataset | None = None,
+    pool: exports.RenderPool | None = None,
+) -> dash.Dash:
+    """Build the Dash app over the store in ``settings.data`` (or an already loaded dataset).
+
+    The dashboard is served at ``/`` and the Compare view at ``/compare``; the publish routes
+    (exports, downloads, ``/embed``) and the framing headers are added to the Flask server;
+    ``pool`` replaces their default render pool (tests use a small one).
+    """
+    settings = settings or Settings.from_env()
+    data = data or load_dataset(settings)
     app = dash.Dash(
         __name__,
         title="protestmap",
@@ -70,14 +93,38 @@ def create_app(settings: Settings | None = None, *, data: Dataset | None = None)
         update_title="",
     )
     base = app.config.requests_pathname_prefix
+    publisher = register_routes(app.server, data, settings, pool=pool)
+    cities = load_cities()
     figure = layers.map_figure(data.regions, data.countries)
-    app.layout = page(data, figure, app.get_asset_url("topojson/"))
-    _register(app, data, base)
+    topojson = app.get_asset_url("topojson/")
+    compare_data = compare.compare_data(data.incidents, data.regions, cities)
+    app.layout = html.Div([dcc.Location(id=ids.PAGE_URL, refresh=False), html.Div(id=ids.PAGE)])
+    # Both pages' ids, so callbacks of the page not shown yet are valid (Dash types it None).
+    app.validation_layout = html.Div(  # type: ignore[assignment]
+        [app.layout, page(data, figure, topojson, base), compare.layout(compare_data, base)]
+    )
+
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"))
+    def route(pathname: str | None) -> Any:
+        if (pathname or "").removeprefix(base).strip("/") == compare.PATH.strip("/"):
+            return compare.layout(compare_data, base)
+        return page(publisher.source.current(), figure, topojson, base)
+
+    _register(app, publisher.source, base)
+    compare.register_callbacks(app, compare_data)
+    register_compare_export(app.server, publisher, compare_data, data)
     return app
 
 
-def _register(app: dash.Dash, data: Dataset, base: str) -> None:
-    """Wire thin callbacks to the view functions in ``pages.views``."""
+def _register(app: dash.Dash, source: DataSource, base: str) -> None:
+    """Wire thin callbacks to the view functions in ``pages.views``.
+
+    Each callback reads the dataset of the view's pinned version (``v=``), or the latest one:
+    ``DataSource`` re-reads the store when the incidents file changes (after an ingest).
+    """
+
+    def data_of(state: dict | None) -> Dataset:
+        return publishing.dataset_for(source, (state or {}).get("version"))[0]
 
     @app.callback(
         output={
@@ -105,18 +152,35 @@ def _register(app: dash.Dash, data: Dataset, base: str) -> None:
     ) -> dict:
         triggered = ctx.triggered_id
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None
+        view, pinned = publishing.split_version(search)
+        if trigger not in (None, "url"):
+            pinned = (state or {}).get("version")
+        data, unknown = publishing.dataset_for(source, pinned)
         out = views.next_state(
-            data, views.StateInputs(trigger, search, controls, click, relayout, cell, state)
+            data, views.StateInputs(trigger, view, controls, click, relayout, cell, state)
         )
-        return dict(zip(("search", "controls", "click", "state"), out, strict=True))
+        url, shown, clicked, new_state = out
+        version = None if unknown else pinned
+        if isinstance(url, str):
+            url = publishing.with_params(url, v=version)
+        if isinstance(new_state, dict):
+            notices = [*new_state["notices"], *([unknown] if unknown else [])]
+            new_state = {**new_state, "notices": notices, "version": version}
+        return dict(
+            zip(
+                ("search", "controls", "click", "state"),
+                (url, shown, clicked, new_state),
+                strict=True,
+            )
+        )
 
     @app.callback(Output(ids.MAP, "figure"), Input(ids.STATE, "data"))
     def update_map(state: dict | None) -> Any:
-        return views.render_map(data, state)
+        return views.render_map(data_of(state), state)
 
     @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.STATE, "data"))
     def update_timeline(state: dict | None) -> Any:
-        return views.render_timeline(data, state)
+        return views.render_timeline(data_of(state), state)
 
     @app.callback(
         Output(ids.NOTICE, "children"),
@@ -132,7 +196,7 @@ def _register(app: dash.Dash, data: Dataset, base: str) -> None:
         Input(ids.STATE, "data"),
     )
     def update_panels(state: dict | None) -> tuple:
-        out = views.render_panels(data, state, base)
+        out = views.render_panels(data_of(state), state, base)
         return (
             out["notice"],
             out["notice_hidden"],
@@ -145,6 +209,28 @@ def _register(app: dash.Dash, data: Dataset, base: str) -> None:
             out["rows"],
             out["detail"],
         )
+
+    @app.callback(
+        Output(ids.EXPORT_LINKS, "children"),
+        Output(ids.DOWNLOAD_LINKS, "children"),
+        Output(ids.EMBED_SNIPPET, "value"),
+        Output(ids.EMBED_INFO, "children"),
+        Output(ids.COMPARE_WITH, "children"),
+        Output(ids.NEWER, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.EXPORT_TIMELINE, "value"),
+    )
+    def update_publishing(state: dict | None, timeline: list | None) -> tuple:
+        out = publishing.render(
+            data_of(state),
+            state,
+            latest=source.current().version,
+            base=base,
+            host=flask.request.host_url,
+            timeline=bool(timeline),
+        )
+        keys = ("exports", "downloads", "snippet", "info", "compare", "newer")
+        return tuple(out[k] for k in keys)
 
     app.clientside_callback(
         ClientsideFunction("protestmap", "shareLink"),

@@ -38,6 +38,12 @@ TABLE = "cmp-table"
 CAPTION = "cmp-caption"
 DOWNLOAD = "cmp-download"
 DOWNLOAD_BUTTON = "cmp-download-button"
+EXPORT_PNG = "cmp-export-png"
+EXPORT_SVG = "cmp-export-svg"
+
+#: Federal cities: the city and the region are one place. The region is kept (it has the
+#: 2021 census population); the GeoNames city of the same name is an alias of it.
+FEDERAL_CITIES = ("RU-MOW", "RU-SPE", "UA-40")
 
 ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "columnGap": "28px", "alignItems": "end"}
 
@@ -85,6 +91,11 @@ def _parse_span(text: str) -> tuple[date, date]:
     return span
 
 
+def _with(state: CompareState, field: str, value: Any) -> CompareState:
+    changes: dict[str, Any] = {field: value}
+    return replace(state, **changes)
+
+
 def default_state(bounds: tuple[date, date]) -> CompareState:
     """The view before anything is chosen: the whole data period, first day vs last day."""
     first, last = bounds
@@ -92,11 +103,15 @@ def default_state(bounds: tuple[date, date]) -> CompareState:
 
 
 def parse_query(
-    search: str | None, known: pd.Index, bounds: tuple[date, date]
+    search: str | None,
+    known: pd.Index,
+    bounds: tuple[date, date],
+    aliases: dict[str, str] | None = None,
 ) -> tuple[CompareState, list[str]]:
     """State from a query string, and a notice for every parameter that fell back to default.
 
-    Unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
+    Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
+    unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
     """
     params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     state, notices = default_state(bounds), []
@@ -110,8 +125,10 @@ def parse_query(
         if key in params and params[key] not in allowed:
             notices.append(f"{key}={params[key]!r} is not one of {', '.join(allowed)}")
         elif key in params:
-            state = replace(state, **{key: params[key]})
+            state = _with(state, key, params[key])
+    aliases = aliases or {}
     wanted = [p.strip() for p in params.get("places", "").split(",") if p.strip()]
+    wanted = [aliases.get(p, p) for p in wanted]
     unknown = [p for p in wanted if p not in known]
     if unknown:
         notices.append(f"unknown places ignored: {', '.join(unknown)}")
@@ -122,7 +139,7 @@ def parse_query(
     for key in ("start", "end"):
         if key in params:
             try:
-                state = replace(state, **{key: date.fromisoformat(params[key])})
+                state = _with(state, key, date.fromisoformat(params[key]))
             except ValueError:
                 notices.append(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)")
     if state.start > state.end:
@@ -131,7 +148,7 @@ def parse_query(
     for key, field in (("a", "period_a"), ("b", "period_b")):
         if key in params:
             try:
-                state = replace(state, **{field: _parse_span(params[key])})
+                state = _with(state, field, _parse_span(params[key]))
             except ValueError:
                 notices.append(f"{key}={params[key]!r} is not a day or a range DAY..DAY")
     return state, notices
@@ -145,12 +162,18 @@ class CompareData:
     regions: pd.DataFrame
     catalog: pd.DataFrame
     bounds: tuple[date, date]
+    #: Place ids that stand for another place (a federal city's GeoNames id -> its region).
+    aliases: dict[str, str]
+
+    def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
+        """The state a query string asks for over this data, with notices."""
+        return parse_query(search, self.catalog.index, self.bounds, self.aliases)
 
 
 def compare_data(
     incidents: pd.DataFrame, regions: pd.DataFrame, cities: pd.DataFrame
 ) -> CompareData:
-    """Index the data for the view (place catalog, date bounds)."""
+    """Index the data for the view (place catalog, federal-city aliases, date bounds)."""
     columns = ["kind", "date", "geonameid", "region_code", "detained", "city_en", "city_ru"]
     frame = pd.DataFrame(incidents[columns])
     attrs = pd.DataFrame(regions[["region_code", "name_en", "name_ru", "status", "population"]])
@@ -159,7 +182,14 @@ def compare_data(
         bounds = (today, today)
     else:
         bounds = (frame["date"].min().date(), frame["date"].max().date())
-    return CompareData(frame, attrs, series.place_catalog(frame, attrs, cities), bounds)
+    catalog = series.place_catalog(frame, attrs, cities)
+    twin = (
+        (catalog["kind"] == "city")
+        & catalog["region_code"].isin(FEDERAL_CITIES)
+        & (catalog["name_en"] == catalog["region_en"])
+    )
+    aliases = dict(zip(catalog.index[twin], catalog.loc[twin, "region_code"], strict=True))
+    return CompareData(frame, attrs, catalog[~twin], bounds, aliases)
 
 
 def place_label(row: pd.Series) -> str:
@@ -196,9 +226,9 @@ def _field(label: str, control: Any) -> html.Div:
 def _range(component_id: str, bounds: tuple[date, date]) -> dcc.DatePickerRange:
     return dcc.DatePickerRange(
         id=component_id,
-        min_date_allowed=bounds[0],
-        max_date_allowed=bounds[1],
-        initial_visible_month=bounds[0],
+        min_date_allowed=bounds[0].isoformat(),
+        max_date_allowed=bounds[1].isoformat(),
+        initial_visible_month=bounds[0].isoformat(),
         display_format="D MMM YYYY",
         minimum_nights=0,
     )
@@ -214,13 +244,11 @@ def _radio(component_id: str, options: dict[str, str]) -> dcc.RadioItems:
     )
 
 
-def layout(incidents: pd.DataFrame, regions: pd.DataFrame, cities: pd.DataFrame) -> html.Div:
-    """The Compare page: controls, notice, chart, table and CSV download.
+def layout(data: CompareData, base: str = "/") -> html.Div:
+    """The Compare page: controls, notice, chart, table, exports and CSV download.
 
-    Takes the same frames as :func:`register_callbacks` (incidents and regions from the store,
-    the city table of :func:`geodata.series.city_table`).
+    ``base`` is the app's path prefix (for the link back to the map).
     """
-    data = compare_data(incidents, regions, cities)
     controls = html.Div(
         [
             _field(
@@ -269,12 +297,21 @@ def layout(incidents: pd.DataFrame, regions: pd.DataFrame, cities: pd.DataFrame)
         [
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=STATE),
+            html.Nav(dcc.Link("← Map", href=base, className="cmp-back"), className="cmp-nav"),
             html.H2("Compare cities and regions"),
             controls,
             html.Div(id=NOTICE, role="status", className="cmp-notice"),
             dcc.Graph(id=GRAPH, config={"displaylogo": False}),
             html.P(id=CAPTION, className="cmp-caption"),
-            html.Button("Download table (CSV)", id=DOWNLOAD_BUTTON, className="cmp-button"),
+            html.Div(
+                [
+                    html.Button("Download table (CSV)", id=DOWNLOAD_BUTTON, className="cmp-button"),
+                    html.A("Export chart (PNG)", id=EXPORT_PNG, className="cmp-export"),
+                    html.A("Export chart (SVG)", id=EXPORT_SVG, className="cmp-export"),
+                ],
+                className="cmp-actions",
+                style={"display": "flex", "gap": "16px", "alignItems": "center"},
+            ),
             dcc.Download(id=DOWNLOAD),
             html.Div(id=TABLE, className="cmp-table"),
         ],
@@ -461,11 +498,9 @@ CONTROL_PROPS = (
 )
 
 
-def register_callbacks(
-    app: dash.Dash, incidents: pd.DataFrame, regions: pd.DataFrame, cities: pd.DataFrame
-) -> None:
+def register_callbacks(app: dash.Dash, data: CompareData) -> None:
     """Wire the Compare view's callbacks into ``app`` (all ids start with ``cmp-``)."""
-    data = compare_data(incidents, regions, cities)
+    base = app.config.requests_pathname_prefix
     controls = [Output(c, p, allow_duplicate=False) for c, p in CONTROL_PROPS]
 
     @app.callback(
@@ -479,7 +514,7 @@ def register_callbacks(
     def sync(search: str | None, *values: Any) -> tuple:
         from_url = ctx.triggered_id in (None, URL)
         query = search if from_url else _from_controls(list(values))
-        state, notices = parse_query(query, data.catalog.index, data.bounds)
+        state, notices = data.parse(query)
         notice = f"Some link settings were not understood and use defaults: {'; '.join(notices)}."
         shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)
         url = no_update if from_url else state.to_query()
@@ -489,11 +524,19 @@ def register_callbacks(
         Output(GRAPH, "figure"),
         Output(TABLE, "children"),
         Output(CAPTION, "children"),
+        Output(EXPORT_PNG, "href"),
+        Output(EXPORT_SVG, "href"),
         Input(STATE, "data"),
     )
     def render(query: str | None) -> tuple:
-        state, _ = parse_query(query, data.catalog.index, data.bounds)
-        return figure(data, state), table_view(summary(data, state), state), caption(data, state)
+        state, _ = data.parse(query)
+        exports = [f"{base}export/compare.{fmt}{state.to_query()}" for fmt in ("png", "svg")]
+        return (
+            figure(data, state),
+            table_view(summary(data, state), state),
+            caption(data, state),
+            *exports,
+        )
 
     @app.callback(
         Output(DOWNLOAD, "data"),
@@ -501,7 +544,7 @@ def register_callbacks(
         State(STATE, "data"),
         prevent_initial_call=True,
     )
-    def download(_: int, query: str | None) -> dict:
-        state, _ = parse_query(query, data.catalog.index, data.bounds)
+    def download(clicks: int, query: str | None) -> dict:
+        state, _ = data.parse(query)
         name = f"protestmap-compare-{state.start}-{state.end}.csv"
         return dcc.send_string(csv_text(summary(data, state), state), name)

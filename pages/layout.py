@@ -13,6 +13,7 @@ from geodata.queries import CLASSINGS, METRICS, TAG_BITS
 from geodata.schema import TAGS
 from layers import panels
 from layers.grid import ROW_STYLE
+from pages import publishing
 from pages.dataset import Dataset
 from pages.views import ALL_KINDS
 
@@ -126,12 +127,16 @@ def controls(data: Dataset) -> html.Section:
     )
 
 
-def header() -> html.Header:
-    """Title, one-line purpose and the link to the current view (with a copy button)."""
+def header(base: str) -> html.Header:
+    """Title, purpose, the Compare link and the link to the current view (with a copy button)."""
     return html.Header(
         className="header",
         children=[
             html.Div([html.H1("protestmap"), html.P(TAGLINE, className="tagline")]),
+            html.Nav(
+                dcc.Link("Compare places", href=base + "compare", id=ids.COMPARE_LINK),
+                className="header-nav",
+            ),
             html.Div(
                 className="share",
                 children=[
@@ -212,16 +217,23 @@ def footer(data: Dataset) -> html.Footer:
     return html.Footer(html.P([*CREDITS, f"Data version {data.version}."]), className="footer")
 
 
-def page(data: Dataset, map_figure: go.Figure, topojson_url: str) -> html.Div:
-    """The whole page."""
+def page(data: Dataset, map_figure: go.Figure, topojson_url: str, base: str = "/") -> html.Div:
+    """The whole dashboard page (``base``: the app's path prefix, for links)."""
     return html.Div(
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
-            header(),
+            header(base),
+            publishing.controls(),
             html.Div(id=ids.NOTICE, className="notice", role="alert", hidden=True),
-            html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **BREADCRUMB_ARIA),
+            html.Div(
+                [
+                    html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **BREADCRUMB_ARIA),
+                    html.Div(id=ids.COMPARE_WITH, className="compare-with-wrap"),
+                ],
+                className="breadcrumb-row",
+            ),
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
             controls(data),

@@ -99,7 +99,7 @@ def _error(status: int, message: str, **headers: str) -> flask.Response:
     return response
 
 
-def _guarded(view: Callable[..., flask.Response]) -> Callable[..., flask.Response]:
+def guarded(view: Callable[..., flask.Response]) -> Callable[..., flask.Response]:
     """Turn expected failures into 400 / 503 / 504 answers with a readable message."""
 
     def wrapper(*args: Any, **kwargs: Any) -> flask.Response:
@@ -144,7 +144,7 @@ def register_routes(
     server.after_request(_frame_headers)
 
     @server.route("/export/map.<fmt>")
-    @_guarded
+    @guarded
     def export_map(fmt: str) -> flask.Response:
         check_format(fmt, tuple(exports.FORMATS))
         response = flask.Response(pub.snapshot(fmt), mimetype=exports.FORMATS[fmt])
@@ -152,7 +152,7 @@ def register_routes(
         return response
 
     @server.route("/download/incidents.<fmt>")
-    @_guarded
+    @guarded
     def download_incidents(fmt: str) -> flask.Response:
         check_format(fmt, ("csv", "geojson"))
         req, data = pub.request()
@@ -165,7 +165,7 @@ def register_routes(
         return _attachment(body, mime, f"protestmap-incidents.{fmt}")
 
     @server.route("/download/regions.<fmt>")
-    @_guarded
+    @guarded
     def download_regions(fmt: str) -> flask.Response:
         check_format(fmt, ("csv",))
         req, data = pub.request()
@@ -175,7 +175,7 @@ def register_routes(
         return _attachment(body, "text/csv", "protestmap-regions.csv")
 
     @server.route("/embed")
-    @_guarded
+    @guarded
     def embed_view() -> flask.Response:
         req, data = pub.request()
         latest = pub.source.current()

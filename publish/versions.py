@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geodata import store
 from geodata.errors import SchemaError
-from pages.dataset import Dataset, build_dataset
+from pages.dataset import Dataset, read_dataset
 
 #: Pinned versions kept in memory at once (each is a full prepared dataset).
 PINNED_KEPT = 3
@@ -50,12 +50,7 @@ class DataSource:
         store.snapshot_version(self.incidents_path, version)
 
     def _load(self, incidents_path: Path) -> Dataset:
-        return build_dataset(
-            store.read_incidents(incidents_path),
-            store.read_regions(self.data_dir / "regions.parquet"),
-            store.read_countries(self.data_dir / "countries.parquet"),
-            store.read_metadata(incidents_path),
-        )
+        return read_dataset(self.data_dir, incidents_path)
 
     def current(self) -> Dataset:
         """The latest data, reloaded if the incidents file changed since the last call."""

@@ -196,11 +196,26 @@ def test_render_timeline_uses_all_dates(data):
     assert len(figure.data[0].x) == 2
 
 
+def route(client, pathname: str) -> bytes:
+    body = {
+        "output": f"{ids.PAGE}.children",
+        "outputs": {"id": ids.PAGE, "property": "children"},
+        "inputs": [{"id": ids.PAGE_URL, "property": "pathname", "value": pathname}],
+        "changedPropIds": [f"{ids.PAGE_URL}.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    return response.get_data()
+
+
 def test_served_page_and_layout(client):
     assert client.get("/").status_code == 200
     layout = client.get("/_dash-layout")
-    assert layout.status_code == 200
-    assert layout.get_data().count(b'"geojson"') == 2  # regions and countries, once each
+    assert layout.status_code == 200 and b'"geojson"' not in layout.get_data()
+    # The dashboard page (geometry of regions and countries, once each) comes with the route.
+    assert route(client, "/").count(b'"geojson"') == 2
+    assert b"cmp-places" in route(client, "/compare") and b"cmp-places" not in route(client, "/")
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 
 

@@ -16,7 +16,7 @@ import pytest
 from app import create_app, load_dataset
 from geodata import exports, store
 from geodata.settings import Settings
-from publish import alt_text, embed_snippet, register_routes
+from publish import alt_text, embed_snippet
 from publish.params import PublishRequest
 
 PROTESTMAP = Path(sys.executable).with_name("protestmap")
@@ -34,10 +34,7 @@ def built_store(tmp_path_factory, reference_dir) -> Path:
 
 
 def make_app(data_dir: Path, cache: Path, pool: exports.RenderPool | None = None):
-    settings = Settings(data=data_dir, cache=cache)
-    app = create_app(settings)
-    register_routes(app.server, load_dataset(settings), settings, pool=pool)
-    return app
+    return create_app(Settings(data=data_dir, cache=cache), pool=pool)
 
 
 @pytest.fixture(scope="module")

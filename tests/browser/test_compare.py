@@ -1,17 +1,11 @@
-"""The Compare view in a real Chromium, on a store built from the embedded real data.
+"""The Compare view in a real Chromium, served by ``create_app`` on the session's store.
 
-The view is served alone (a small Dash app made from ``pages.compare``), so it can be tested
-before it is wired into the dashboard. Expected numbers are computed here with pandas straight
-from the store, independently of ``geodata.series``.
+Expected numbers are computed here with pandas straight from the store, independently of
+``geodata.series``.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -19,23 +13,9 @@ import pytest
 
 from geodata import series, store
 from geodata.geocoding import read_geonames
-from geodata.settings import PROJECT_ROOT
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
-SHARED = PROJECT_ROOT.parent / "shared" / "geodata"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 START, END = "2022-09-21", "2022-09-30"
 PLACES = ["RU-MOW", "RU-SPE", "532096"]  # Moscow, Saint Petersburg (federal cities), Makhachkala
 BASE_QUERY = f"?start={START}&end={END}&a=2022-09-21&b=2022-09-24"
@@ -44,65 +24,21 @@ TRACES_JS = """() => document.querySelector('#cmp-graph .js-plotly-plot').data
 
 
 @pytest.fixture(scope="session")
-def cmp_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("compare-store")
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("protestmap")),
-            "build",
-            "--boundaries",
-            str(SHARED / "ne_10m_admin1_russia_and_occupied_ua.geojson"),
-            "--countries",
-            str(SHARED / "ne_10m_admin0_russia_and_neighbours.geojson"),
-        ],
-        env={**os.environ, "PROTESTMAP_DATA": str(folder)},
-        check=True,
-        capture_output=True,
-    )
-    return folder
-
-
-@pytest.fixture(scope="session")
-def cmp_data(cmp_store: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    incidents = store.read_incidents(cmp_store / "incidents.parquet")
-    regions = store.read_regions(cmp_store / "regions.parquet")
+def cmp_data(store_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    incidents = store.read_incidents(store_dir / "incidents.parquet")
+    regions = store.read_regions(store_dir / "regions.parquet")
     return incidents, regions, series.city_table(read_geonames())
 
 
-@pytest.fixture(scope="session")
-def cmp_url(cmp_data: tuple) -> Iterator[str]:
-    import dash
-    import waitress
-
-    from pages import compare
-
-    app = dash.Dash(__name__, use_pages=False)
-    app.layout = compare.layout(*cmp_data)
-    compare.register_callbacks(app, *cmp_data)
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/compare"
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def cmp_browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def cmp_url(base_url: str) -> str:
+    return f"{base_url}compare"
 
 
 @pytest.fixture
-def cmp_page(cmp_browser: object) -> Iterator[object]:
-    page = cmp_browser.new_page(viewport={"width": 1300, "height": 1300})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    page.close()
-    assert errors == []
+def cmp_page(page: object) -> object:
+    page.set_viewport_size({"width": 1300, "height": 1300})  # type: ignore[attr-defined]
+    return page
 
 
 def _expected(incidents: pd.DataFrame, place: str) -> pd.Series:
@@ -156,7 +92,7 @@ def _pick(page: object, typed: str, label: str) -> None:
     page.keyboard.press("Escape")
 
 
-def test_three_places_match_the_store(cmp_page, cmp_browser, cmp_url, cmp_data):
+def test_three_places_match_the_store(cmp_page, browser, cmp_url, cmp_data):
     incidents, regions, _ = cmp_data
     cmp_page.goto(cmp_url + BASE_QUERY)
     _pick(cmp_page, "Moscow", "Москва · Moscow (region)")
@@ -193,7 +129,7 @@ def test_three_places_match_the_store(cmp_page, cmp_browser, cmp_url, cmp_data):
 
     # The URL alone reproduces the view.
     url = cmp_page.url
-    again = cmp_browser.new_page(viewport={"width": 1300, "height": 1300})
+    again = browser.new_page(viewport={"width": 1300, "height": 1300})
     again.goto(url)
     _wait_for_places(again, PLACES)
     assert _plotted(again) == plotted

@@ -44,15 +44,11 @@ def _serve(wsgi: object) -> tuple[object, str]:
 
 @pytest.fixture(scope="module")
 def publish_url(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard with the publish routes, as the lead wires them into create_app."""
-    from app import create_app, load_dataset
-    from publish import register_routes
+    """The dashboard with its publish routes, as ``create_app`` serves them."""
+    from app import create_app
 
     settings = Settings(data=store_dir, cache=tmp_path_factory.mktemp("embed-cache"))
-    app = create_app(settings)
-    if "embed_view" not in app.server.view_functions:
-        register_routes(app.server, load_dataset(settings), settings)
-    server, url = _serve(app.server)
+    server, url = _serve(create_app(settings).server)
     yield url
     server.close()  # type: ignore[attr-defined]
 

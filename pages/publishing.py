@@ -1,0 +1,173 @@
+"""The dashboard's publishing controls: Export, Download, Embed, Compare, pinned versions.
+
+The controls are links to the publish routes (``publish.routes``) built from the view's
+canonical query, so what a user exports, downloads or embeds is exactly what they see. A
+``v=<version>`` in the dashboard's URL pins the data version; it is kept out of the view
+query (which describes *what* is shown) and carried beside it in the view state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qsl, urlencode
+
+from dash import dcc, html
+
+from geodata import exports, ids
+from geodata.queries import Filters
+from pages.dataset import Dataset
+from publish import alt_text, embed_snippet
+from publish.versions import DataSource, UnknownVersion
+
+#: (label, format, scale) of each Export link.
+EXPORTS = (("PNG", "png", 1), ("PNG 2×", "png", 2), ("SVG", "svg", 1), ("PDF", "pdf", 1))
+#: (label, path) of each Download link.
+DOWNLOADS = (
+    ("Incidents (CSV)", "download/incidents.csv"),
+    ("Incidents (GeoJSON)", "download/incidents.geojson"),
+    ("Regional aggregates (CSV)", "download/regions.csv"),
+)
+
+
+def split_version(search: str | None) -> tuple[str, str | None]:
+    """The view's query without ``v``, and the pinned version (the last ``v`` given)."""
+    pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+    versions = [value for name, value in pairs if name == "v" and value]
+    rest = urlencode([(name, value) for name, value in pairs if name != "v"], safe=",:")
+    return (f"?{rest}" if rest else ""), (versions[-1] if versions else None)
+
+
+def with_params(query: str, **params: str | None) -> str:
+    """``query`` (``?...``, ``?`` or ``""``) with the given parameters appended (None: left out)."""
+    extra = urlencode({k: v for k, v in params.items() if v}, safe=",:")
+    body = query.lstrip("?")
+    joined = "&".join(part for part in (body, extra) if part)
+    return f"?{joined}" if joined else query
+
+
+def dataset_for(source: DataSource, version: str | None) -> tuple[Dataset, str | None]:
+    """The dataset of a pinned ``version`` (or the latest), and a notice if it is not kept."""
+    try:
+        return source.get(version), None
+    except UnknownVersion:
+        notice = f"Data version {version} is not kept by this server; showing the latest data."
+        return source.current(), notice
+
+
+def _menu(label: str, menu_id: str, body: list) -> html.Details:
+    return html.Details(
+        [html.Summary(label), html.Div(body, className="menu-body")],
+        id=menu_id,
+        className="menu",
+    )
+
+
+def controls() -> html.Div:
+    """Export, Download and Embed menus and the Compare link (filled in by ``render``)."""
+    export = _menu(
+        "Export",
+        ids.EXPORT_MENU,
+        [
+            html.Div(id=ids.EXPORT_LINKS, className="menu-links"),
+            dcc.Checklist(
+                id=ids.EXPORT_TIMELINE,
+                options=[{"label": " include timeline", "value": "1"}],
+                value=[],
+            ),
+        ],
+    )
+    download = _menu(
+        "Download", ids.DOWNLOAD_MENU, [html.Div(id=ids.DOWNLOAD_LINKS, className="menu-links")]
+    )
+    embed = _menu(
+        "Embed",
+        ids.EMBED_DIALOG,
+        [
+            html.Label("Paste this into your page", htmlFor=ids.EMBED_SNIPPET),
+            dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, className="embed-snippet"),
+            dcc.Clipboard(id=ids.COPY_EMBED, target_id=ids.EMBED_SNIPPET, className="copy"),
+            html.Div(id=ids.EMBED_INFO, className="embed-info"),
+        ],
+    )
+    return html.Div(
+        [export, download, embed, html.Span(id=ids.NEWER, className="newer")],
+        className="publish-controls",
+    )
+
+
+def _href(base: str, path: str, query: str) -> str:
+    return f"{base}{path}{query}"
+
+
+def compare_with(f: Filters, names: dict[str, str], base: str) -> list:
+    """A "compare with..." link for a region or city view, carrying the map's period."""
+    place = f.city if f.city and f.city.isdigit() else f.region
+    if not place:
+        return []
+    query = with_params(
+        "",
+        places=place,
+        start=f.start.isoformat() if f.start else None,
+        end=f.end.isoformat() if f.end else None,
+    )
+    label = f"Compare {names.get(place, place)} with…"
+    return [dcc.Link(label, href=_href(base, "compare", query), className="compare-with")]
+
+
+def render(
+    data: Dataset,
+    state: dict | None,
+    *,
+    latest: str,
+    base: str,
+    host: str,
+    timeline: bool,
+) -> dict[str, object]:
+    """Every publishing control of the view in ``state`` (its query and pinned version).
+
+    ``latest`` is the newest data version, ``base`` the app's path prefix, ``host`` its public
+    origin (for the embed snippet). Links carry the data version shown, so an export or
+    download cites exactly those numbers.
+    """
+    f = Filters.from_query((state or {}).get("query", ""))
+    pinned = (state or {}).get("version")
+    view = f.to_query()
+    shown = with_params(view, v=data.version)
+    framed = with_params(shown, timeline="1" if timeline else None)
+    exports_ = [
+        html.A(
+            label,
+            href=_href(
+                base, f"export/map.{fmt}", with_params(framed, scale=str(s) if s > 1 else None)
+            ),
+        )
+        for label, fmt, s in EXPORTS
+    ]
+    downloads = [html.A(label, href=_href(base, path, shown)) for label, path in DOWNLOADS]
+    text = exports.caption(data, f, version=data.version, accessed=dt.datetime.now(dt.UTC).date())
+    alt = alt_text(data, f)
+    root = host.rstrip("/") + base.rstrip("/")
+    static = _href(base, "export/map.png", framed)
+    info = [
+        html.P([html.Strong("Title: "), html.Span(text.title, className="embed-title")]),
+        html.P([html.Strong("Alt text: "), html.Span(alt, className="embed-alt")]),
+        html.P(
+            [
+                f"Pinned to data version {data.version}. ",
+                html.A("Static image (PNG)", href=static, className="embed-static"),
+            ]
+        ),
+    ]
+    newer = (
+        [dcc.Link("Newer data available", href=base + (view or "?"), className="newer-link")]
+        if pinned and pinned != latest
+        else []
+    )
+    return {
+        "exports": exports_,
+        "downloads": downloads,
+        "snippet": embed_snippet(framed, text.title, alt, root),
+        "info": info,
+        "compare": compare_with(f, data.names, base),
+        "newer": newer,
+    }

@@ -1,0 +1,101 @@
+"""``/export/compare.<png|svg>?<compare query>``: the Compare chart as a citable image.
+
+It goes through the same render pool and disk cache as the map snapshots, and prints the
+same provenance: a title naming the places, the period, the credit line and the data version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import flask
+import plotly.graph_objects as go
+
+from geodata import exports
+from pages import compare
+from pages.dataset import Dataset
+from publish.params import SCALES, BadRequest, check_format
+from publish.routes import Publisher, guarded
+
+FORMATS = ("png", "svg")
+SIZE = (1200, 720)
+
+
+def publication_chart(
+    data: compare.CompareData,
+    state: compare.CompareState,
+    *,
+    credit: str,
+    version: str,
+    accessed: dt.date,
+) -> go.Figure:
+    """The Compare chart with a title, the period and filters in words, and a credit line."""
+    names = [data.catalog.loc[p, "name_en"] for p in state.places]
+    what = "People detained" if state.measure == "detained" else "Rallies"
+    per = {"count": "", "per100k": " per 100,000 people", "cumulative": " (running total)"}
+    title = f"{what}{per[state.metric]}: {', '.join(names) or 'no places chosen'}"
+    figure = compare.figure(data, state)
+    figure.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top"},
+        margin={"t": 130, "b": 130},
+    )
+    figure.add_annotation(
+        text=f"{state.start:%d %b %Y} to {state.end:%d %b %Y}, by {state.step}. "
+        "Counts are lower bounds; days without a report are gaps, not zeros.",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        yshift=48,
+        yanchor="bottom",
+        showarrow=False,
+        xanchor="left",
+    )
+    figure.add_annotation(
+        text=f"{credit}. Data version {version}, accessed {accessed.isoformat()}.",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.02,
+        yshift=-72,
+        yanchor="top",
+        showarrow=False,
+        xanchor="left",
+        font={"size": 11, "color": "#555"},
+    )
+    return figure
+
+
+def register_compare_export(
+    server: flask.Flask, pub: Publisher, data: compare.CompareData, source: Dataset
+) -> None:
+    """Add the Compare export route, sharing ``pub``'s render pool and cache.
+
+    ``source`` is the dataset ``data`` was built from (its version and credit are printed).
+    """
+    version, credit = source.version, exports.credit_line(source.incidents)
+
+    @server.route("/export/compare.<fmt>")
+    @guarded
+    def export_compare(fmt: str) -> flask.Response:
+        check_format(fmt, FORMATS)
+        args = flask.request.args
+        scale = args.get("scale", "1")
+        if scale not in SCALES:
+            raise BadRequest("'scale' must be 1 or 2")
+        view = urlencode([(k, v) for k, v in args.items(multi=True) if k != "scale"])
+        state, notices = data.parse(view)
+        if notices:
+            raise BadRequest("; ".join(notices))
+        today = dt.datetime.now(dt.UTC).date()
+        key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat())
+        image = pub.cache.get(key)
+        if image is None:
+            figure = publication_chart(data, state, credit=credit, version=version, accessed=today)
+            width, height = SIZE
+            image = pub.pool.render(figure, fmt, width=width, height=height, scale=SCALES[scale])
+            pub.cache.set(key, image)
+        response = flask.Response(image, mimetype=exports.FORMATS[fmt])
+        response.headers["Content-Disposition"] = f'inline; filename="protestmap-compare.{fmt}"'
+        return response
