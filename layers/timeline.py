@@ -15,7 +15,11 @@ import plotly.graph_objects as go
 from layers import _style
 
 HALF_DAY = pd.Timedelta(hours=12)
-BAR_WIDTH_MS = 0.8 * 86_400_000
+DAY_MS = 86_400_000
+BAR_WIDTH_MS = 0.8 * DAY_MS
+#: Up to this many days in view, one tick per day; plotly would otherwise tick every few hours
+#: and repeat each day's label.
+DAILY_TICKS_UP_TO = 14
 
 
 def daily_bars(
@@ -91,6 +95,8 @@ def daily_bars(
     if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
         _say(figure, "No incidents in this period: double-click to show all dates.")
     figure.update_xaxes(range=[pd.Timestamp(start) - HALF_DAY, pd.Timestamp(end) + HALF_DAY])
+    if (end - start).days < DAILY_TICKS_UP_TO:
+        figure.update_xaxes(dtick=DAY_MS, tick0=pd.Timestamp(start))
     for day, label in key_dates.items():
         if first <= dt.date.fromisoformat(day) <= last:
             figure.add_vline(

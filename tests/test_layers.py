@@ -293,3 +293,14 @@ def test_panels_mark_occupied_territory(incidents, regions):
     assert "not part of Russia's totals" in str(panel)
     listing = layers.top_regions(table, Filters(occupied=True), "/")
     assert "(occupied, Ukraine)" in str(listing)
+
+
+def test_daily_bars_tick_once_a_day_on_short_periods():
+    daily = pd.DataFrame(
+        {"date": [dt.date(2022, 9, 21)], "detained": [1289], "unknown": [0], "rallies": [20]}
+    )
+    one_day = (dt.date(2022, 9, 21), dt.date(2022, 9, 21))
+    short = layers.daily_bars(daily, period=one_day, extent=one_day)
+    assert short.layout.xaxis.dtick == 86_400_000
+    year = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert layers.daily_bars(daily, period=year, extent=year).layout.xaxis.dtick is None
