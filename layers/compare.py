@@ -8,7 +8,7 @@ figure is an open marker on the baseline, so neither reads as a confident zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -97,6 +97,14 @@ def _traces(
     ]
 
 
+def _places(
+    series: pd.DataFrame, names: Mapping[str, str]
+) -> Iterator[tuple[int, str, pd.DataFrame]]:
+    """Each chosen place's colour index, name and rows of ``series``, in the order of ``names``."""
+    for index, (place_id, name) in enumerate(names.items()):
+        yield index, name, series[series["place_id"] == place_id]
+
+
 def _base_layout(fig: go.Figure, *, measure: str, metric: str, step: str, height: int) -> None:
     per = "week (Mon–Sun)" if step == "week" else "day"
     fig.update_layout(
@@ -138,8 +146,7 @@ def overlay_figure(
 ) -> go.Figure:
     """All chosen places on one chart, one colour each, in the order of ``names``."""
     fig = go.Figure()
-    for index, (place_id, name) in enumerate(names.items()):
-        rows = series[series["place_id"] == place_id]
+    for index, name, rows in _places(series, names):
         fig.add_traces(_traces(rows, name, index, metric, show_legend=True))
     _base_layout(fig, measure=measure, metric=metric, step=step, height=460)
     return fig
@@ -166,8 +173,7 @@ def multiples_figure(
         vertical_spacing=min(0.12, 0.4 / rows_n),
         horizontal_spacing=0.04,
     )
-    for index, (place_id, name) in enumerate(names.items()):
-        rows = series[series["place_id"] == place_id]
+    for index, name, rows in _places(series, names):
         for trace in _traces(rows, name, index, metric, show_legend=False):
             fig.add_trace(trace, row=index // cols + 1, col=index % cols + 1)
     fig.update_annotations(font={"size": 13})

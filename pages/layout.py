@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dash_ag_grid as dag
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -35,6 +37,12 @@ def _field(label: str, control: Component, width: str = "") -> html.Div:
     )
 
 
+def _choice(id_: str, value: str, labels: Mapping[str, str]) -> dcc.RadioItems:
+    """One-line radio buttons, one per ``labels`` entry (value -> label), in their order."""
+    options = [{"label": label, "value": key} for key, label in labels.items()]
+    return dcc.RadioItems(id=id_, value=value, inline=True, options=options)
+
+
 def _tag_options(data: Dataset) -> list[dict]:
     bits = data.incidents["tag_bits"].to_numpy()
     return [
@@ -66,15 +74,10 @@ def controls(data: Dataset) -> html.Section:
             ),
             _field(
                 "Kind",
-                dcc.RadioItems(
-                    id=ids.KINDS,
-                    value=ALL_KINDS,
-                    inline=True,
-                    options=[
-                        {"label": "all", "value": ALL_KINDS},
-                        {"label": "detentions", "value": "detention"},
-                        {"label": "rallies", "value": "rally"},
-                    ],
+                _choice(
+                    ids.KINDS,
+                    ALL_KINDS,
+                    {ALL_KINDS: "all", "detention": "detentions", "rally": "rallies"},
                 ),
             ),
             _field(
@@ -97,22 +100,12 @@ def controls(data: Dataset) -> html.Section:
             ),
             _field(
                 "Map shows",
-                dcc.RadioItems(
-                    id=ids.METRIC,
-                    value="detained",
-                    inline=True,
-                    options=[{"label": label, "value": key} for key, label in METRICS.items()],
-                ),
+                _choice(ids.METRIC, "detained", METRICS),
                 "wide",
             ),
             _field(
                 "Colours",
-                dcc.RadioItems(
-                    id=ids.CLASSING,
-                    value="quantile",
-                    inline=True,
-                    options=[{"label": label, "value": key} for key, label in CLASSINGS.items()],
-                ),
+                _choice(ids.CLASSING, "quantile", CLASSINGS),
                 "wide",
             ),
             _field(

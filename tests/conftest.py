@@ -42,6 +42,21 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.load()
 
 
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory, reference_dir: Path) -> Path:
+    """Regions from the shared Natural Earth subset plus the seed data, via `protestmap build`.
+
+    Shared read-only: a test that changes a store copies this one first.
+    """
+    folder = tmp_path_factory.mktemp("built-store")
+    for name in ("regions.parquet", "countries.parquet"):
+        shutil.copy(reference_dir / name, folder / name)
+    env = {**os.environ, "PROTESTMAP_DATA": str(folder)}
+    done = subprocess.run([str(PROTESTMAP), "build"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, reference_dir: Path) -> Path:
     """An empty store (regions only) of the test's own."""

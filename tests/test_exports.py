@@ -1,11 +1,6 @@
-import os
-import shutil
 import struct
-import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,22 +11,9 @@ from geodata.cli import cli
 from geodata.queries import Filters
 from geodata.settings import Settings
 
-PROTESTMAP = Path(sys.executable).with_name("protestmap")
 CREDIT = (
     "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; places: GeoNames"
 )
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory, reference_dir) -> Path:
-    """Regions from the shared Natural Earth subset plus the seed data, via `protestmap build`."""
-    folder = tmp_path_factory.mktemp("publish-store")
-    for name in ("regions.parquet", "countries.parquet"):
-        shutil.copy(reference_dir / name, folder / name)
-    env = {**os.environ, "PROTESTMAP_DATA": str(folder)}
-    done = subprocess.run([str(PROTESTMAP), "build"], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    return folder
 
 
 @pytest.fixture(scope="module")

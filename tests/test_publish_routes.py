@@ -22,17 +22,6 @@ from publish.params import PublishRequest
 PROTESTMAP = Path(sys.executable).with_name("protestmap")
 
 
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory, reference_dir) -> Path:
-    folder = tmp_path_factory.mktemp("routes-store")
-    for name in ("regions.parquet", "countries.parquet"):
-        shutil.copy(reference_dir / name, folder / name)
-    env = {**os.environ, "PROTESTMAP_DATA": str(folder)}
-    done = subprocess.run([str(PROTESTMAP), "build"], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
 def make_app(data_dir: Path, cache: Path, pool: exports.RenderPool | None = None):
     return create_app(Settings(data=data_dir, cache=cache), pool=pool)
 

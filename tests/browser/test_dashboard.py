@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
+import map_points
 import pandas as pd
 import pytest
 
@@ -16,24 +17,6 @@ pytestmark = pytest.mark.browser
 
 MOSCOW = "RU-MOW"
 
-#: Pixel (page coordinates) inside a region's drawn outline: sample its bounding box and
-#: keep the point nearest the centre that lies in that region's fill (plotly's paths take
-#: no pointer events, so geometry decides, not elementFromPoint).
-_REGION_POINT = """(code) => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const path = [...gd.querySelectorAll('.choroplethlocation')]
-    .find(p => p.__data__ && p.__data__.loc === code);
-  if (!path) return null;
-  const box = path.getBoundingClientRect(), toLocal = path.getScreenCTM().inverse();
-  let best = null;
-  for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
-    const x = box.left + box.width * i / 16, y = box.top + box.height * j / 16;
-    if (!path.isPointInFill(new DOMPoint(x, y).matrixTransform(toLocal))) continue;
-    const d = Math.hypot(x - box.left - box.width / 2, y - box.top - box.height / 2);
-    if (!best || d < best.d) best = {x, y, d};
-  }
-  return best;
-}"""
 #: Page x of a date on the timeline, and the y of the middle of its plot area.
 _TIMELINE_POINT = """(day) => {
   const gd = document.querySelector('#timeline .js-plotly-plot');
@@ -77,7 +60,7 @@ def open_dashboard(page: object, url: str) -> None:
 
 
 def region_point(page: object, code: str) -> dict:
-    point = page.evaluate(_REGION_POINT, code)  # type: ignore[attr-defined]
+    point = map_points.region_point(page, code, "#map .js-plotly-plot")
     assert point, f"{code} is not drawn on the map"
     return point
 

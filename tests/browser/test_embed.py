@@ -12,26 +12,11 @@ from pathlib import Path
 
 import flask
 import pytest
+from map_points import region_point
 
 from geodata.settings import Settings
 
 pytestmark = pytest.mark.browser
-
-#: Page point (in the iframe's own viewport) inside the fill of a region's outline.
-_REGION_POINT = """(code) => {
-  const path = [...document.querySelectorAll('#map .choroplethlocation')]
-    .find(p => p.__data__ && p.__data__.loc === code);
-  if (!path) return null;
-  const box = path.getBoundingClientRect(), toLocal = path.getScreenCTM().inverse();
-  let best = null;
-  for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
-    const x = box.left + box.width * i / 16, y = box.top + box.height * j / 16;
-    if (!path.isPointInFill(new DOMPoint(x, y).matrixTransform(toLocal))) continue;
-    const d = Math.hypot(x - box.left - box.width / 2, y - box.top - box.height / 2);
-    if (!best || d < best.d) best = {x, y, d};
-  }
-  return best;
-}"""
 
 
 def _serve(wsgi: object) -> tuple[object, str]:
@@ -89,7 +74,7 @@ def test_embed_loads_in_a_foreign_iframe_and_hovers(page, host_url):
         "() => document.querySelector('#map .main-svg').getBoundingClientRect().width"
     )
     assert 700 <= width <= 720  # follows the iframe's width
-    point = inner.evaluate(_REGION_POINT, "RU-MOW")
+    point = region_point(inner, "RU-MOW")
     assert point is not None
     box = page.locator("#embed").bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
