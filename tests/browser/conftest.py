@@ -108,7 +108,7 @@ def page(browser: object, page_log: PageLog) -> Iterator[object]:
     """A fresh browser context; fails the test on console errors or outside requests."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
     tab = context.new_page()
-    tab.set_default_timeout(20_000)
+    tab.set_default_timeout(30_000)
     tab.on("console", lambda m: page_log.errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: page_log.errors.append(str(e)))
 

@@ -179,7 +179,8 @@ def test_copied_link_reproduces_the_view(page, browser, base_url):
     page.check("#classing input[value='jenks']")
     page.wait_for_url("**classes=jenks**")
     page.wait_for_selector("#selection-description:has-text('per 100,000')")
-    page.click("#region-panel a:text('Moscow')")
+    # The panel's links carry the view's query: wait until they are the current ones.
+    page.click("#region-panel a:text('Moscow')[href*='classes=jenks']")
     page.wait_for_url(f"**region={MOSCOW}**")
     page.wait_for_function("() => document.querySelector('#share-link').value.includes('region=')")
     link = page.input_value("#share-link")

@@ -133,6 +133,7 @@ def test_compare_link_opens_compare_with_one_entry_per_federal_city(page, base_u
     page.wait_for_url("**/compare")
     page.locator("#cmp-places").click()
     page.keyboard.type("Moscow")
+    page.get_by_role("option", name="Москва · Moscow (region)").wait_for()
     options = page.get_by_role("option").all_inner_texts()
     assert "Москва · Moscow (region)" in options
     assert not any("(city, Moscow)" in o for o in options)
@@ -224,5 +225,6 @@ def test_pinned_dashboard_keeps_its_numbers_after_new_data(page, changing_store)
         ".replace(/,/g, '') === String(n)",
         arg=after,
     )
-    assert "v=" not in page.url and page.locator("#newer-data a").count() == 0
+    page.wait_for_url(lambda current: "v=" not in current)
+    assert page.locator("#newer-data a").count() == 0
     assert page.inner_text("#tile-version .tile-value") == version_of(folder)
