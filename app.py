@@ -178,9 +178,14 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
     def update_map(state: dict | None) -> Any:
         return views.render_map(data_of(state), state)
 
-    @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.STATE, "data"))
-    def update_timeline(state: dict | None) -> Any:
-        return views.render_timeline(data_of(state), state)
+    @app.callback(
+        Output(ids.TIMELINE, "figure"),
+        Output(ids.TIMELINE_SHOWN, "data"),
+        Input(ids.STATE, "data"),
+        State(ids.TIMELINE_SHOWN, "data"),
+    )
+    def update_timeline(state: dict | None, shown: dict | None) -> Any:
+        return views.render_timeline(data_of(state), state, shown)
 
     @app.callback(
         Output(ids.NOTICE, "children"),

@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 
+from geodata.queries import Filters
 from layers import regions as region_layer
 from pages import views
 from pages.dataset import Dataset
@@ -58,9 +60,14 @@ INTERACTIONS: dict[str, views.StateInputs] = {
 def _outputs(data: Dataset, state: dict) -> dict[str, Callable[[], Any]]:
     return {
         "map": lambda: views.render_map(data, state),
-        "timeline": lambda: views.render_timeline(data, state),
+        # The browser shows the default view's timeline when the interaction starts.
+        "timeline": lambda: views.render_timeline(data, state, _DEFAULT_TIMELINE(data))[0],
         "panels": lambda: views.render_panels(data, state, "/"),
     }
+
+
+def _DEFAULT_TIMELINE(data: Dataset) -> dict[str, Any]:
+    return views.timeline_shown(data, Filters())
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -69,6 +76,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _size(value: Any) -> tuple[int, int]:
+    if isinstance(value, type(no_update)):  # Dash sends nothing for this output
+        return 0, 0
     raw = json.dumps(value, cls=PlotlyJSONEncoder).encode()
     return len(raw), len(gzip.compress(raw, compresslevel=6))
 

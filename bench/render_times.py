@@ -48,7 +48,7 @@ def main(data: Path, runs: int) -> None:
         state = {"query": query, "notices": []}
         renders = {
             "map": lambda s=state: views.render_map(ds, s),
-            "timeline": lambda s=state: views.render_timeline(ds, s),
+            "timeline": lambda s=state: views.render_timeline(ds, s)[0],
             "panels": lambda s=state: views.render_panels(ds, s, "/"),
         }
         for name, render in renders.items():

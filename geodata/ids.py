@@ -19,6 +19,8 @@ OCCUPIED = "occupied"
 
 MAP = "map"
 TIMELINE = "timeline"
+#: What the browser's timeline shows: its content key and period (see views.render_timeline).
+TIMELINE_SHOWN = "timeline-shown"
 EMPTY = "empty-state"
 
 REGION_PANEL = "region-panel"

@@ -172,7 +172,11 @@ def below_map() -> html.Div:
         className="below-map",
         children=[
             html.Div(
-                [timeline, html.P(TIMELINE_HELP, className="muted small")],
+                [
+                    timeline,
+                    dcc.Store(id=ids.TIMELINE_SHOWN),
+                    html.P(TIMELINE_HELP, className="muted small"),
+                ],
                 className="timeline-column",
             ),
             html.Aside(id=ids.REGION_PANEL, className="side"),

@@ -181,16 +181,42 @@ def render_map(data: Dataset, state: dict | None) -> Patch:
     return patch
 
 
-def render_timeline(data: Dataset, state: dict | None) -> Any:
-    """Daily bars of the view's rows over all dates, framed on the selected period."""
+def timeline_shown(data: Dataset, f: Filters) -> dict[str, Any]:
+    """What a timeline for ``f`` shows: its rows, and the period it is framed on.
+
+    Rows are keyed by the data version and the filters that pick them; metric, colouring and
+    the chosen incident play no part.
+    """
+    rows = replace(f, start=None, end=None, metric="detained", classing="quantile", incident=None)
+    period = [day.isoformat() if day else None for day in (f.start, f.end)]
+    return {"key": f"{data.version}?{rows.to_query()}", "period": period}
+
+
+def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None) -> Any:
+    """Daily bars of the view's rows over all dates, framed on the selected period.
+
+    ``shown`` is what the browser's timeline already shows (see ``timeline_shown``): when its
+    rows are the same, nothing is sent, or only the frame (x axis and notes) if the period
+    moved. A million incidents make a bar per day over years: resending them on every metric
+    or period change was most of an interaction's bytes.
+    """
     f = _filters(state)
+    now = timeline_shown(data, f)
+    if shown == now:
+        return no_update, no_update
     fast = data.columns
     rows = aggregates.scope_rows(
         fast, aggregates.select_rows(fast, replace(f, start=None, end=None)), f
     )
-    return layers.daily_bars(
+    figure = layers.daily_bars(
         aggregates.daily_table(fast, rows), period=(f.start, f.end), extent=data.extent
     )
+    if not shown or shown.get("key") != now["key"]:
+        return figure, now
+    frame = Patch()
+    frame["layout"]["xaxis"] = figure.layout.xaxis.to_plotly_json()
+    frame["layout"]["annotations"] = [a.to_plotly_json() for a in figure.layout.annotations]
+    return frame, now
 
 
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:

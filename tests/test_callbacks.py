@@ -1,7 +1,8 @@
 import json
 
+import plotly.graph_objects as go
 import pytest
-from dash import no_update
+from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 from dashboard_frames import MOSCOW_ID, write_store
 
@@ -192,8 +193,24 @@ def test_render_panels_empty_selection(data):
 
 
 def test_render_timeline_uses_all_dates(data):
-    figure = views.render_timeline(data, state_for("?from=2022-09-24"))
+    figure, shown = views.render_timeline(data, state_for("?from=2022-09-24"))
     assert len(figure.data[0].x) == 2
+    assert shown["period"] == ["2022-09-24", None]
+
+
+def test_render_timeline_resends_bars_only_when_its_rows_change(data):
+    _, shown = views.render_timeline(data, state_for(""))
+    same = views.render_timeline(data, state_for("?metric=rallies&classing=jenks"), shown)
+    assert same == (no_update, no_update)
+    frame, moved = views.render_timeline(data, state_for("?from=2022-09-24"), shown)
+    assert isinstance(frame, Patch) and moved["key"] == shown["key"]
+    sent = frame.to_plotly_json()["operations"]
+    assert {tuple(op["location"]) for op in sent} == {
+        ("layout", "xaxis"),
+        ("layout", "annotations"),
+    }
+    figure, other = views.render_timeline(data, state_for("?kind=rally"), shown)
+    assert isinstance(figure, go.Figure) and other["key"] != shown["key"]
 
 
 def route(client, pathname: str) -> bytes:
