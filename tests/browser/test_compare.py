@@ -171,3 +171,18 @@ def test_malformed_link_falls_back_with_a_notice(cmp_page, cmp_url):
     assert "nowhere" in notice and "bogus" in notice
     assert cmp_page.locator("#cmp-metric input[value=count]").is_checked()
     assert cmp_page.locator(".js-plotly-plot .subplot").count() >= 1
+
+
+def test_csv_download_holds_the_table_and_the_view(cmp_page, cmp_url, cmp_data, tmp_path):
+    incidents, _, _ = cmp_data
+    cmp_page.goto(f"{cmp_url}{BASE_QUERY}&places={','.join(PLACES)}")
+    _wait_for_places(cmp_page, PLACES)
+    with cmp_page.expect_download() as download:
+        cmp_page.click("#cmp-download-button")
+    path = tmp_path / "compare.csv"
+    download.value.save_as(path)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# protestmap compare /compare?") and "places=" in first
+    table = pd.read_csv(path, comment="#", dtype={"place_id": str})
+    totals = dict(zip(table["place_id"], table["total"], strict=True))
+    assert totals == {place: _expected(incidents, place).sum() for place in PLACES}
