@@ -57,6 +57,9 @@ def open_dashboard(page: object, url: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
     page.wait_for_selector("#map .choroplethlocation", state="attached")  # type: ignore[attr-defined]
     page.wait_for_selector("#tile-detentions")  # type: ignore[attr-defined]
+    # The tab is named after the view once the first state has come back from the server:
+    # before that, a control changed by the test could be reset to the URL's value.
+    page.wait_for_function("() => document.title.startsWith('protestmap: ')")  # type: ignore[attr-defined]
 
 
 def region_point(page: object, code: str) -> dict:

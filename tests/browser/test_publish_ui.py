@@ -34,6 +34,8 @@ def open_view(page: object, url: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
     page.wait_for_selector("#map .choroplethlocation", state="attached")  # type: ignore[attr-defined]
     page.wait_for_selector("#export-links a", state="attached")  # type: ignore[attr-defined]
+    # Named after the view once the first state is back: controls are settled from then on.
+    page.wait_for_function("() => document.title.startsWith('protestmap: ')")  # type: ignore[attr-defined]
 
 
 def menu_links(page: object, menu: str, links: str) -> dict[str, str]:
