@@ -24,6 +24,8 @@ from geodata.queries import OCCUPIED, TAG_BITS, Filters, Summary
 from geodata.schema import KINDS
 
 _DETENTION, _RALLY = KINDS.index("detention"), KINDS.index("rally")
+#: ``Columns.tally`` codes: a detention with a figure, one without, a rally, anything else.
+TALLIES = ("figure", "no_figure", "rally", "other")
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -43,8 +45,10 @@ class Columns:
     #: Per city code: a named place (not the region-level bucket ``r:<region>``).
     named_city: np.ndarray
     occupied: np.ndarray
-    #: Detention figure of detention incidents (NaN when unknown or for rallies).
+    #: Detention figure of detention incidents (0 when unknown, and for rallies).
     figure: np.ndarray
+    #: What the row adds to the counts (``TALLIES``): a figure, an unknown figure, a rally.
+    tally: np.ndarray
     has_city_ru: np.ndarray
     #: All row positions in the incident table's order: newest first, then most detained.
     newest_first: np.ndarray
@@ -67,6 +71,10 @@ def build_columns(incidents: pd.DataFrame) -> Columns:
     city, city_keys = _codes(incidents["city_key"])
     detained = incidents["detained"].to_numpy(dtype="float64", na_value=np.nan)
     order = np.lexsort((-np.nan_to_num(detained, nan=-1.0), -day))
+    has_figure = (kind == _DETENTION) & ~np.isnan(detained)
+    tally = np.select(
+        [has_figure, kind == _DETENTION, kind == _RALLY], [0, 1, 2], default=3
+    ).astype("int8")
     return Columns(
         day=day,
         kind=kind,
@@ -79,7 +87,8 @@ def build_columns(incidents: pd.DataFrame) -> Columns:
         city_keys=city_keys,
         named_city=~pd.Series(city_keys, dtype=object).str.startswith("r:").to_numpy(bool),
         occupied=(incidents["status"] == OCCUPIED).to_numpy(bool),
-        figure=np.where(kind == _DETENTION, detained, np.nan),
+        figure=np.where(has_figure, detained, 0.0),
+        tally=tally,
         has_city_ru=incidents["city_ru"].notna().to_numpy(bool),
         newest_first=order,
     )
@@ -126,18 +135,17 @@ def scope_rows(c: Columns, rows: np.ndarray, f: Filters) -> np.ndarray:
 def _counts(c: Columns, rows: np.ndarray, keys: np.ndarray, size: int) -> dict[str, np.ndarray]:
     """Per key code: incidents, detained (NaN: no figure), unknown figures, rallies.
 
-    Counting the keys of a subset (``keys[rallies]``) is faster than a weighted count of all.
+    Two passes over the rows: a count of (key, tally) pairs and a sum of figures per key.
     """
-    figure = c.figure[rows]
-    known = ~np.isnan(figure)
-    kind = c.kind[rows]
-    with_figure = keys[known]
-    detained = np.bincount(with_figure, weights=figure[known], minlength=size)
+    width = len(TALLIES)
+    pairs = keys.astype(np.intp, copy=False) * width + c.tally[rows]
+    per = np.bincount(pairs, minlength=size * width).reshape(size, width)
+    detained = np.bincount(keys, weights=c.figure[rows], minlength=size)
     return {
-        "incidents": np.bincount(keys, minlength=size),
-        "detained": np.where(np.bincount(with_figure, minlength=size) > 0, detained, np.nan),
-        "unknown": np.bincount(keys[(kind == _DETENTION) & ~known], minlength=size),
-        "rallies": np.bincount(keys[kind == _RALLY], minlength=size),
+        "incidents": per.sum(axis=1),
+        "detained": np.where(per[:, 0] > 0, detained, np.nan),
+        "unknown": per[:, 1],
+        "rallies": per[:, 2],
     }
 
 
@@ -156,13 +164,16 @@ def _frame(counts: dict[str, np.ndarray], at: np.ndarray, index: pd.Index) -> pd
     )
 
 
+def region_counts(c: Columns, rows: np.ndarray) -> pd.DataFrame:
+    """Counts per region code of the incidents at ``rows`` (the metric plays no part)."""
+    counts = _counts(c, rows, c.region[rows], len(c.region_codes))
+    at = np.flatnonzero(counts["incidents"])
+    return _frame(counts, at, pd.Index(c.region_codes[at], name="region_code"))
+
+
 def region_table(c: Columns, rows: np.ndarray, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
     """``queries.region_table`` of the incidents at ``rows``."""
-    size = len(c.region_codes)
-    counts = _counts(c, rows, c.region[rows], size)
-    at = np.flatnonzero(counts["incidents"])
-    index = pd.Index(c.region_codes[at], name="region_code")
-    return queries.region_frame(_frame(counts, at, index), regions, metric)
+    return queries.region_frame(region_counts(c, rows), regions, metric)
 
 
 def _first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,13 +219,12 @@ def daily_table(c: Columns, rows: np.ndarray) -> pd.DataFrame:
 
 def summarise(c: Columns, rows: np.ndarray) -> Summary:
     """``queries.summarise`` of the incidents at ``rows``."""
-    figure = c.figure[rows]
-    kind = c.kind[rows]
+    tally = np.bincount(c.tally[rows], minlength=len(TALLIES))
     cities = np.bincount(c.city[rows], minlength=len(c.city_keys)) > 0
     return Summary(
-        detained=int(np.nansum(figure)),
-        unknown=int(((kind == _DETENTION) & np.isnan(figure)).sum()),
-        rallies=int((kind == _RALLY).sum()),
+        detained=int(c.figure[rows].sum()),
+        unknown=int(tally[1]),
+        rallies=int(tally[2]),
         incidents=len(rows),
         cities=int((cities & c.named_city).sum()),
         regions=int((np.bincount(c.region[rows], minlength=len(c.region_codes)) > 0).sum()),
