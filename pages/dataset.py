@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geodata import aggregates, queries, store
+from geodata.viewtables import ViewTables
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Dataset:
     names: dict[str, str]
     #: ``incidents`` coded as numpy arrays: the callbacks' fast path.
     columns: aggregates.Columns
+    #: Tables over ``columns``, memoised per question (what the callbacks ask).
+    tables: ViewTables
 
     @property
     def version(self) -> str:
@@ -58,6 +61,7 @@ def build_dataset(
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
     cities = prepared.drop_duplicates("city_key", keep="last")
     names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
+    columns = aggregates.build_columns(prepared)
     return Dataset(
         incidents=prepared,
         regions=regions,
@@ -66,7 +70,8 @@ def build_dataset(
         catalogue=queries.build_catalogue(prepared, regions),
         as_of=queries.data_as_of(prepared),
         names=names,
-        columns=aggregates.build_columns(prepared),
+        columns=columns,
+        tables=ViewTables(columns, prepared, regions),
     )
 
 

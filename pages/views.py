@@ -20,10 +20,13 @@ from dash.exceptions import PreventUpdate
 import layers
 from geodata import aggregates, queries
 from geodata.queries import Filters
+from geodata.viewtables import everywhere
 from layers import regions as region_layer
 from pages.dataset import Dataset
 
 ALL_KINDS = "all"
+#: The map's city bubbles in the national view: none (cities show once a region is chosen).
+NO_CITIES = queries.city_table(pd.DataFrame())
 #: Order of the control values in ``next_state``'s inputs and outputs.
 CONTROL_FIELDS = ("start", "end", "kind", "tags", "campaign", "metric", "classing", "occupied")
 
@@ -157,13 +160,11 @@ def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
 def render_map(data: Dataset, state: dict | None) -> Patch:
     """Values, legend, frame and city bubbles of the map; geometry is not resent."""
     f = _filters(state)
-    fast = data.columns
-    selected = aggregates.select_rows(fast, f)
-    table = aggregates.region_table(fast, selected, data.regions, f.metric)
+    tables = data.tables
     patch = Patch()
     patch["data"][region_layer.REGIONS].update(
         layers.region_values(
-            table,
+            tables.region_table(everywhere(f), f.metric),
             metric=f.metric,
             classing=f.classing,
             counted=_counted(data, f),
@@ -173,10 +174,7 @@ def render_map(data: Dataset, state: dict | None) -> Patch:
     frame, outline = layers.region_view(_region_row(data, f.region))
     patch["layout"]["geo"].update(frame)
     patch["data"][region_layer.SELECTED].update(outline)
-    in_region = (
-        aggregates.scope_rows(fast, selected, f.in_region(f.region)) if f.region else selected[:0]
-    )
-    cities = aggregates.city_table(fast, in_region, data.incidents)
+    cities = tables.city_table(f.in_region(f.region)) if f.region else NO_CITIES
     patch["data"][region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
     return patch
 
@@ -204,18 +202,16 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
     now = timeline_shown(data, f)
     if shown == now:
         return no_update, no_update
-    fast = data.columns
-    rows = aggregates.scope_rows(
-        fast, aggregates.select_rows(fast, replace(f, start=None, end=None)), f
-    )
-    figure = layers.daily_bars(
-        aggregates.daily_table(fast, rows), period=(f.start, f.end), extent=data.extent
-    )
+    daily = data.tables.daily_table(replace(f, start=None, end=None))
     if not shown or shown.get("key") != now["key"]:
-        return figure, now
+        return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent), now
+    if daily.empty or data.extent is None:  # the "nothing matches" chart has no frame
+        return no_update, now
     frame = Patch()
-    frame["layout"]["xaxis"] = figure.layout.xaxis.to_plotly_json()
-    frame["layout"]["annotations"] = [a.to_plotly_json() for a in figure.layout.annotations]
+    for name, value in layers.period_frame(
+        daily["date"], period=(f.start, f.end), extent=data.extent
+    ).items():
+        frame["layout"][name] = value  # replaced whole: a long period drops the daily ticks
     return frame, now
 
 
@@ -223,26 +219,21 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
     f = _filters(state)
     notices = (state or {}).get("notices", [])
-    fast = data.columns
-    selected = aggregates.select_rows(fast, f)
-    rows = aggregates.scope_rows(fast, selected, f)
-    summary = aggregates.summarise(fast, rows)
+    tables = data.tables
+    summary = tables.summary(f)
     if f.region:
-        table = aggregates.region_table(fast, selected, data.regions, f.metric)
+        table = tables.region_table(everywhere(f), f.metric)
         region = table[table["region_code"] == f.region].iloc[0]
-        in_region = aggregates.scope_rows(fast, selected, f.in_region(f.region))
-        cities = aggregates.city_table(fast, in_region, data.incidents)
-        side = layers.region_panel(region, cities, f, base)
+        side = layers.region_panel(region, tables.city_table(f.in_region(f.region)), f, base)
     else:
-        table = aggregates.region_table(fast, rows, data.regions, f.metric)
-        side = layers.top_regions(table, f, base)
-    order = aggregates.newest_first(fast, rows)
-    listed = data.incidents.iloc[order[: layers.grid.MAX_ROWS]]
+        side = layers.top_regions(tables.region_table(f, f.metric), f, base)
+    total, newest = tables.newest(f, layers.grid.MAX_ROWS)
+    listed = data.incidents.iloc[newest]
     at = data.catalogue.incidents.position(f.incident) if f.incident else None
-    shown = at is not None and aggregates.contains(rows, at)
+    shown = at is not None and aggregates.contains(tables.rows(f), at)
     incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
-    heading = f"Incidents ({len(order):,})"
-    if len(order) > layers.grid.MAX_ROWS:
+    heading = f"Incidents ({total:,})"
+    if total > layers.grid.MAX_ROWS:
         heading += (
             f", newest {layers.grid.MAX_ROWS:,} shown: narrow the selection, "
             "or download the CSV for all"
