@@ -12,7 +12,7 @@ from layers.panels import (
     top_regions,
 )
 from layers.regions import map_figure, region_values, region_view
-from layers.timeline import daily_bars
+from layers.timeline import daily_bars, period_frame
 
 __all__ = [
     "COLUMN_DEFS",
@@ -26,6 +26,7 @@ __all__ = [
     "incident_detail",
     "map_figure",
     "notice",
+    "period_frame",
     "region_panel",
     "region_values",
     "region_view",

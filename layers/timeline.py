@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,7 +47,6 @@ def daily_bars(
         font={"family": _style.FONT, "color": _style.INK, "size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         bargap=0.15,
-        xaxis={"type": "date", "showgrid": False, "tickformat": "%d %b\n%Y"},
         yaxis={
             "title": {"text": "detentions"},
             "fixedrange": True,
@@ -67,7 +67,9 @@ def daily_bars(
         figure.update_layout(
             xaxis={"visible": False}, yaxis={"visible": False}, yaxis2={"visible": False}
         )
-        _say(figure, "No incidents match this selection: widen the dates or clear a filter.")
+        figure.add_annotation(
+            _note("No incidents match this selection: widen the dates or clear a filter.")
+        )
         return figure
     dates = pd.to_datetime(daily["date"])
     figure.add_bar(
@@ -91,13 +93,7 @@ def daily_bars(
     )
     figure.update_layout(yaxis2={"dtick": max(1, math.ceil(daily["rallies"].max() / 4))})
     first, last = extent or (dates.min().date(), dates.max().date())
-    start, end = period[0] or first, period[1] or last
-    if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
-        _say(figure, "No incidents in this period: double-click to show all dates.")
-    figure.update_xaxes(range=[pd.Timestamp(start) - HALF_DAY, pd.Timestamp(end) + HALF_DAY])
-    if (end - start).days < DAILY_TICKS_UP_TO:
-        figure.update_xaxes(dtick=DAY_MS, tick0=pd.Timestamp(start))
-    for day, label in key_dates.items():
+    for day in key_dates:
         if first <= dt.date.fromisoformat(day) <= last:
             figure.add_vline(
                 x=pd.Timestamp(day).timestamp() * 1000,
@@ -105,27 +101,66 @@ def daily_bars(
                 line_dash="dash",
                 line_color=_style.MUTED,
             )
-            figure.add_annotation(
-                x=pd.Timestamp(day),
-                y=1,
-                yref="paper",
-                text=label,
-                showarrow=False,
-                xanchor="left",
-                yanchor="bottom",
-                font={"size": 11, "color": _style.MUTED},
-            )
+    figure.update_layout(
+        period_frame(dates, period=period, extent=(first, last), key_dates=key_dates)
+    )
     return figure
 
 
-def _say(figure: go.Figure, text: str) -> None:
+def period_frame(
+    dates: pd.Series,
+    *,
+    period: tuple[dt.date | None, dt.date | None],
+    extent: tuple[dt.date, dt.date],
+    key_dates: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The x axis and notes of a timeline whose bars are on ``dates``, framed on ``period``.
+
+    Plain layout properties, so a period change can send just these (a ``Patch``) without
+    building the bars again: at a million incidents the bars are thousands of days.
+    """
+    key_dates = _style.KEY_DATES if key_dates is None else key_dates
+    first, last = extent
+    start, end = period[0] or first, period[1] or last
+    xaxis: dict[str, Any] = {
+        "type": "date",
+        "showgrid": False,
+        "tickformat": "%d %b\n%Y",
+        "range": [
+            (pd.Timestamp(start) - HALF_DAY).isoformat(),
+            (pd.Timestamp(end) + HALF_DAY).isoformat(),
+        ],
+    }
+    if (end - start).days < DAILY_TICKS_UP_TO:
+        xaxis |= {"dtick": DAY_MS, "tick0": pd.Timestamp(start).isoformat()}
+    notes = []
+    if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
+        notes.append(_note("No incidents in this period: double-click to show all dates."))
+    notes += [
+        {
+            "x": pd.Timestamp(day).isoformat(),
+            "y": 1,
+            "yref": "paper",
+            "text": label,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 11, "color": _style.MUTED},
+        }
+        for day, label in key_dates.items()
+        if first <= dt.date.fromisoformat(day) <= last
+    ]
+    return {"xaxis": xaxis, "annotations": notes}
+
+
+def _note(text: str) -> dict[str, Any]:
     """An explicit empty state in the middle of the chart."""
-    figure.add_annotation(
-        text=text,
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 14, "color": _style.MUTED},
-    )
+    return {
+        "text": text,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "font": {"size": 14, "color": _style.MUTED},
+    }
