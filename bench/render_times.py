@@ -4,7 +4,8 @@
 
 Prints the seconds ``app.load_dataset`` takes, the process RSS after it, then the median of
 ``--runs`` calls of ``views.render_map``, ``render_timeline`` and ``render_panels`` for a few
-view states with the JSON size of each output. Run it from another checkout (with that
+view states with the JSON size of each output. Memoised tables are cleared before each call,
+so every figure is the cost of a view asked for the first time. Run it from another checkout (with that
 checkout first on ``PYTHONPATH``) to compare two versions on the same store.
 """
 
@@ -54,6 +55,7 @@ def main(data: Path, runs: int) -> None:
         for name, render in renders.items():
             times = []
             for _ in range(runs):
+                ds.tables.clear()
                 begun = time.perf_counter()
                 out = render()
                 times.append((time.perf_counter() - begun) * 1000)

@@ -167,6 +167,8 @@ def warm_png(base: Path) -> dict[str, float]:
 _COLUMNS = [
     ("p50 ms", 7, lambda f, b: f["p50_ms"]),
     ("p95 ms", 7, lambda f, b: f["p95_ms"]),
+    ("cold p50", 8, lambda f, b: f["cold_p50_ms"]),
+    ("cold p95", 8, lambda f, b: f["cold_p95_ms"]),
     ("map p50", 8, lambda f, b: f["map_p50_ms"]),
     ("map p95", 8, lambda f, b: f["map_p95_ms"]),
     ("panels", 7, lambda f, b: f["panels_p50_ms"]),
