@@ -6,9 +6,9 @@ spreadsheet does (header = row 1), so every later error can name the row it is a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import json
 import re
 import tomllib
@@ -27,6 +27,8 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 GEOJSON_SUFFIXES = {".geojson", ".json"}
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 FALLBACK_ENCODING = "cp1251"
+#: Bytes read at a time when checking the encoding (and the head sniffed for a delimiter).
+_BLOCK_BYTES = 1 << 20
 
 #: Column names that suggest personal data about people: whole names, or telling fragments.
 PERSONAL_NAMES = {
@@ -81,24 +83,40 @@ def read_input(
     )
 
 
-def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
-    """Decode with the given encoding, else UTF-8, else cp1251 (common in Russian exports)."""
+def _encoding_of(path: Path, encoding: str | None) -> str:
+    """The encoding the whole file decodes with: the given one, else UTF-8, else cp1251.
+
+    Decoded a block at a time and thrown away: holding a large file as text (and pandas a
+    second copy of it) was the largest part of an ingest's peak memory.
+    """
     for candidate in [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]:
         try:
-            return data.decode(candidate), candidate
+            decoder = codecs.getincrementaldecoder(candidate)()
+        except LookupError as exc:
+            raise DataError(f"--encoding: unknown encoding '{encoding}'") from exc
+        fed = start = 0  # bytes given to the decoder; file offset of its current input
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(_BLOCK_BYTES):
+                    start = fed - len(decoder.getstate()[0])  # it holds a split character
+                    decoder.decode(block)
+                    fed += len(block)
+                start = fed - len(decoder.getstate()[0])
+                decoder.decode(b"", final=True)
+            return candidate
         except UnicodeDecodeError as exc:
             if encoding:
                 raise DataError(
-                    f"{path}: cannot decode as {encoding} at byte {exc.start}; "
+                    f"{path}: cannot decode as {encoding} at byte {start + exc.start}; "
                     "try --encoding utf-8 or --encoding cp1251"
                 ) from exc
-        except LookupError as exc:
-            raise DataError(f"--encoding: unknown encoding '{encoding}'") from exc
     raise DataError(f"{path}: neither UTF-8 nor cp1251; pass --encoding")  # pragma: no cover
 
 
-def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(_BLOCK_BYTES).decode(encoding, errors="ignore")
+    sample = "\n".join(head.splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -106,13 +124,18 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInput:
-    text, used = _decode(path.read_bytes(), path, encoding)
-    sep = delimiter or _sniff_delimiter(text)
+    used = _encoding_of(path, encoding)
+    sep = delimiter or _sniff_delimiter(path, used)
     if sep == "\\t":
         sep = "\t"
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
+            path,
+            encoding=used,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: not a readable CSV with delimiter {sep!r}: {exc}") from exc

@@ -12,6 +12,7 @@ import shapely
 from geodata import store
 from geodata.errors import DataError
 from geodata.ingest import IngestOptions, ingest_file
+from geodata.readers import read_input
 
 TODAY = dt.date(2026, 11, 25)
 HEADER = "kind,date,time,city,region,lat,lon,precision,detained,tags,source_url,reporter,as_of"
@@ -182,6 +183,22 @@ def test_cp1251_semicolon_file_with_russian_columns(tmp_path, data_dir, regions,
     assert stored.loc["Yekaterinburg", "region_code"] == "RU-SVE"
     assert stored.loc["Zheleznogorsk", "region_code"] == "RU-KYA"
     assert stored.loc["Zheleznogorsk", "detained"] == 3
+
+
+def test_large_file_encoding_is_checked_in_blocks(tmp_path):
+    """Cyrillic split across the 1 MiB read blocks is fine; a bad byte is named exactly."""
+    row = "detention,2022-09-21,,Екатеринбург,,,,,5,,https://example.org/a,OVD-Info,\n"
+    body = (HEADER + "\n" + row * (3 * 2**20 // len(row.encode()))).encode()
+    assert any(0x80 <= body[n * 2**20] < 0xC0 for n in (1, 2))  # a character is split
+    good = tmp_path / "big.csv"
+    good.write_bytes(body)
+    raw = read_input(good)
+    assert raw.encoding == "utf-8-sig" and raw.frame["city"].eq("Екатеринбург").all()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(body + b"detention,2022-09-21,,\xff\n")
+    assert read_input(bad).encoding == "cp1251"  # not UTF-8: the fallback reads it
+    with pytest.raises(DataError, match=f"cannot decode as utf-8 at byte {len(body) + 22};"):
+        read_input(bad, encoding="utf-8")
 
 
 def test_unknown_mapping_field_and_missing_column_are_named(tmp_path, data_dir, regions, gazetteer):
