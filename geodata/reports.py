@@ -58,14 +58,31 @@ _PRIMARY_REPORTER = re.compile(r"^\s*OVD-Info\b", re.IGNORECASE)
 
 
 def incident_ids(reports: pd.DataFrame) -> pd.Series:
-    """Stable ids: the same kind, date, place and campaign always give the same id."""
+    """Stable ids: the same kind, date, place and campaign always give the same id.
+
+    The id hashes a text key per report; it is built once per distinct combination of the
+    key's columns (reports repeat few), not once per row: a million rows of key text and its
+    intermediate strings were the ingest's peak memory.
+    """
+    parts = ["kind", "date", "geonameid", "lat", "lon", "place", "campaign"]
+    distinct = reports[parts].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
+    group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
+    hashed = np.array(
+        [hashlib.sha256(k.encode()).hexdigest()[:16] for k in _id_keys(firsts)], dtype=object
+    )
+    return pd.Series(hashed[group], index=reports.index)
+
+
+def _id_keys(reports: pd.DataFrame) -> pd.Series:
+    """'kind|date|where|place|campaign' (where: a GeoNames id, else rounded coordinates)."""
     where = np.where(
         reports["geonameid"].notna(),
         "g" + _text(reports["geonameid"]).fillna(""),
-        _text(reports["lat"].round(4)).fillna("") + "," + _text(reports["lon"].round(4)).fillna(""),
+        _text(reports["lat"]).fillna("") + "," + _text(reports["lon"]).fillna(""),
     )
     place = _text(reports["place"]).str.strip().str.lower().fillna("")
-    keys = (
+    return (
         _text(reports["kind"])
         + "|"
         + _text(reports["date"])
@@ -76,9 +93,6 @@ def incident_ids(reports: pd.DataFrame) -> pd.Series:
         + "|"
         + _text(reports["campaign"]).fillna("")
     )
-    codes, distinct = pd.factorize(keys)
-    hashed = np.array([hashlib.sha256(k.encode()).hexdigest()[:16] for k in distinct], dtype=object)
-    return pd.Series(hashed[codes], index=reports.index)
 
 
 def _text(column: pd.Series) -> pd.Series:
