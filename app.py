@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -104,11 +105,24 @@ def create_app(
         [app.layout, page(data, figure, topojson, base), compare.layout(compare_data, base)]
     )
 
-    @app.callback(Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"))
-    def route(pathname: str | None) -> Any:
+    static_map = figure.to_plotly_json()
+
+    @app.callback(
+        Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
+    )
+    def route(pathname: str | None, search: str | None) -> Any:
         if (pathname or "").removeprefix(base).strip("/") == compare.PATH.strip("/"):
             return compare.layout(compare_data, base)
-        return page(publisher.source.current(), figure, topojson, base)
+        view, pinned = publishing.split_version(search)
+        shown, _ = publishing.dataset_for(publisher.source, pinned)
+        state = views.state_from_url(shown, view)
+        return page(
+            publisher.source.current(),
+            views.map_for(shown, state, static_map),
+            topojson,
+            base,
+            map_shown=views.map_shown(shown, state),
+        )
 
     _register(app, publisher.source, base)
     compare.register_callbacks(app, compare_data)
@@ -174,18 +188,23 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             )
         )
 
-    @app.callback(Output(ids.MAP, "figure"), Input(ids.STATE, "data"))
-    def update_map(state: dict | None) -> Any:
-        return views.render_map(data_of(state), state)
+    def redraw(render: Callable[[Dataset, dict | None, Any], tuple]) -> Callable:
+        def update(state: dict | None, shown: Any) -> tuple:
+            return render(data_of(state), state, shown)
 
-    @app.callback(
-        Output(ids.TIMELINE, "figure"),
-        Output(ids.TIMELINE_SHOWN, "data"),
-        Input(ids.STATE, "data"),
-        State(ids.TIMELINE_SHOWN, "data"),
-    )
-    def update_timeline(state: dict | None, shown: dict | None) -> Any:
-        return views.render_timeline(data_of(state), state, shown)
+        return update
+
+    # Each figure keeps what it shows in a store, so a view it already shows sends nothing.
+    for graph, shown, render in (
+        (ids.MAP, ids.MAP_SHOWN, views.render_map),
+        (ids.TIMELINE, ids.TIMELINE_SHOWN, views.render_timeline),
+    ):
+        app.callback(
+            Output(graph, "figure"),
+            Output(shown, "data"),
+            Input(ids.STATE, "data"),
+            State(shown, "data"),
+        )(redraw(render))
 
     @app.callback(
         Output(ids.NOTICE, "children"),

@@ -59,7 +59,8 @@ INTERACTIONS: dict[str, views.StateInputs] = {
 
 def _outputs(data: Dataset, state: dict) -> dict[str, Callable[[], Any]]:
     return {
-        "map": lambda: views.render_map(data, state),
+        # The browser's map shows the default view when the interaction starts.
+        "map": lambda: views.render_map(data, state, views.map_shown(data, {"query": ""}))[0],
         # The browser shows the default view's timeline when the interaction starts.
         "timeline": lambda: views.render_timeline(data, state, _DEFAULT_TIMELINE(data))[0],
         "panels": lambda: views.render_panels(data, state, "/"),
@@ -100,7 +101,7 @@ def _run(data: Dataset, given: views.StateInputs) -> tuple[float, dict[str, floa
 def _show_default_view(data: Dataset) -> None:
     """What the browser asked for before the interaction: the default view, all outputs."""
     state = {"query": "", "notices": []}
-    views.render_map(data, state)
+    views.render_map(data, state)  # the page's own map: views.map_for, the same tables
     views.render_timeline(data, state, None)  # a new page has no timeline yet
     views.render_panels(data, state, "/")
 

@@ -5,8 +5,8 @@
 Prints the seconds ``app.load_dataset`` takes, the process RSS after it, then the median of
 ``--runs`` calls of ``views.render_map``, ``render_timeline`` and ``render_panels`` for a few
 view states with the JSON size of each output. Memoised tables are cleared before each call,
-so every figure is the cost of a view asked for the first time. Run it from another checkout (with that
-checkout first on ``PYTHONPATH``) to compare two versions on the same store.
+so every figure is the cost of a view asked for the first time. Run it from another checkout
+(with that checkout first on ``PYTHONPATH``) to compare two versions on the same store.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(data: Path, runs: int) -> None:
     for query in STATES:
         state = {"query": query, "notices": []}
         renders = {
-            "map": lambda s=state: views.render_map(ds, s),
+            "map": lambda s=state: views.render_map(ds, s)[0],
             "timeline": lambda s=state: views.render_timeline(ds, s)[0],
             "panels": lambda s=state: views.render_panels(ds, s, "/"),
         }

@@ -18,6 +18,8 @@ CLASSING = "classing"
 OCCUPIED = "occupied"
 
 MAP = "map"
+#: What the browser's map shows: the data version and view it was drawn for (see views.map_shown).
+MAP_SHOWN = "map-shown"
 TIMELINE = "timeline"
 #: What the browser's timeline shows: its content key and period (see views.render_timeline).
 TIMELINE_SHOWN = "timeline-shown"

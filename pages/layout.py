@@ -142,8 +142,11 @@ def header(base: str) -> html.Header:
     )
 
 
-def map_area(map_figure: go.Figure, topojson_url: str) -> html.Div:
-    """The map (all geometry embedded here, once) with its empty-state banner."""
+def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str) -> html.Div:
+    """The map (all geometry embedded here, once) with its empty-state banner.
+
+    ``shown`` says which view ``map_figure`` already shows (``views.map_shown``), if any.
+    """
     graph = dcc.Graph(
         id=ids.MAP,
         figure=map_figure,
@@ -157,7 +160,11 @@ def map_area(map_figure: go.Figure, topojson_url: str) -> html.Div:
     )
     return html.Div(
         className="map-wrap",
-        children=[html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True), graph],
+        children=[
+            html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True),
+            graph,
+            dcc.Store(id=ids.MAP_SHOWN, data=shown),
+        ],
     )
 
 
@@ -214,8 +221,17 @@ def footer(data: Dataset) -> html.Footer:
     return html.Footer(html.P([*CREDITS, f"Data version {data.version}."]), className="footer")
 
 
-def page(data: Dataset, map_figure: go.Figure, topojson_url: str, base: str = "/") -> html.Div:
-    """The whole dashboard page (``base``: the app's path prefix, for links)."""
+def page(
+    data: Dataset,
+    map_figure: go.Figure | dict,
+    topojson_url: str,
+    base: str = "/",
+    map_shown: str | None = None,
+) -> html.Div:
+    """The whole dashboard page (``base``: the app's path prefix, for links).
+
+    ``map_shown`` says which view ``map_figure`` shows (None: only the static part).
+    """
     return html.Div(
         className="app",
         children=[
@@ -234,7 +250,7 @@ def page(data: Dataset, map_figure: go.Figure, topojson_url: str, base: str = "/
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
             controls(data),
-            map_area(map_figure, topojson_url),
+            map_area(map_figure, map_shown, topojson_url),
             html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
             below_map(),
             incident_table(),

@@ -110,6 +110,13 @@ class StateInputs:
     state: dict | None = None
 
 
+def state_from_url(data: Dataset, search: str | None) -> dict[str, Any]:
+    """The view state a URL's query asks for, with notices for what could not be used."""
+    parsed, notices = queries.parse_query(search or "")
+    f, missing = queries.check_known(parsed, data.catalogue)
+    return {"query": f.to_query(), "notices": [*notices, *missing]}
+
+
 def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, Any]:
     """Outputs (URL search, control values, map clickData, view state) for one trigger.
 
@@ -117,10 +124,8 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
     controls; any other input changes the current view and is pushed to the URL.
     """
     if given.trigger in (None, "url"):
-        parsed, notices = queries.parse_query(given.search or "")
-        f, missing = queries.check_known(parsed, data.catalogue)
-        state = {"query": f.to_query(), "notices": [*notices, *missing]}
-        return no_update, controls_from(f), no_update, state
+        state = state_from_url(data, given.search)
+        return no_update, controls_from(_filters(state)), no_update, state
     current = Filters.from_query((given.state or {}).get("query", ""))
     if given.trigger == "map":
         f = from_click(current, given.click)
@@ -157,26 +162,58 @@ def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
     return None if match.empty else match.iloc[0]
 
 
-def render_map(data: Dataset, state: dict | None) -> Patch:
-    """Values, legend, frame and city bubbles of the map; geometry is not resent."""
+def _map_parts(data: Dataset, state: dict | None) -> dict[tuple[str, Any], dict[str, Any]]:
+    """What a view sets in the map figure: {(``data``, trace) or (``layout``, ``geo``): props}."""
     f = _filters(state)
     tables = data.tables
-    patch = Patch()
-    patch["data"][region_layer.REGIONS].update(
-        layers.region_values(
-            tables.region_table(everywhere(f), f.metric),
-            metric=f.metric,
-            classing=f.classing,
-            counted=_counted(data, f),
-            period=queries.describe_period(f),
-        )
-    )
     frame, outline = layers.region_view(_region_row(data, f.region))
-    patch["layout"]["geo"].update(frame)
-    patch["data"][region_layer.SELECTED].update(outline)
     cities = tables.city_table(f.in_region(f.region)) if f.region else NO_CITIES
-    patch["data"][region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
-    return patch
+    regions = layers.region_values(
+        tables.region_table(everywhere(f), f.metric),
+        metric=f.metric,
+        classing=f.classing,
+        counted=_counted(data, f),
+        period=queries.describe_period(f),
+    )
+    return {
+        ("data", region_layer.REGIONS): regions,
+        ("layout", "geo"): frame,
+        ("data", region_layer.SELECTED): outline,
+        ("data", region_layer.CITIES): layers.city_bubbles(cities, selected=f.city),
+    }
+
+
+def map_shown(data: Dataset, state: dict | None) -> str:
+    """What a map drawn for ``state`` shows: the data version and the view's query."""
+    return f"{data.version}{(state or {}).get('query', '')}"
+
+
+def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[str, Any]:
+    """``figure`` (the map's static part, as plotly JSON) already showing ``state``.
+
+    The page is served with it, so the first draw has the values: drawing the geometry
+    bare and then again with the values cost the first paint about half a second.
+    ``figure`` is not modified (only the traces and layout parts a view sets are copied).
+    """
+    out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
+    for (part, at), props in _map_parts(data, state).items():
+        out[part][at] = {**out[part][at], **props}
+    return out
+
+
+def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> tuple[Any, Any]:
+    """A patch of values, legend, frame and city bubbles, and what the map then shows.
+
+    Geometry is not resent; nothing is sent when the map already shows ``state`` (``shown``,
+    see ``map_shown``): the page arrives with its first view drawn.
+    """
+    now = map_shown(data, state)
+    if shown == now:
+        return no_update, no_update
+    patch = Patch()
+    for (part, at), props in _map_parts(data, state).items():
+        patch[part][at].update(props)
+    return patch, now
 
 
 def timeline_shown(data: Dataset, f: Filters) -> dict[str, Any]:

@@ -5,6 +5,7 @@ import pytest
 from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 from dashboard_frames import MOSCOW_ID, write_store
+from plotly.utils import PlotlyJSONEncoder
 
 from app import create_app, load_dataset
 from geodata import ids
@@ -158,7 +159,12 @@ def test_table_click_opens_the_incident(data):
 
 
 def test_render_map_patches_values_only(data):
-    patch = views.render_map(data, state_for("?region=RU-MOW&metric=per100k")).to_plotly_json()
+    patch, shown = views.render_map(data, state_for("?region=RU-MOW&metric=per100k"))
+    assert views.render_map(data, state_for("?region=RU-MOW&metric=per100k"), shown) == (
+        no_update,
+        no_update,
+    )
+    patch = patch.to_plotly_json()
     paths = [op["location"] for op in patch["operations"]]
     assert ["data", region_layer.REGIONS] in paths and ["layout", "geo"] in paths
     assert "geojson" not in json.dumps(patch)
@@ -213,13 +219,13 @@ def test_render_timeline_resends_bars_only_when_its_rows_change(data):
     assert isinstance(figure, go.Figure) and other["key"] != shown["key"]
 
 
-def route(client, pathname: str) -> bytes:
+def route(client, pathname: str, search: str = "") -> bytes:
     body = {
         "output": f"{ids.PAGE}.children",
         "outputs": {"id": ids.PAGE, "property": "children"},
         "inputs": [{"id": ids.PAGE_URL, "property": "pathname", "value": pathname}],
         "changedPropIds": [f"{ids.PAGE_URL}.pathname"],
-        "state": [],
+        "state": [{"id": ids.PAGE_URL, "property": "search", "value": search}],
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
@@ -236,13 +242,46 @@ def test_served_page_and_layout(client):
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 
 
+def test_the_page_arrives_with_its_map_drawn_for_the_url(client, data):
+    """The first draw has the values, and the state callback then sends nothing for it."""
+    page_json = json.loads(route(client, "/", "?region=RU-MOW&metric=rallies"))
+    found: dict = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") in (ids.MAP, ids.MAP_SHOWN):
+                found[props["id"]] = props
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(page_json)
+    state = views.state_from_url(data, "?region=RU-MOW&metric=rallies")
+    patch, shown = views.render_map(data, state)
+    assert found[ids.MAP_SHOWN]["data"] == shown
+    regions = found[ids.MAP]["figure"]["data"][region_layer.REGIONS]
+    values = next(
+        op["params"]["value"]
+        for op in patch.to_plotly_json()["operations"]
+        if op["location"] == ["data", region_layer.REGIONS]
+    )
+    assert regions["z"] == json.loads(json.dumps(values["z"], cls=PlotlyJSONEncoder))
+    assert views.render_map(data, state, found[ids.MAP_SHOWN]["data"]) == (no_update, no_update)
+
+
 def test_map_callback_over_http_is_small(client):
     body = {
-        "output": f"{ids.MAP}.figure",
-        "outputs": {"id": ids.MAP, "property": "figure"},
+        "output": f"..{ids.MAP}.figure...{ids.MAP_SHOWN}.data..",
+        "outputs": [
+            {"id": ids.MAP, "property": "figure"},
+            {"id": ids.MAP_SHOWN, "property": "data"},
+        ],
         "inputs": [{"id": ids.STATE, "property": "data", "value": state_for("?metric=rallies")}],
         "changedPropIds": [f"{ids.STATE}.data"],
-        "state": [],
+        "state": [{"id": ids.MAP_SHOWN, "property": "data", "value": None}],
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
