@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= $(or $(PROTESTMAP_DATA),data)
 STAMP  := $(VENV)/.installed
+PLOTLY_JS := assets/vendor/plotly.min.js
 
 .PHONY: setup system-deps build run test test-fast lint bench bench-full clean
 
-setup: $(STAMP) system-deps
+setup: $(STAMP) system-deps $(PLOTLY_JS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,14 @@ system-deps:
 	    echo "protestmap needs Debian's chromium, chromium-driver and npm: sudo apt-get install chromium chromium-driver npm" >&2; exit 1; \
 	  fi; \
 	fi
+
+# The dashboard's partial plotly.js (frontend/plotly, pinned by its lock file). Dash serves
+# everything in assets/, and dcc.Graph then uses it instead of fetching the full bundle.
+$(PLOTLY_JS): frontend/plotly/entry.js frontend/plotly/package.json frontend/plotly/package-lock.json | system-deps
+	rm -rf .cache/plotly && mkdir -p .cache/plotly $(dir $@)
+	cp $^ .cache/plotly/
+	cd .cache/plotly && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && npm run --silent build
+	cp .cache/plotly/plotly.min.js $@
 
 $(DATA)/incidents.parquet: $(STAMP) $(wildcard seed/*.csv) $(wildcard geodata/reference/*.csv)
 	PROTESTMAP_DATA=$(DATA) $(BIN)/protestmap build
@@ -52,4 +61,4 @@ bench-full: build
 	$(BIN)/python -m bench.run --data $(DATA) --full
 
 clean:
-	rm -rf $(VENV) $(DATA) .cache .pytest_cache
+	rm -rf $(VENV) $(DATA) .cache .pytest_cache assets/vendor

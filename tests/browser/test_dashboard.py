@@ -90,6 +90,10 @@ def test_page_loads_offline_and_shows_the_embedded_data(page, page_log, base_url
     )  # occupied Ukraine: never a Russian class
     assert any("topojson/world_110m.json" in url for url in page_log.requests)
     assert tile(page, "regions") == str(russia(incidents)["region_code"].nunique())
+    # Drawn by the partial plotly.js `make setup` builds (frontend/plotly), not the full one.
+    traces = page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert traces == ["bar", "choropleth", "scatter", "scattergeo"]
+    assert not any("package_data/plotly.min.js" in url for url in page_log.requests)
 
 
 def test_hovering_moscow_shows_its_figures(page, base_url, incidents):
