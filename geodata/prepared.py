@@ -35,9 +35,6 @@ def prepare_incidents(
     stored Arrow table (``store.read_incidents_arrow``, the fast path) or a GeoDataFrame.
     """
     table = incidents if isinstance(incidents, pa.Table) else _to_arrow(incidents)
-    # One chunk per column: taking a few hundred rows (the incident table) from a column
-    # in 20 row-group chunks cost ~3 ms per text column and ~20 ms for the sources.
-    table = table.combine_chunks()
     out = table.drop_columns(["tags", "sources", "geometry"]).to_pandas(
         types_mapper={pa.int64(): pd.Int64Dtype()}.get, date_as_object=False
     )
