@@ -20,6 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_p
 import layers
 from geodata import exports, ids, series
 from geodata.geocoding import read_geonames
+from geodata.queries import Filters
 from geodata.settings import Settings
 from pages import compare, publishing, views
 from pages.dataset import Dataset, read_dataset
@@ -122,6 +123,7 @@ def create_app(
             topojson,
             base,
             map_shown=views.map_shown(shown, state),
+            view=Filters.from_query(state["query"]),
         )
 
     _register(app, publisher.source, base)

@@ -11,13 +11,13 @@ from dash.development.base_component import Component
 
 import layers
 from geodata import ids
-from geodata.queries import CLASSINGS, METRICS, TAG_BITS
+from geodata.queries import CLASSINGS, METRICS, TAG_BITS, Filters
 from geodata.schema import TAGS
 from layers import panels
 from layers.grid import ROW_STYLE
 from pages import publishing
 from pages.dataset import Dataset
-from pages.views import ALL_KINDS
+from pages.views import ALL_KINDS, controls_from
 
 TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
 EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
@@ -51,10 +51,15 @@ def _tag_options(data: Dataset) -> list[dict]:
     ]
 
 
-def controls(data: Dataset) -> html.Section:
-    """Filters, metric, colouring and the occupied-territory toggle."""
+def controls(data: Dataset, view: Filters | None = None) -> html.Section:
+    """Filters, metric, colouring and the occupied-territory toggle, showing ``view``.
+
+    The page is served with its controls already set from the URL, so the first URL sync has
+    nothing to set: a control changed before its reply arrives keeps the user's value.
+    """
     extent = data.extent
     first, last = extent if extent else (None, None)
+    start, end, kind, tags, campaign, metric, classing, occupied = controls_from(view or Filters())
     return html.Section(
         className="controls",
         children=[
@@ -62,6 +67,8 @@ def controls(data: Dataset) -> html.Section:
                 "Period",
                 dcc.DatePickerRange(
                     id=ids.PERIOD,
+                    start_date=start,
+                    end_date=end,
                     min_date_allowed=first,
                     max_date_allowed=last,
                     initial_visible_month=first,
@@ -76,7 +83,7 @@ def controls(data: Dataset) -> html.Section:
                 "Kind",
                 _choice(
                     ids.KINDS,
-                    ALL_KINDS,
+                    kind,
                     {ALL_KINDS: "all", "detention": "detentions", "rally": "rallies"},
                 ),
             ),
@@ -84,6 +91,7 @@ def controls(data: Dataset) -> html.Section:
                 "Tags (all must apply)",
                 dcc.Dropdown(
                     id=ids.TAGS,
+                    value=tags,
                     multi=True,
                     options=_tag_options(data),
                     placeholder="any tags",
@@ -94,25 +102,26 @@ def controls(data: Dataset) -> html.Section:
                 "Campaign",
                 dcc.Dropdown(
                     id=ids.CAMPAIGN,
+                    value=campaign,
                     options=sorted(data.catalogue.campaigns),
                     placeholder="all campaigns",
                 ),
             ),
             _field(
                 "Map shows",
-                _choice(ids.METRIC, "detained", METRICS),
+                _choice(ids.METRIC, metric, METRICS),
                 "wide",
             ),
             _field(
                 "Colours",
-                _choice(ids.CLASSING, "quantile", CLASSINGS),
+                _choice(ids.CLASSING, classing, CLASSINGS),
                 "wide",
             ),
             _field(
                 "Occupied Ukrainian territory",
                 dcc.Checklist(
                     id=ids.OCCUPIED,
-                    value=[],
+                    value=occupied,
                     options=[{"label": " count it in the totals", "value": "include"}],
                 ),
             ),
@@ -227,10 +236,12 @@ def page(
     topojson_url: str,
     base: str = "/",
     map_shown: str | None = None,
+    view: Filters | None = None,
 ) -> html.Div:
     """The whole dashboard page (``base``: the app's path prefix, for links).
 
-    ``map_shown`` says which view ``map_figure`` shows (None: only the static part).
+    ``map_shown`` says which view ``map_figure`` shows (None: only the static part);
+    ``view`` is the URL's view, shown by the controls.
     """
     return html.Div(
         className="app",
@@ -249,7 +260,7 @@ def page(
             ),
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
-            controls(data),
+            controls(data, view),
             map_area(map_figure, map_shown, topojson_url),
             html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
             below_map(),

@@ -125,7 +125,13 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
     """
     if given.trigger in (None, "url"):
         state = state_from_url(data, given.search)
-        return no_update, controls_from(_filters(state)), no_update, state
+        # Only controls that differ: the page is served showing its URL's view, and setting
+        # them again would undo a change the user made before this reply arrived.
+        shown = [
+            no_update if value == now else value
+            for value, now in zip(controls_from(_filters(state)), given.controls, strict=True)
+        ]
+        return no_update, shown, no_update, state
     current = Filters.from_query((given.state or {}).get("query", ""))
     if given.trigger == "map":
         f = from_click(current, given.click)

@@ -41,14 +41,22 @@ def test_page_load_reads_the_url(data):
     )
     assert search is no_update and click is no_update
     assert state == {"query": "?metric=rallies&region=RU-MOW", "notices": []}
-    assert controls == [None, None, "all", [], None, "rallies", "quantile", []]
+    # Only the control that differs from what the browser shows is set.
+    assert controls == [no_update] * 5 + ["rallies", no_update, no_update]
+
+
+def test_page_load_keeps_a_control_the_page_already_shows(data):
+    """Served with its URL's controls, a page's first sync sets none of them."""
+    shown = [None, None, "all", [], None, "rallies", "quantile", []]
+    _, controls, _, _ = views.next_state(data, StateInputs(None, "?metric=rallies", shown))
+    assert controls == [no_update] * len(shown)
 
 
 def test_garbage_url_gives_defaults_and_notices(data):
     _, controls, _, state = views.next_state(
         data, StateInputs("url", "?metric=bogus&zzz=1&region=RU-XXX", DEFAULT_CONTROLS)
     )
-    assert controls == DEFAULT_CONTROLS and state["query"] == ""
+    assert controls == [no_update] * len(DEFAULT_CONTROLS) and state["query"] == ""
     assert len(state["notices"]) == 3
 
 
@@ -250,7 +258,7 @@ def test_the_page_arrives_with_its_map_drawn_for_the_url(client, data):
     def walk(node):
         if isinstance(node, dict):
             props = node.get("props", {})
-            if props.get("id") in (ids.MAP, ids.MAP_SHOWN):
+            if props.get("id") in (ids.MAP, ids.MAP_SHOWN, ids.METRIC):
                 found[props["id"]] = props
             for value in node.values():
                 walk(value)
@@ -270,6 +278,7 @@ def test_the_page_arrives_with_its_map_drawn_for_the_url(client, data):
     )
     assert regions["z"] == json.loads(json.dumps(values["z"], cls=PlotlyJSONEncoder))
     assert views.render_map(data, state, found[ids.MAP_SHOWN]["data"]) == (no_update, no_update)
+    assert found[ids.METRIC]["value"] == "rallies"  # the controls show the URL's view too
 
 
 def test_map_callback_over_http_is_small(client):
