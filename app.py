@@ -115,14 +115,14 @@ def create_app(
         if (pathname or "").removeprefix(base).strip("/") == compare.PATH.strip("/"):
             return compare.layout(compare_data, base)
         view, pinned = publishing.split_version(search)
-        shown, _ = publishing.dataset_for(publisher.source, pinned)
-        state = views.state_from_url(shown, view)
+        of_view, _ = publishing.dataset_for(publisher.source, pinned)
+        state = views.state_from_url(of_view, view)
         return page(
             publisher.source.current(),
-            views.map_for(shown, state, static_map),
+            views.map_for(of_view, state, static_map),
             topojson,
             base,
-            map_shown=views.map_shown(shown, state),
+            map_shown=views.map_shown(of_view, state),
             view=Filters.from_query(state["query"]),
         )
 

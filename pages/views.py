@@ -197,8 +197,8 @@ def map_shown(data: Dataset, state: dict | None) -> str:
 def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[str, Any]:
     """``figure`` (the map's static part, as plotly JSON) already showing ``state``.
 
-    The page is served with it, so the first draw has the values: drawing the geometry
-    bare and then again with the values cost the first paint about half a second.
+    The page is served with it, so plotly's first draw has the values instead of drawing
+    the bare geometry and then the whole map again when the first values patch arrives.
     ``figure`` is not modified (only the traces and layout parts a view sets are copied).
     """
     out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
