@@ -50,7 +50,8 @@ def payload(callback_map: dict, output_key: str, query: str) -> bytes:
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [{**spec["inputs"][0], "value": {"query": query, "notices": []}}],
         "changedPropIds": [f"{ids.STATE}.data"],
-        "state": [],
+        # What the browser's figure shows: nothing yet, so the whole answer is sent.
+        "state": [{**state, "value": None} for state in spec.get("state", [])],
     }
     return json.dumps(body).encode()
 
@@ -80,7 +81,7 @@ def main() -> None:
         "full_map_figure_bytes": len(figure),
         "full_map_figure_gzip_bytes": len(gzip.compress(figure.encode())),
     }
-    app = create_app(data=data)  # its callback map gives the exact request shape
+    app = create_app(settings, data=data)  # its callback map gives the exact request shape
     with serving(app) as url:
         for name, query in SCENARIOS.items():
             for part, output in OUTPUTS.items():
