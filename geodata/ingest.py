@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import feather
 
 from geodata import reports as rpt
 from geodata import store
@@ -191,7 +196,10 @@ def prepare(
     options: IngestOptions,
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check and locate mapped rows in chunks; return (reports, problems)."""
+    """Check and locate mapped rows in chunks; return (reports, problems).
+
+    Reports get their ``incident_id`` later (``ingest_file``), once the input rows are freed.
+    """
     located, problems = [], []
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows.iloc[start : start + CHUNK_ROWS]
@@ -214,8 +222,6 @@ def prepare(
     del values
     if options.campaign:
         reports["campaign"] = reports["campaign"].fillna(options.campaign)
-    if not reports.empty:
-        reports["incident_id"] = rpt.incident_ids(reports)
     return reports, problem_frame
 
 
@@ -256,6 +262,28 @@ def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     return per_row.merge(raw, on="row", how="left")
 
 
+@contextmanager
+def _spilled(frame: pd.DataFrame) -> Iterator[Callable[[pd.Series], pd.DataFrame]]:
+    """Keep the input rows on disk (an Arrow file) for the rejects; yield their reader.
+
+    A million input rows held in memory until the rejects are written were a third of
+    the ingest's peak; the rejects need only the rejected rows back.
+    """
+    with tempfile.TemporaryDirectory(prefix="protestmap-ingest-") as folder:
+        path = Path(folder) / "input.arrow"
+        feather.write_feather(
+            pa.Table.from_pandas(frame, preserve_index=False), path, compression="uncompressed"
+        )
+        del frame  # the caller frees the rows as soon as it is done with them
+
+        def rows_of(numbers: pd.Series) -> pd.DataFrame:
+            table = feather.read_table(path, memory_map=True)
+            wanted = pc.is_in(table["row"], value_set=pa.array(numbers.unique(), pa.int64()))
+            return table.filter(wanted).to_pandas()
+
+        yield rows_of
+
+
 def ingest_file(
     path: Path,
     *,
@@ -268,23 +296,28 @@ def ingest_file(
 ) -> IngestResult:
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
-    rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
-    n_rows = len(rows)
-    progress = progress_factory(n_rows) if progress_factory else None
-    reports, problems = prepare(
-        rows, gazetteer=gazetteer, regions=regions, options=options, progress=progress
-    )
-    del rows  # a million rows of text: free them before the merge needs its memory
-    existing = (
-        store.read_incidents(incidents_path) if incidents_path.exists() else rpt.empty_incidents()
-    )
-    merged, dup_problems = merge(existing, reports)
-    before, changed = len(existing), merged is not existing
-    del reports, existing  # the write below needs the memory more
-    problems = pd.concat([problems, dup_problems], ignore_index=True)
-    rejected = rejects_frame(raw.frame, problems)
-    encoding, delimiter = raw.encoding, raw.delimiter
-    del raw
+    with _spilled(raw.frame) as input_rows:
+        rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
+        encoding, delimiter = raw.encoding, raw.delimiter
+        del raw
+        n_rows = len(rows)
+        progress = progress_factory(n_rows) if progress_factory else None
+        reports, problems = prepare(
+            rows, gazetteer=gazetteer, regions=regions, options=options, progress=progress
+        )
+        del rows  # a million rows of text: free them before ids and the merge need memory
+        if not reports.empty:
+            reports["incident_id"] = rpt.incident_ids(reports)
+        existing = (
+            store.read_incidents(incidents_path)
+            if incidents_path.exists()
+            else rpt.empty_incidents()
+        )
+        merged, dup_problems = merge(existing, reports)
+        before, changed = len(existing), merged is not existing
+        del reports, existing  # the write below needs the memory more
+        problems = pd.concat([problems, dup_problems], ignore_index=True)
+        rejected = rejects_frame(input_rows(problems["row"]), problems)
     version = (
         store.read_metadata(incidents_path)["data_version"] if incidents_path.exists() else None
     )

@@ -104,6 +104,13 @@ def test_duplicate_rows_and_reingest_add_nothing(tmp_path, data_dir, regions, ga
     assert first.accepted == 1
     assert first.rejected.iloc[0]["reason"] == "duplicate"
     assert first.rejected.iloc[0]["detail"] == "repeats row 2"
+    # Found at the merge, after the input rows left memory: read back as they were.
+    assert first.rejected.iloc[0][["row", "city", "reporter", "time"]].tolist() == [
+        3,
+        "Moscow",
+        "OVD-Info",
+        None,
+    ]
     before = (data_dir / "incidents.parquet").read_bytes()
     again = run(path, data_dir, regions, gazetteer)
     assert again.accepted == 0 and not again.written
