@@ -87,7 +87,7 @@ def _encoding_of(path: Path, encoding: str | None) -> str:
     """The encoding the whole file decodes with: the given one, else UTF-8, else cp1251.
 
     Decoded a block at a time and thrown away: holding a large file as text (and pandas a
-    second copy of it) was the largest part of an ingest's peak memory.
+    second copy of it) doubled the reader's peak memory.
     """
     for candidate in [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]:
         try:
