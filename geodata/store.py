@@ -108,7 +108,7 @@ def data_version(table: pa.Table) -> str:
     """A content hash of the rows (not of file bytes or metadata): same data, same version.
 
     The rows' Arrow IPC stream is hashed as it is written, never held: at a million
-    incidents a buffered copy was a few hundred MB of the ingest's peak.
+    incidents a buffered copy was a few hundred MB more.
     """
     digest = _Digest()
     with pa.ipc.new_stream(digest, table.schema.remove_metadata()) as writer:

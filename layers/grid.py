@@ -84,7 +84,7 @@ def grid_rows(rows: pd.DataFrame, selected: str | None = None) -> list[dict]:
 
     ``selected`` marks the incident whose detail is open (highlighted by ``ROW_STYLE``).
     Built from whole columns: a dict per row from pandas (``iterrows``, ``to_dict``) spent
-    most of the panels' time unboxing Arrow values one by one.
+    a large part of the panels' time unboxing Arrow values one by one.
     """
     rows = rows.head(MAX_ROWS)
     columns = zip(
