@@ -57,8 +57,8 @@ def _pandas(ds: Dataset, view: Filters) -> pd.DataFrame:
 
 
 def _numpy(ds: Dataset, view: Filters) -> pd.DataFrame:
-    rows = aggregates.select_rows(ds.columns, view)
-    return aggregates.region_table(ds.columns, rows, ds.regions, view.metric)
+    rows = aggregates.select_rows(ds.tables.columns, view)
+    return aggregates.region_table(ds.tables.columns, rows, ds.regions, view.metric)
 
 
 def _duckdb(frame: pd.DataFrame, view: Filters) -> Callable[[], Any] | None:

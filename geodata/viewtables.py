@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,15 @@ from geodata.queries import Filters, Summary
 #: Row positions are up to 8 MB each at a million incidents; tables are a few KB.
 _POSITIONS_KEPT = 6
 _TABLES_KEPT = 64
+#: The caches, one per memoised method: of row positions, and of tables.
+_POSITIONS = ("selected", "rows")
+_TABLES = ("region counts", "regions", "cities", "days", "summary", "newest")
+_LOCK = attrgetter("_lock")
+
+
+def _memo(cache: str) -> Any:
+    """Memoise a method in the LRU named ``cache``; callers of a key being computed wait."""
+    return cachedmethod(lambda self: self._caches[cache], lock=_LOCK, condition=_LOCK)
 
 
 def _rows_key(f: Filters) -> Filters:
@@ -54,12 +64,8 @@ class ViewTables:
         self.regions = regions
         self._lock = threading.Condition()
         self._caches: dict[str, LRUCache[Any, Any]] = {
-            "selected": LRUCache(_POSITIONS_KEPT),
-            "rows": LRUCache(_POSITIONS_KEPT),
-            **{
-                name: LRUCache(_TABLES_KEPT)
-                for name in ("region counts", "regions", "cities", "days", "summary", "newest")
-            },
+            name: LRUCache(_POSITIONS_KEPT if name in _POSITIONS else _TABLES_KEPT)
+            for name in (*_POSITIONS, *_TABLES)
         }
 
     def clear(self) -> None:
@@ -92,41 +98,38 @@ class ViewTables:
         """How many rows ``f`` has, and the positions of its ``limit`` newest (table order)."""
         return self._newest(_rows_key(f), limit)
 
-    def _locked(self) -> threading.Condition:
-        return self._lock
-
-    @cachedmethod(lambda self: self._caches["selected"], lock=_locked, condition=_locked)
+    @_memo("selected")
     def _selected(self, key: Filters) -> np.ndarray:
         return aggregates.select_rows(self.columns, key)
 
-    @cachedmethod(lambda self: self._caches["rows"], lock=_locked, condition=_locked)
+    @_memo("rows")
     def _rows(self, key: Filters) -> np.ndarray:
         picked = Filters(
             start=key.start, end=key.end, kinds=key.kinds, tags=key.tags, campaign=key.campaign
         )
         return aggregates.scope_rows(self.columns, self._selected(picked), key)
 
-    @cachedmethod(lambda self: self._caches["region counts"], lock=_locked, condition=_locked)
+    @_memo("region counts")
     def _region_counts(self, key: Filters) -> pd.DataFrame:
         return aggregates.region_counts(self.columns, self._rows(key))
 
-    @cachedmethod(lambda self: self._caches["regions"], lock=_locked, condition=_locked)
+    @_memo("regions")
     def _region_table(self, key: Filters, metric: str) -> pd.DataFrame:
         return queries.region_frame(self._region_counts(key), self.regions, metric)
 
-    @cachedmethod(lambda self: self._caches["cities"], lock=_locked, condition=_locked)
+    @_memo("cities")
     def _city_table(self, key: Filters) -> pd.DataFrame:
         return aggregates.city_table(self.columns, self._rows(key), self.incidents)
 
-    @cachedmethod(lambda self: self._caches["days"], lock=_locked, condition=_locked)
+    @_memo("days")
     def _daily_table(self, key: Filters) -> pd.DataFrame:
         return aggregates.daily_table(self.columns, self._rows(key))
 
-    @cachedmethod(lambda self: self._caches["summary"], lock=_locked, condition=_locked)
+    @_memo("summary")
     def _summary(self, key: Filters) -> Summary:
         return aggregates.summarise(self.columns, self._rows(key))
 
-    @cachedmethod(lambda self: self._caches["newest"], lock=_locked, condition=_locked)
+    @_memo("newest")
     def _newest(self, key: Filters, limit: int) -> tuple[int, np.ndarray]:
         order = aggregates.newest_first(self.columns, self._rows(key))
         return len(order), order[:limit].copy()

@@ -26,9 +26,8 @@ class Dataset:
     as_of: str | None
     #: Display names of regions and cities, for the breadcrumb and descriptions.
     names: dict[str, str]
-    #: ``incidents`` coded as numpy arrays: the callbacks' fast path.
-    columns: aggregates.Columns
-    #: Tables over ``columns``, memoised per question (what the callbacks ask).
+    #: The callbacks' fast path: ``incidents`` coded as numpy arrays (``tables.columns``)
+    #: and the tables over them, memoised per question.
     tables: ViewTables
 
     @property
@@ -61,7 +60,6 @@ def build_dataset(
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
     cities = prepared.drop_duplicates("city_key", keep="last")
     names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
-    columns = aggregates.build_columns(prepared)
     return Dataset(
         incidents=prepared,
         regions=regions,
@@ -70,8 +68,7 @@ def build_dataset(
         catalogue=queries.build_catalogue(prepared, regions),
         as_of=queries.data_as_of(prepared),
         names=names,
-        columns=columns,
-        tables=ViewTables(columns, prepared, regions),
+        tables=ViewTables(aggregates.build_columns(prepared), prepared, regions),
     )
 
 
