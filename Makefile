@@ -16,15 +16,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser tests and static exports need Debian's Chromium; npm fetches the boundary package.
+# Browser tests and static exports need Debian's Chromium; npm builds the partial plotly.js.
+# Ask apt only for what is missing: a machine whose Node.js ships its own npm breaks if Debian's
+# npm is asked for too (apt's "held broken packages"). `make -n system-deps` shows the list.
+CHROMIUM     ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+MISSING_DEBS := $(strip $(if $(wildcard $(CHROMIUM)),,chromium) \
+                        $(if $(wildcard $(CHROMEDRIVER)),,chromium-driver) \
+                        $(if $(shell command -v npm),,npm))
+
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v npm >/dev/null; then \
-	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm >/dev/null; \
-	  else \
-	    echo "protestmap needs Debian's chromium, chromium-driver and npm: sudo apt-get install chromium chromium-driver npm" >&2; exit 1; \
-	  fi; \
+ifneq ($(MISSING_DEBS),)
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian packages: $(MISSING_DEBS)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MISSING_DEBS) >/dev/null; \
+	else \
+	  echo "protestmap needs Debian's $(MISSING_DEBS): sudo apt-get install $(MISSING_DEBS)" >&2; exit 1; \
 	fi
+endif
 
 # The dashboard's partial plotly.js (frontend/plotly, pinned by its lock file). Dash serves
 # everything in assets/, and dcc.Graph then uses it instead of fetching the full bundle.
