@@ -18,16 +18,16 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
 
 import layers
-from geodata import exports, ids, series
+from core import series
+from core.dataset import Dataset, read_dataset
+from core.queries import Filters
+from core.versions import DataSource
 from geodata.geocoding import read_geonames
-from geodata.queries import Filters
 from geodata.settings import Settings
-from pages import compare, publishing, views
-from pages.dataset import Dataset, read_dataset
+from pages import compare, ids, publishing, views
 from pages.layout import page
-from publish import register_routes
+from publish import exports, register_routes
 from publish.compare_export import register_compare_export
-from publish.versions import DataSource
 
 log = logging.getLogger("protestmap")
 

@@ -23,7 +23,7 @@ from plotly.utils import PlotlyJSONEncoder
 import layers
 from app import create_app, load_dataset
 from bench._server import save, serving, settings_from_args
-from geodata import ids
+from pages import ids
 
 SCENARIOS = {
     "metric -> rallies": "?metric=rallies",

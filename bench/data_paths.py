@@ -29,10 +29,10 @@ import click
 import pandas as pd
 
 from app import load_dataset
-from geodata import aggregates, queries
-from geodata.queries import Filters
+from core import aggregates, queries
+from core.dataset import Dataset
+from core.queries import Filters
 from geodata.settings import Settings
-from pages.dataset import Dataset
 
 #: One period (a date-range change) and every date (a metric change on the default view).
 VIEWS = {

@@ -21,9 +21,9 @@ import click
 import kaleido
 
 from app import load_dataset
-from geodata import exports
-from geodata.queries import Filters
+from core.queries import Filters
 from geodata.settings import Settings
+from publish import exports
 
 FORMATS = ("png", "svg", "pdf")
 

@@ -19,10 +19,10 @@ from typing import Any
 from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 
-from geodata.queries import Filters
+from core.dataset import Dataset
+from core.queries import Filters
 from layers import regions as region_layer
 from pages import views
-from pages.dataset import Dataset
 
 #: A date range, as the naive baseline gets it too.
 PERIOD = ("2022-02-24", "2022-03-31")

@@ -145,7 +145,7 @@ def first_paint(base: Path, runs: int) -> dict[str, Any]:
 def warm_png(base: Path) -> dict[str, float]:
     """One PNG export through the warm render pool (the publish routes' path)."""
     from bench.export_bench import _figure
-    from geodata import exports
+    from publish import exports
 
     figure = _figure(base, False)
     pool = exports.RenderPool(timeout=120)

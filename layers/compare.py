@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from geodata.series import NO_FIGURE, REPORTED
+from core.series import NO_FIGURE, REPORTED
 from layers import _style
 
 COLOURS = qualitative.Dark24

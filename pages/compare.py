@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from geodata import series
+from core import series
 from layers import compare as chart
 
 PATH = "/compare"

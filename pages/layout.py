@@ -10,13 +10,12 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 import layers
-from geodata import ids
-from geodata.queries import CLASSINGS, METRICS, TAG_BITS, Filters
+from core.dataset import Dataset
+from core.queries import CLASSINGS, METRICS, TAG_BITS, Filters
 from geodata.schema import TAGS
 from layers import panels
 from layers.grid import ROW_STYLE
-from pages import publishing
-from pages.dataset import Dataset
+from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
 
 TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."

@@ -13,11 +13,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from dash import dcc, html
 
-from geodata import exports, ids
-from geodata.queries import Filters
-from pages.dataset import Dataset
-from publish import alt_text, embed_snippet
-from publish.versions import DataSource, UnknownVersion
+from core.dataset import Dataset
+from core.queries import Filters
+from core.versions import DataSource, UnknownVersion
+from pages import ids
+from publish import alt_text, embed_snippet, exports
 
 #: (label, format, scale) of each Export link.
 EXPORTS = (("PNG", "png", 1), ("PNG 2×", "png", 2), ("SVG", "svg", 1), ("PDF", "pdf", 1))

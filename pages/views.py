@@ -18,11 +18,11 @@ from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
 import layers
-from geodata import aggregates, queries
-from geodata.queries import Filters
-from geodata.viewtables import everywhere
+from core import aggregates, queries
+from core.dataset import Dataset
+from core.queries import Filters
+from core.viewtables import everywhere
 from layers import regions as region_layer
-from pages.dataset import Dataset
 
 ALL_KINDS = "all"
 #: The map's city bubbles in the national view: none (cities show once a region is chosen).

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import flask
 import plotly.graph_objects as go
 
-from geodata import exports
+from core.dataset import Dataset
 from pages import compare
-from pages.dataset import Dataset
+from publish import exports
 from publish.params import SCALES, BadRequest, check_format
 from publish.routes import Publisher, guarded
 

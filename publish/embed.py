@@ -11,9 +11,10 @@ from html import escape
 
 import plotly.io as pio
 
-from geodata import exports, queries
-from geodata.queries import Filters
-from pages.dataset import Dataset
+from core import queries
+from core.dataset import Dataset
+from core.queries import Filters
+from publish import exports
 
 MAP_CONFIG = {
     "displaylogo": False,

@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from geodata import exports, queries
+from core import queries
+from core.queries import Filters
 from geodata.errors import ProtestmapError
-from geodata.queries import Filters
+from publish import exports
 
 MIN_PX, MAX_PX = 200, 4000
 SCALES = {"1": 1, "2": 2}

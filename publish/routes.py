@@ -21,13 +21,13 @@ from typing import Any
 import flask
 import plotly
 
-from geodata import downloads, exports, queries
+from core import queries
+from core.dataset import Dataset
+from core.versions import DataSource, UnknownVersion
 from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT, Settings
-from pages.dataset import Dataset
-from publish import embed
+from publish import downloads, embed, exports
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
-from publish.versions import DataSource, UnknownVersion
 
 STATIC_DIR = Path(__file__).with_name("static")
 #: The dashboard's partial plotly.js (built by ``make setup``; a third of the full bundle's

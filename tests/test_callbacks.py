@@ -8,9 +8,8 @@ from dashboard_frames import MOSCOW_ID, write_store
 from plotly.utils import PlotlyJSONEncoder
 
 from app import create_app, load_dataset
-from geodata import ids
 from layers import regions as region_layer
-from pages import views
+from pages import ids, views
 from pages.views import StateInputs
 
 DEFAULT_CONTROLS = [None, None, "all", [], None, "detained", "quantile", []]

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from app import load_dataset
-from geodata import exports
-from geodata.cli import cli
-from geodata.queries import Filters
+from cli import cli
+from core.queries import Filters
 from geodata.settings import Settings
+from publish import exports
 
 CREDIT = (
     "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; places: GeoNames"

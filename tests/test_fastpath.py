@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from geodata import aggregates, queries
-from geodata.queries import Filters
+from core import aggregates, queries
+from core.queries import Filters
 from geodata.schema import KINDS, TAGS
 
 REGIONS = pd.DataFrame(

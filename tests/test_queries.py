@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from dashboard_frames import incidents_frame, regions_frame
 
-from geodata import queries
-from geodata.queries import Filters
+from core import queries
+from core.queries import Filters
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata import series
+from core import series
 from pages import compare
 
 D = date(2022, 9, 21)

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from test_fastpath import REGIONS, assert_same_table, examples, filters, prepared, rows
 
-from geodata import aggregates, queries
-from geodata.queries import Filters
-from geodata.viewtables import ViewTables, everywhere
+from core import aggregates, queries
+from core.queries import Filters
+from core.viewtables import ViewTables, everywhere
 
 
 def tables_for(drawn: list[tuple]) -> tuple:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata import series, store
+from core import series
+from geodata import store
 from geodata.geocoding import read_geonames
 
 pytestmark = pytest.mark.browser

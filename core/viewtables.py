@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from cachetools import LRUCache, cachedmethod
 
-from geodata import aggregates, queries
-from geodata.queries import Filters, Summary
+from core import aggregates, queries
+from core.queries import Filters, Summary
 
 #: Row positions are up to 8 MB each at a million incidents; tables are a few KB.
 _POSITIONS_KEPT = 6

@@ -20,10 +20,10 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
-from geodata.prepared import TAG_BITS
-from geodata.prepared import data_as_of as data_as_of
-from geodata.prepared import prepare_incidents as prepare_incidents
-from geodata.prepared import source_reporters as source_reporters
+from core.prepared import TAG_BITS
+from core.prepared import data_as_of as data_as_of
+from core.prepared import prepare_incidents as prepare_incidents
+from core.prepared import source_reporters as source_reporters
 from geodata.schema import KINDS, TAGS
 
 METRICS = {

@@ -308,9 +308,9 @@ def export(
     """Render a view as a publication snapshot (title, filters in words, legend, credit)."""
     from urllib.parse import parse_qs
 
-    from geodata import exports
+    from core.versions import DataSource
+    from publish import exports
     from publish.params import parse_request
-    from publish.versions import DataSource
 
     args = parse_qs(query.lstrip("?"), keep_blank_values=True)
     options = {

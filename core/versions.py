@@ -11,9 +11,9 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from core.dataset import Dataset, read_dataset
 from geodata import store
 from geodata.errors import SchemaError
-from pages.dataset import Dataset, read_dataset
 
 #: Pinned versions kept in memory at once (each is a full prepared dataset).
 PINNED_KEPT = 3

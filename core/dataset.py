@@ -10,8 +10,9 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from geodata import aggregates, queries, store
-from geodata.viewtables import ViewTables
+from core import aggregates, queries
+from core.viewtables import ViewTables
+from geodata import store
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import layers
-from geodata import queries
+from core import queries
+from core.queries import Filters
 from geodata.errors import ProtestmapError
-from geodata.queries import Filters
 from geodata.settings import PROJECT_ROOT
 from layers import _style
 from layers import regions as region_layer
 
 if TYPE_CHECKING:
-    from pages.dataset import Dataset
+    from core.dataset import Dataset
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
