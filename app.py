@@ -20,8 +20,8 @@ from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_p
 import layers
 from core import series
 from core.dataset import Dataset, read_dataset
-from core.queries import Filters
 from core.versions import DataSource
+from core.view import Filters
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 from pages import compare, ids, publishing, views

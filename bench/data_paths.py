@@ -29,9 +29,10 @@ import click
 import pandas as pd
 
 from app import load_dataset
-from core import aggregates, queries
+from core import aggregates
+from core import view as queries
 from core.dataset import Dataset
-from core.queries import Filters
+from core.view import Filters
 from geodata.settings import Settings
 
 #: One period (a date-range change) and every date (a metric change on the default view).

@@ -21,7 +21,7 @@ import click
 import kaleido
 
 from app import load_dataset
-from core.queries import Filters
+from core.view import Filters
 from geodata.settings import Settings
 from publish import exports
 

@@ -20,7 +20,7 @@ from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from core.dataset import Dataset
-from core.queries import Filters
+from core.view import Filters
 from layers import regions as region_layer
 from pages import views
 

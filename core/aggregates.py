@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import queries
-from core.queries import OCCUPIED, TAG_BITS, Filters, Summary
+from core import view as queries
+from core.view import OCCUPIED, TAG_BITS, Filters, Summary
 from geodata.schema import KINDS
 
 _DETENTION, _RALLY = KINDS.index("detention"), KINDS.index("rally")

@@ -10,7 +10,8 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from core import aggregates, queries
+from core import aggregates
+from core import view as queries
 from core.viewtables import ViewTables
 from geodata import store
 

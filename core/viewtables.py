@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from cachetools import LRUCache, cachedmethod
 
-from core import aggregates, queries
-from core.queries import Filters, Summary
+from core import aggregates
+from core import view as queries
+from core.view import Filters, Summary
 
 #: Row positions are up to 8 MB each at a million incidents; tables are a few KB.
 _POSITIONS_KEPT = 6

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 from dash import dcc, html
 
 from core.dataset import Dataset
-from core.queries import Filters
 from core.versions import DataSource, UnknownVersion
+from core.view import Filters
 from pages import ids
 from publish import alt_text, embed_snippet, exports
 

@@ -18,9 +18,10 @@ from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
 import layers
-from core import aggregates, queries
+from core import aggregates
+from core import view as queries
 from core.dataset import Dataset
-from core.queries import Filters
+from core.view import Filters
 from core.viewtables import everywhere
 from layers import regions as region_layer
 

@@ -11,9 +11,9 @@ from html import escape
 
 import plotly.io as pio
 
-from core import queries
+from core import view as queries
 from core.dataset import Dataset
-from core.queries import Filters
+from core.view import Filters
 from publish import exports
 
 MAP_CONFIG = {

@@ -25,8 +25,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import layers
-from core import queries
-from core.queries import Filters
+from core import view as queries
+from core.view import Filters
 from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT
 from layers import _style

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from core import queries
-from core.queries import Filters
+from core import view as queries
+from core.view import Filters
 from geodata.errors import ProtestmapError
 from publish import exports
 

@@ -21,7 +21,7 @@ from typing import Any
 import flask
 import plotly
 
-from core import queries
+from core import view as queries
 from core.dataset import Dataset
 from core.versions import DataSource, UnknownVersion
 from geodata.errors import ProtestmapError

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from app import load_dataset
 from cli import cli
-from core.queries import Filters
+from core.view import Filters
 from geodata.settings import Settings
 from publish import exports
 

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from core import aggregates, queries
-from core.queries import Filters
+from core import aggregates
+from core import view as queries
+from core.view import Filters
 from geodata.schema import KINDS, TAGS
 
 REGIONS = pd.DataFrame(

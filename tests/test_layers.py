@@ -10,8 +10,8 @@ from dashboard_frames import countries_frame, incidents_frame, regions_frame
 from plotly.utils import PlotlyJSONEncoder
 
 import layers
-from core import queries
-from core.queries import Filters
+from core import view as queries
+from core.view import Filters
 from layers import _geo, _style
 from layers import classes as cls
 from layers import regions as region_layer

@@ -129,7 +129,7 @@ def test_embed_page_loads_plotly_from_the_app(client):
 
 
 def test_snippet_has_title_alt_text_and_static_fallback(built_store):
-    from core.queries import Filters
+    from core.view import Filters
 
     data = load_dataset(Settings(data=built_store))
     text = alt_text(data, Filters.from_query("?from=2022-09-21&to=2022-09-21"))
@@ -220,7 +220,7 @@ def test_pinned_link_keeps_its_numbers_after_ingest(built_store, reference_dir, 
 
 
 def test_link_query_keeps_pin_and_timeline():
-    from core.queries import Filters
+    from core.view import Filters
 
     req = PublishRequest(Filters.from_query("?kind=rally"), "0123456789ab", True)
     assert req.link_query() == "?kind=rally&v=0123456789ab&timeline=1"

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from core.queries import Filters
+from core.view import Filters
 from pages.publishing import compare_with, split_version, with_params
 
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from dashboard_frames import incidents_frame, regions_frame
 
-from core import queries
-from core.queries import Filters
+from core import view as queries
+from core.view import Filters
 
 
 @pytest.fixture(scope="module")
