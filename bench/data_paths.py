@@ -8,8 +8,8 @@ return the finished ``region_table`` (84 rows, a few ms of pandas); duckdb and p
 the raw group-by. Measured on the prepared in-memory
 incidents (what the server holds), median of ``--runs``:
 
-- pandas: ``queries.select`` + ``queries.region_table`` (the reference implementation);
-- numpy: ``geodata.aggregates`` (integer codes, boolean mask, ``np.bincount``) -- the choice;
+- pandas: ``queries.select`` + ``queries.region_table`` (the test oracle, tests/queries.py);
+- numpy: ``core.aggregates`` (integer codes, boolean mask, ``np.bincount``) -- the choice;
 - duckdb and polars, if importable (they are not project dependencies; the figures in
   docs/performance.md used ``pip install --target /tmp/altlibs duckdb polars`` and
   ``PYTHONPATH=/tmp/altlibs``), over the same columns already in memory.
@@ -30,10 +30,10 @@ import pandas as pd
 
 from app import load_dataset
 from core import aggregates
-from core import view as queries
 from core.dataset import Dataset
 from core.view import Filters
 from geodata.settings import Settings
+from tests import queries
 
 #: One period (a date-range change) and every date (a metric change on the default view).
 VIEWS = {

@@ -32,7 +32,7 @@ from dash import Input, Output, dcc, html
 
 from geodata.settings import PROJECT_ROOT, Settings
 
-#: The same metric names as the real app's ``geodata.queries.METRICS``.
+#: The same metric names as the real app's ``core.view.METRICS``.
 METRICS = ("detained", "rallies", "per100k")
 ASSETS = PROJECT_ROOT / "assets"
 

@@ -1,14 +1,16 @@
-"""The dashboard's fast path: the same tables as ``geodata.queries``, from integer-coded columns.
+"""The one counting engine: every table of a view, from integer-coded columns.
 
-``queries.select`` + pandas group-bys copy and hash a million rows on every callback (hundreds
-of milliseconds). Here the prepared incidents are coded once, at start-up, into numpy arrays
-(day number, kind, tag bits, campaign, region and city codes, the detention figure); a view's
-rows are then a boolean mask turned into row positions, and every table is a ``np.bincount``
-over those positions. Positions index ``Dataset.incidents`` (same row order), so the few rows a
-view shows in full (the incident table) are taken from the frame itself.
+The map, the panels, the timeline, Compare, exports, downloads and embed captions all count
+here. The prepared incidents are coded once per data version into numpy arrays (day number,
+kind, tag bits, campaign, region and city codes, the detention figure); a view's rows are
+then a boolean mask turned into row positions, and every table is a ``np.bincount`` over
+those positions. Positions index ``Dataset.incidents`` (same row order), so the rows a view
+shows or downloads in full are taken from the frame itself.
 
-Each table goes through the same finishing code as its pandas twin (``queries.region_frame``,
-``queries.city_frame``), and ``tests/test_fastpath.py`` checks that both agree exactly.
+The rule "detained counts only for detentions" is written once, in ``build_columns``: a
+rally adds to the rallies, never to the detained. Pandas group-bys over the prepared frame
+ask the same questions in ``tests/queries.py``, the oracle ``tests/test_fastpath.py`` checks
+this engine against (copying and hashing a million rows there takes hundreds of ms).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import view as queries
-from core.view import OCCUPIED, TAG_BITS, Filters, Summary
+from core.prepared import TAG_BITS
+from core.view import OCCUPIED, Filters
 from geodata.schema import KINDS
 
 _DETENTION, _RALLY = KINDS.index("detention"), KINDS.index("rally")
@@ -63,7 +65,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_columns(incidents: pd.DataFrame) -> Columns:
-    """Code the prepared incidents (``queries.prepare_incidents``) once, at start-up."""
+    """Code the prepared incidents (``core.prepared.prepare_incidents``) once per version."""
     day = incidents["date"].to_numpy().astype("datetime64[D]").astype("int64")
     kind = pd.Categorical(incidents["kind"], categories=list(KINDS)).codes.astype("int8")
     campaign, campaigns = _codes(incidents["campaign"])
@@ -99,7 +101,7 @@ def _day(value: dt.date) -> int:
 
 
 def select_rows(c: Columns, f: Filters) -> np.ndarray:
-    """Positions of the rows ``queries.select`` keeps (period, kinds, tags, campaign)."""
+    """Positions of the rows matching the period, kinds, tags (all of them) and campaign."""
     mask = np.ones(len(c), dtype=bool)
     if f.start:
         mask &= c.day >= _day(f.start)
@@ -115,13 +117,73 @@ def select_rows(c: Columns, f: Filters) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One row per region from counts per region code: rates, the metric's ``value``, a ``state``.
+
+    ``state`` is ``value`` when the metric has a figure, else ``no_reports`` (nothing reported
+    in the selection), ``no_figure`` (reports, but no detention count) or ``no_population``
+    (per-100k for a region without a census figure). ``value`` is NaN unless state is value.
+    """
+    base = regions[["region_code", "name_en", "name_ru", "status", "population"]]
+    table = base.merge(counts, how="left", left_on="region_code", right_index=True)
+    table["incidents"] = table["incidents"].fillna(0).astype("int64")
+    table["unknown"] = table["unknown"].fillna(0).astype("int64")
+    table["rallies"] = table["rallies"].fillna(0).astype("int64")
+    population = table["population"].astype("Float64")
+    table["per100k"] = table["detained"].astype("Float64") / population * 100_000
+    value = table[{"detained": "detained", "rallies": "rallies", "per100k": "per100k"}[metric]]
+    state = np.where(value.notna(), "value", "no_figure")
+    if metric == "per100k":
+        state = np.where(population.isna(), "no_population", state)
+    table["state"] = np.where(table["incidents"] == 0, "no_reports", state)
+    table["value"] = (
+        value.astype("Float64")
+        .where(table["state"] == "value")
+        .to_numpy(dtype=float, na_value=np.nan)
+    )
+    return table.reset_index(drop=True)
+
+
+#: Columns of ``city_table`` taken from a city's first row in view (first non-null).
+CITY_FIRST = ("city_label", "city_ru", "region_code", "lon", "lat")
+
+
+def city_frame(first: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per city from first values and counts per city key; most detentions first."""
+    table = first.join(counts).reset_index()
+    order = table["detained"].fillna(-1).to_numpy(dtype="int64")
+    return table.iloc[np.lexsort((table["city_label"].to_numpy(), -order))].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals of the rows in view; ``unknown`` counts detention incidents without a figure."""
+
+    detained: int
+    unknown: int
+    rallies: int
+    incidents: int
+    cities: int
+    regions: int
+
+
+#: Columns of a city table, and the empty ones (a national view's map has no city bubbles).
+CITY_COLUMNS = ("city_key", *CITY_FIRST, "incidents", "detained", "unknown", "rallies")
+NO_CITIES = pd.DataFrame(columns=list(CITY_COLUMNS))
+NO_DAYS = pd.DataFrame(columns=["date", "incidents", "detained", "unknown", "rallies"])
+
+
 def _code(labels: np.ndarray, value: str) -> int:
     hits = np.flatnonzero(labels == value)
     return int(hits[0]) if len(hits) else -2
 
 
 def scope_rows(c: Columns, rows: np.ndarray, f: Filters) -> np.ndarray:
-    """Positions ``queries.scope`` keeps: one city, one region, or Russia's totals."""
+    """The positions the view is about: one city, one region, or Russia's totals.
+
+    Russia's totals leave out occupied Ukrainian territory unless ``f.occupied`` asks for it;
+    a region view of an occupied region shows that region's own rows.
+    """
     if f.region:
         keep = c.region[rows] == _code(c.region_codes, f.region)
         if f.city:
@@ -172,8 +234,8 @@ def region_counts(c: Columns, rows: np.ndarray) -> pd.DataFrame:
 
 
 def region_table(c: Columns, rows: np.ndarray, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """``queries.region_table`` of the incidents at ``rows``."""
-    return queries.region_frame(region_counts(c, rows), regions, metric)
+    """One row per region (``region_frame``) of the incidents at ``rows``."""
+    return region_frame(region_counts(c, rows), regions, metric)
 
 
 def _first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,31 +246,31 @@ def _first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def city_table(c: Columns, rows: np.ndarray, incidents: pd.DataFrame) -> pd.DataFrame:
-    """``queries.city_table`` of the incidents at ``rows`` (``incidents``: the prepared frame)."""
+    """One row per city of the incidents at ``rows`` (``incidents``: the prepared frame)."""
     if not len(rows):
-        return queries.city_table(incidents.iloc[:0])
+        return NO_CITIES
     keys = c.city[rows]
     codes, first = _first(keys)
     index = pd.Index(c.city_keys[codes], name="city_key")
     picked = rows[first]  # column by column: taking whole rows would copy every column
     first_values = pd.DataFrame(
-        {col: incidents[col].iloc[picked].to_numpy() for col in queries.CITY_FIRST}, index=index
+        {col: incidents[col].iloc[picked].to_numpy() for col in CITY_FIRST}, index=index
     )
     named = c.has_city_ru[rows]
     ru_codes, ru_first = _first(keys[named])
     ru = incidents["city_ru"].iloc[rows[named][ru_first]]
     ru.index = pd.Index(c.city_keys[ru_codes], name="city_key")
     first_values["city_ru"] = ru.reindex(index)
-    for col in queries.CITY_FIRST:
+    for col in CITY_FIRST:
         first_values[col] = first_values[col].astype(incidents[col].dtype)
     counts = _counts(c, rows, keys, len(c.city_keys))
-    return queries.city_frame(first_values, _frame(counts, codes, index))
+    return city_frame(first_values, _frame(counts, codes, index))
 
 
 def daily_table(c: Columns, rows: np.ndarray) -> pd.DataFrame:
-    """``queries.daily_table`` of the incidents at ``rows``."""
+    """Detentions, rallies and incidents per day of ``rows``, for days with a report."""
     if not len(rows):
-        return queries.daily_table(pd.DataFrame())
+        return NO_DAYS
     days = c.day[rows]
     low = int(days.min())
     counts = _counts(c, rows, days - low, int(days.max()) - low + 1)
@@ -218,7 +280,7 @@ def daily_table(c: Columns, rows: np.ndarray) -> pd.DataFrame:
 
 
 def summarise(c: Columns, rows: np.ndarray) -> Summary:
-    """``queries.summarise`` of the incidents at ``rows``."""
+    """Totals of the incidents at ``rows``, for the summary strip and captions."""
     tally = np.bincount(c.tally[rows], minlength=len(TALLIES))
     cities = np.bincount(c.city[rows], minlength=len(c.city_keys)) > 0
     return Summary(
@@ -232,7 +294,7 @@ def summarise(c: Columns, rows: np.ndarray) -> Summary:
 
 
 def newest_first(c: Columns, rows: np.ndarray) -> np.ndarray:
-    """``rows`` in ``queries.incident_list`` order (newest first, then most detained)."""
+    """``rows`` in the incident table's order (newest first, then most detained)."""
     keep = np.zeros(len(c), dtype=bool)
     keep[rows] = True
     return c.newest_first[keep[c.newest_first]]

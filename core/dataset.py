@@ -10,8 +10,9 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from core import aggregates
-from core import view as queries
+from core import aggregates, view
+from core.prepared import data_as_of, prepare_incidents
+from core.texts import credit_line
 from core.viewtables import ViewTables
 from geodata import store
 
@@ -24,8 +25,10 @@ class Dataset:
     regions: gpd.GeoDataFrame
     countries: gpd.GeoDataFrame
     metadata: dict[str, Any]
-    catalogue: queries.Catalogue
+    catalogue: view.Catalogue
     as_of: str | None
+    #: Who the figures come from (``core.texts.credit_line``), printed on every snapshot.
+    credit: str
     #: Display names of regions and cities, for the breadcrumb and descriptions.
     names: dict[str, str]
     #: The callbacks' fast path: ``incidents`` coded as numpy arrays (``tables.columns``)
@@ -58,7 +61,7 @@ def build_dataset(
     turning a million source lists into Python objects.
     """
     regions = regions.sort_values("region_code").reset_index(drop=True)
-    prepared = queries.prepare_incidents(incidents, regions)
+    prepared = prepare_incidents(incidents, regions)
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
     cities = prepared.drop_duplicates("city_key", keep="last")
     names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
@@ -67,8 +70,9 @@ def build_dataset(
         regions=regions,
         countries=countries,
         metadata=metadata,
-        catalogue=queries.build_catalogue(prepared, regions),
-        as_of=queries.data_as_of(prepared),
+        catalogue=view.build_catalogue(prepared, regions),
+        as_of=data_as_of(prepared),
+        credit=credit_line(prepared),
         names=names,
         tables=ViewTables(aggregates.build_columns(prepared), prepared, regions),
     )

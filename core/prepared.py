@@ -2,8 +2,7 @@
 
 Everything here works on whole Arrow or numpy columns. The per-row Python of the first
 version (tags, source dicts, "as of" dates, reporters) took about 25 s for a million
-incidents; these take about 2 s (see docs/performance.md). ``geodata.queries`` re-exports
-the public names.
+incidents; these take about 2 s (see docs/performance.md).
 """
 
 from __future__ import annotations

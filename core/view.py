@@ -1,12 +1,10 @@
-"""What the dashboard shows, as pure functions: URL state -> ``Filters`` -> selected rows -> tables.
+"""The state of one view and its URL grammar: query string <-> ``Filters`` (pure, no I/O).
 
-The store is read once (``app.create_app``) and flattened by ``prepare_incidents`` (in
-``geodata.prepared``, importable from here); everything here then works on that in-memory
-frame, so a callback never touches Parquet. The callbacks use the same tables computed by
-``geodata.aggregates`` (the fast path); the pandas versions here are its reference and serve
-exports and downloads. ``Filters`` is the whole view state: it round-trips through the
-query string, which is what makes every view a link. Counts keep "unknown" apart from zero:
-a region without reports has no figure, not 0.
+``Filters`` is the whole state of a dashboard view, and the same state drives exports,
+downloads and embeds: it round-trips through the query string, which is what makes every
+view a link. ``parse_query`` forgives (a mangled link opens the default view with notices);
+``check_known`` drops references to regions, cities, incidents or campaigns the data lacks.
+Counting the rows a view selects is ``core.aggregates``'s job.
 """
 
 from __future__ import annotations
@@ -17,13 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
-import numpy as np
 import pandas as pd
 
-from core.prepared import TAG_BITS
-from core.prepared import data_as_of as data_as_of
-from core.prepared import prepare_incidents as prepare_incidents
-from core.prepared import source_reporters as source_reporters
 from geodata.schema import KINDS, TAGS
 
 METRICS = {
@@ -302,175 +295,6 @@ def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[str,
         notices.append(f"There is no region '{f.region}'; showing Russia.")
         f = f.national()
     return f, tuple(notices)
-
-
-def select(incidents: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Rows matching the period, kinds, tags (all of them) and campaign; geography untouched."""
-    mask = np.ones(len(incidents), dtype=bool)
-    if f.start:
-        mask &= (incidents["date"] >= pd.Timestamp(f.start)).to_numpy()
-    if f.end:
-        mask &= (incidents["date"] <= pd.Timestamp(f.end)).to_numpy()
-    if f.kinds:
-        mask &= incidents["kind"].isin(f.kinds).to_numpy()
-    if f.tags:
-        wanted = sum(TAG_BITS[t] for t in f.tags)
-        mask &= (incidents["tag_bits"].to_numpy() & wanted) == wanted
-    if f.campaign:
-        mask &= (incidents["campaign"] == f.campaign).fillna(False).to_numpy(dtype=bool)
-    return incidents[mask]
-
-
-def scope(selected: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The rows the current view is about: one city, one region, or Russia's totals.
-
-    Russia's totals leave out occupied Ukrainian territory unless ``f.occupied`` asks for it;
-    a region view of an occupied region shows that region's own rows.
-    """
-    if f.region:
-        rows = selected[selected["region_code"] == f.region]
-        return rows[rows["city_key"] == f.city] if f.city else rows
-    if f.occupied:
-        return selected
-    return selected[selected["status"] != OCCUPIED]
-
-
-def detained(rows: pd.DataFrame) -> pd.Series:
-    """Detention counts: the headline figure of detention incidents; null where unknown.
-
-    Rally incidents contribute nothing here (they count as rallies), so one event reported
-    as both a rally and a detention incident is not counted twice.
-    """
-    return rows["detained"].astype("Int64").where(rows["kind"] == "detention")
-
-
-def _counts(rows: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
-    is_detention = rows["kind"] == "detention"
-    frame = pd.DataFrame(
-        {
-            "detained": detained(rows),
-            "unknown": is_detention & rows["detained"].isna(),
-            "rallies": rows["kind"] == "rally",
-        }
-    )
-    keys = [by] if isinstance(by, str) else by
-    frame[keys] = rows[keys]
-    grouped = frame.groupby(keys, sort=False)
-    return pd.DataFrame(
-        {
-            "incidents": grouped.size(),
-            "detained": grouped["detained"].sum(min_count=1).astype("Int64"),
-            "unknown": grouped["unknown"].sum().astype("int64"),
-            "rallies": grouped["rallies"].sum().astype("int64"),
-        }
-    )
-
-
-def region_table(selected: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """One row per region: counts, per-100k rate, the chosen metric's ``value`` and a ``state``.
-
-    ``state`` is ``value`` when the metric has a figure, else ``no_reports`` (nothing reported
-    in the selection), ``no_figure`` (reports, but no detention count) or ``no_population``
-    (per-100k for a region without a census figure). ``value`` is NaN unless state is value.
-    """
-    return region_frame(_counts(selected, "region_code"), regions, metric)
-
-
-def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """``region_table`` from counts per region code (shared with ``geodata.aggregates``)."""
-    base = regions[["region_code", "name_en", "name_ru", "status", "population"]]
-    table = base.merge(counts, how="left", left_on="region_code", right_index=True)
-    table["incidents"] = table["incidents"].fillna(0).astype("int64")
-    table["unknown"] = table["unknown"].fillna(0).astype("int64")
-    table["rallies"] = table["rallies"].fillna(0).astype("int64")
-    population = table["population"].astype("Float64")
-    table["per100k"] = table["detained"].astype("Float64") / population * 100_000
-    value = table[{"detained": "detained", "rallies": "rallies", "per100k": "per100k"}[metric]]
-    state = np.where(value.notna(), "value", "no_figure")
-    if metric == "per100k":
-        state = np.where(population.isna(), "no_population", state)
-    table["state"] = np.where(table["incidents"] == 0, "no_reports", state)
-    table["value"] = (
-        value.astype("Float64")
-        .where(table["state"] == "value")
-        .to_numpy(dtype=float, na_value=np.nan)
-    )
-    return table.reset_index(drop=True)
-
-
-def city_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per city (or region-level place): position, counts; most detentions first."""
-    if rows.empty:
-        columns = [
-            "city_key",
-            "city_label",
-            "city_ru",
-            "region_code",
-            "lon",
-            "lat",
-            "incidents",
-            "detained",
-            "unknown",
-            "rallies",
-        ]
-        return pd.DataFrame(columns=columns)
-    first = rows.groupby("city_key", sort=False)[list(CITY_FIRST)].first()
-    return city_frame(first, _counts(rows, "city_key"))
-
-
-#: Columns of ``city_table`` taken from a city's first row in view (first non-null).
-CITY_FIRST = ("city_label", "city_ru", "region_code", "lon", "lat")
-
-
-def city_frame(first: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """``city_table`` from first values and counts per city key (shared with aggregates)."""
-    table = first.join(counts).reset_index()
-    order = table["detained"].fillna(-1).to_numpy(dtype="int64")
-    return table.iloc[np.lexsort((table["city_label"].to_numpy(), -order))].reset_index(drop=True)
-
-
-def daily_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Detentions, rallies and incidents per day, for days with at least one report."""
-    if rows.empty:
-        return pd.DataFrame(columns=["date", "incidents", "detained", "unknown", "rallies"])
-    return _counts(rows, "date").sort_index().reset_index()
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Totals of the rows in view; ``unknown`` counts detention incidents without a figure."""
-
-    detained: int
-    unknown: int
-    rallies: int
-    incidents: int
-    cities: int
-    regions: int
-
-
-def summarise(rows: pd.DataFrame) -> Summary:
-    """Totals for the summary strip."""
-    counts = detained(rows)
-    is_detention = rows["kind"] == "detention"
-    return Summary(
-        detained=int(counts.sum()),
-        unknown=int((is_detention & rows["detained"].isna()).sum()),
-        rallies=int((rows["kind"] == "rally").sum()),
-        incidents=len(rows),
-        cities=int(rows.loc[~rows["city_key"].str.startswith("r:"), "city_key"].nunique()),
-        regions=int(rows["region_code"].nunique()),
-    )
-
-
-def incident_list(rows: pd.DataFrame) -> pd.DataFrame:
-    """Incidents in view, newest first, then most detained, for the table."""
-    order = np.lexsort(
-        (
-            -rows["detained"].fillna(-1).to_numpy(dtype="int64"),
-            -rows["date"].to_numpy().astype("int64"),
-        )
-    )
-    return rows.iloc[order]
 
 
 def period_from_range(left: str, right: str) -> tuple[dt.date, dt.date]:

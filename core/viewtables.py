@@ -27,8 +27,8 @@ import pandas as pd
 from cachetools import LRUCache, cachedmethod
 
 from core import aggregates
-from core import view as queries
-from core.view import Filters, Summary
+from core.aggregates import Summary
+from core.view import Filters
 
 #: Row positions are up to 8 MB each at a million incidents; tables are a few KB.
 _POSITIONS_KEPT = 6
@@ -116,7 +116,7 @@ class ViewTables:
 
     @_memo("regions")
     def _region_table(self, key: Filters, metric: str) -> pd.DataFrame:
-        return queries.region_frame(self._region_counts(key), self.regions, metric)
+        return aggregates.region_frame(self._region_counts(key), self.regions, metric)
 
     @_memo("cities")
     def _city_table(self, key: Filters) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from core.view import Filters, Summary
+from core.aggregates import Summary
+from core.view import Filters
 from geodata.schema import TAGS
 from layers import _style
 from layers.grid import place_label

@@ -11,7 +11,8 @@ from dash.development.base_component import Component
 
 import layers
 from core.dataset import Dataset
-from core.view import CLASSINGS, METRICS, TAG_BITS, Filters
+from core.prepared import TAG_BITS
+from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import panels
 from layers.grid import ROW_STYLE

@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl, urlencode
 from dash import dcc, html
 
 from core.dataset import Dataset
+from core.texts import alt_text, caption, embed_snippet
 from core.versions import DataSource, UnknownVersion
 from core.view import Filters
 from pages import ids
-from publish import alt_text, embed_snippet, exports
 
 #: (label, format, scale) of each Export link.
 EXPORTS = (("PNG", "png", 1), ("PNG 2×", "png", 2), ("SVG", "svg", 1), ("PDF", "pdf", 1))
@@ -144,7 +144,7 @@ def render(
         for label, fmt, s in EXPORTS
     ]
     downloads = [html.A(label, href=_href(base, path, shown)) for label, path in DOWNLOADS]
-    text = exports.caption(data, f, version=data.version, accessed=dt.datetime.now(dt.UTC).date())
+    text = caption(data, f, version=data.version, accessed=dt.datetime.now(dt.UTC).date())
     alt = alt_text(data, f)
     root = host.rstrip("/") + base.rstrip("/")
     static = _href(base, "export/map.png", framed)

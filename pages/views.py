@@ -12,22 +12,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-import numpy as np
-import pandas as pd
 from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
 import layers
-from core import aggregates
-from core import view as queries
+from core import aggregates, view
 from core.dataset import Dataset
 from core.view import Filters
 from core.viewtables import everywhere
+from layers import figures
 from layers import regions as region_layer
 
 ALL_KINDS = "all"
-#: The map's city bubbles in the national view: none (cities show once a region is chosen).
-NO_CITIES = queries.city_table(pd.DataFrame())
 #: Order of the control values in ``next_state``'s inputs and outputs.
 CONTROL_FIELDS = ("start", "end", "kind", "tags", "campaign", "metric", "classing", "occupied")
 
@@ -63,7 +59,7 @@ def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
         "classes": classing,
         "occupied": "include" if occupied else None,
     }
-    parsed, _ = queries.parse_query(urlencode({k: v for k, v in params.items() if v}))
+    parsed, _ = view.parse_query(urlencode({k: v for k, v in params.items() if v}))
     return replace(parsed, region=base.region, city=base.city, incident=base.incident)
 
 
@@ -92,7 +88,7 @@ def from_relayout(f: Filters, relayout: dict | None, extent: tuple | None = None
     right = relayout.get("xaxis.range[1]") or (relayout.get("xaxis.range") or [None, None])[1]
     if not (left and right):
         return f
-    start, end = queries.period_from_range(left, right)
+    start, end = view.period_from_range(left, right)
     if extent and start <= extent[0] and end >= extent[1]:
         return replace(f, start=None, end=None)
     return replace(f, start=start, end=end)
@@ -113,8 +109,8 @@ class StateInputs:
 
 def state_from_url(data: Dataset, search: str | None) -> dict[str, Any]:
     """The view state a URL's query asks for, with notices for what could not be used."""
-    parsed, notices = queries.parse_query(search or "")
-    f, missing = queries.check_known(parsed, data.catalogue)
+    parsed, notices = view.parse_query(search or "")
+    f, missing = view.check_known(parsed, data.catalogue)
     return {"query": f.to_query(), "notices": [*notices, *missing]}
 
 
@@ -141,7 +137,7 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
     elif given.trigger == "grid":
         row = (given.cell or {}).get("rowId")
         f = replace(current, incident=row) if row else current
-        f, _ = queries.check_known(f, data.catalogue)
+        f, _ = view.check_known(f, data.catalogue)
     else:
         f = filters_from_controls(current, given.controls)
     clicked = None if given.trigger == "map" else no_update
@@ -158,38 +154,6 @@ def _filters(state: dict | None) -> Filters:
     return Filters.from_query((state or {}).get("query", ""))
 
 
-def _counted(data: Dataset, f: Filters) -> np.ndarray:
-    return ((data.regions["status"] != queries.OCCUPIED) | f.occupied).to_numpy()
-
-
-def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
-    if not code:
-        return None
-    match = data.regions[data.regions["region_code"] == code]
-    return None if match.empty else match.iloc[0]
-
-
-def _map_parts(data: Dataset, state: dict | None) -> dict[tuple[str, Any], dict[str, Any]]:
-    """What a view sets in the map figure: {(``data``, trace) or (``layout``, ``geo``): props}."""
-    f = _filters(state)
-    tables = data.tables
-    frame, outline = layers.region_view(_region_row(data, f.region))
-    cities = tables.city_table(f.in_region(f.region)) if f.region else NO_CITIES
-    regions = layers.region_values(
-        tables.region_table(everywhere(f), f.metric),
-        metric=f.metric,
-        classing=f.classing,
-        counted=_counted(data, f),
-        period=queries.describe_period(f),
-    )
-    return {
-        ("data", region_layer.REGIONS): regions,
-        ("layout", "geo"): frame,
-        ("data", region_layer.SELECTED): outline,
-        ("data", region_layer.CITIES): layers.city_bubbles(cities, selected=f.city),
-    }
-
-
 def map_shown(data: Dataset, state: dict | None) -> str:
     """What a map drawn for ``state`` shows: the data version and the view's query."""
     return f"{data.version}{(state or {}).get('query', '')}"
@@ -203,7 +167,7 @@ def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[s
     ``figure`` is not modified (only the traces and layout parts a view sets are copied).
     """
     out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
-    for (part, at), props in _map_parts(data, state).items():
+    for (part, at), props in figures.map_parts(data, _filters(state)).items():
         out[part][at] = {**out[part][at], **props}
     return out
 
@@ -218,7 +182,7 @@ def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> t
     if shown == now:
         return no_update, no_update
     patch = Patch()
-    for (part, at), props in _map_parts(data, state).items():
+    for (part, at), props in figures.map_parts(data, _filters(state)).items():
         patch[part][at].update(props)
     return patch, now
 
@@ -246,7 +210,7 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
     now = timeline_shown(data, f)
     if shown == now:
         return no_update, no_update
-    daily = data.tables.daily_table(replace(f, start=None, end=None))
+    daily = figures.timeline_daily(data, f)
     if not shown or shown.get("key") != now["key"]:
         return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent), now
     if daily.empty or data.extent is None:  # the "nothing matches" chart has no frame

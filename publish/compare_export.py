@@ -74,7 +74,7 @@ def register_compare_export(
 
     ``source`` is the dataset ``data`` was built from (its version and credit are printed).
     """
-    version, credit = source.version, exports.credit_line(source.incidents)
+    version, credit = source.version, source.credit
 
     @server.route("/export/compare.<fmt>")
     @guarded

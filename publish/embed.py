@@ -1,4 +1,4 @@
-"""The embed page and the iframe snippet that goes with it (pure: data in, text out).
+"""The embed page (pure: data in, HTML out); its snippet and alt text are ``core.texts``.
 
 The page is plain HTML served by Flask, not the Dash app: it loads only plotly.js (from this
 server), the figure JSON and a few lines of script, so an article embedding it stays light.
@@ -11,10 +11,10 @@ from html import escape
 
 import plotly.io as pio
 
-from core import view as queries
 from core.dataset import Dataset
+from core.texts import Caption, alt_text
 from core.view import Filters
-from publish import exports
+from layers.figures import map_view, timeline_view
 
 MAP_CONFIG = {
     "displaylogo": False,
@@ -22,50 +22,6 @@ MAP_CONFIG = {
     "scrollZoom": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
-
-
-def alt_text(data: Dataset, f: Filters) -> str:
-    """One sentence saying what the map shows, with its numbers, for screen readers."""
-    selected = queries.select(data.incidents, f)
-    rows = queries.scope(selected, f)
-    total = queries.summarise(rows)
-    where = data.names.get(f.region, f.region) if f.region else "Russia"
-    head = (
-        f"Map of {where} shaded by {queries.METRICS[f.metric]} at protests, "
-        f"{queries.describe_period(f)}"
-    )
-    if not total.incidents:
-        return f"{head}: no incidents match this selection."
-    text = (
-        f"{head}: {total.detained:,} detentions and {total.rallies:,} rallies reported "
-        f"in {total.regions:,} region(s)"
-    )
-    table = queries.region_table(rows, data.regions, "detained")
-    top = table.dropna(subset=["detained"]).sort_values("detained", ascending=False)
-    if not f.region and len(top):
-        text += f"; most detentions in {top.iloc[0]['name_en']} ({int(top.iloc[0]['detained']):,})"
-    return text + "."
-
-
-def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
-    """HTML to paste into an article: the live iframe, its description, a static fallback.
-
-    ``query`` is the view's query string (``?...`` or ``""``, ``v=`` to pin the version);
-    ``base_url`` is where protestmap is served (e.g. ``https://example.org/protestmap``).
-    """
-    base = base_url.rstrip("/")
-    src = escape(f"{base}/embed{query}")
-    png = escape(f"{base}/export/map.png{query}")
-    return (
-        f'<figure class="protestmap-embed" style="margin:0">\n'
-        f'  <iframe src="{src}" title="{escape(title)}" width="100%" height="620" '
-        f'style="border:0;max-width:100%" loading="lazy"></iframe>\n'
-        f'  <noscript><a href="{png}"><img src="{png}" alt="{escape(alt_text)}" '
-        f'width="100%"></a></noscript>\n'
-        f"  <figcaption>{escape(alt_text)} "
-        f'<a href="{png}">Static image (PNG)</a></figcaption>\n'
-        f"</figure>\n"
-    )
 
 
 def _json_script(element_id: str, value: object) -> str:
@@ -78,7 +34,7 @@ def embed_page(
     data: Dataset,
     f: Filters,
     *,
-    text: exports.Caption,
+    text: Caption,
     timeline: bool,
     static: str,
     full_view: str,
@@ -86,9 +42,7 @@ def embed_page(
 ) -> str:
     """The embed's HTML; ``static`` is the URL prefix of plotly.js, topojson and embed.js."""
     map_json = pio.to_json(
-        exports.map_view(data, f).update_layout(
-            autosize=True, margin={"l": 0, "r": 150, "t": 0, "b": 0}
-        ),
+        map_view(data, f).update_layout(autosize=True, margin={"l": 0, "r": 150, "t": 0, "b": 0}),
         validate=False,
     )
     blocks = [_json_script("pm-map", map_json)]
@@ -96,9 +50,7 @@ def embed_page(
         blocks.append(
             _json_script(
                 "pm-timeline",
-                pio.to_json(
-                    exports.timeline_view(data, f).update_layout(autosize=True), validate=False
-                ),
+                pio.to_json(timeline_view(data, f).update_layout(autosize=True), validate=False),
             )
         )
     config = {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"}

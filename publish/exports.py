@@ -1,9 +1,10 @@
 """Publication snapshots of a view: a titled, credited map (and timeline) rendered by kaleido.
 
-The figure is built from the same layers as the dashboard, then laid out for print: a title,
-a subtitle saying the period and filters in words, the legend with its class bounds, and a
-credit line naming the store's actual sources, its data version and the access date, so a
-snapshot pasted into a report still says where its numbers come from.
+The figure is the dashboard's own map (``layers.figures.map_view``), laid out for print: a
+title, a subtitle saying the period and filters in words (``core.texts.caption``), the legend
+with its class bounds, and a credit line naming the store's actual sources, its data version
+and the access date, so a snapshot pasted into a report still says where its numbers come
+from.
 
 Rendering goes through ``RenderPool``: one warm Chromium does the work, a few requests may
 wait, the rest are refused (``Busy``), and a render that takes too long ends with
@@ -12,25 +13,24 @@ wait, the rest are refused (``Busy``), and a render that takes too long ends wit
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
-import layers
-from core import view as queries
+from core.texts import Caption
+from core.texts import caption as caption
+from core.texts import credit_line as credit_line
 from core.view import Filters
 from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT
 from layers import _style
 from layers import regions as region_layer
+from layers.figures import map_view, timeline_view
 
 if TYPE_CHECKING:
     from core.dataset import Dataset
@@ -59,55 +59,6 @@ class Busy(ProtestmapError):
         self.retry_after = retry_after
 
 
-def credit_line(incidents: pd.DataFrame) -> str:
-    """Who the figures come from, read from the sources actually in the data.
-
-    The most frequent reporter is named; "and others" is added when there are more.
-    Places are credited to GeoNames only when some incident was placed by it.
-    """
-    reporters = queries.source_reporters(incidents)  # vectorised: a million rows in ms
-    if reporters:
-        lead = reporters.most_common(1)[0][0]
-        data = lead + (" and others" if len(reporters) > 1 else "")
-    else:
-        data = "no sources"
-    parts = [f"Data: {data}, compiled by protestmap", "boundaries: Natural Earth"]
-    if incidents["geonameid"].notna().any():
-        parts.append("places: GeoNames")
-    return "; ".join(parts)
-
-
-def map_view(data: Dataset, f: Filters) -> go.Figure:
-    """The dashboard's map for ``f``, as one complete figure (values, legend, frame, cities)."""
-    figure = layers.map_figure(data.regions, data.countries)
-    selected = queries.select(data.incidents, f)
-    table = queries.region_table(selected, data.regions, f.metric)
-    counted = ((data.regions["status"] != queries.OCCUPIED) | f.occupied).to_numpy()
-    figure.data[region_layer.REGIONS].update(
-        layers.region_values(
-            table,
-            metric=f.metric,
-            classing=f.classing,
-            counted=counted,
-            period=queries.describe_period(f),
-        )
-    )
-    row = data.regions[data.regions["region_code"] == f.region] if f.region else None
-    frame, outline = layers.region_view(None if row is None or row.empty else row.iloc[0])
-    figure.update_layout(geo=frame)
-    figure.data[region_layer.SELECTED].update(outline)
-    if f.region:
-        cities = queries.city_table(queries.scope(selected, f.in_region(f.region)))
-        figure.data[region_layer.CITIES].update(layers.city_bubbles(cities, selected=f.city))
-    return figure
-
-
-def timeline_view(data: Dataset, f: Filters) -> go.Figure:
-    """The dashboard's timeline for ``f`` (all dates of the view, framed on its period)."""
-    rows = queries.scope(queries.select(data.incidents, replace(f, start=None, end=None)), f)
-    return layers.daily_bars(queries.daily_table(rows), period=(f.start, f.end), extent=data.extent)
-
-
 def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
     """The map above the timeline in one figure (or the map alone)."""
     low, high = _MAP_Y[timeline is not None]
@@ -133,26 +84,6 @@ def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
     for note in lay.annotations:
         map_fig.add_annotation(note.update(yref="y domain") if note.yref == "paper" else note)
     return map_fig
-
-
-@dataclass(frozen=True)
-class Caption:
-    """The words printed on a snapshot."""
-
-    title: str
-    subtitle: str
-    credit: str
-    version: str
-    accessed: dt.date
-
-
-def caption(data: Dataset, f: Filters, *, version: str, accessed: dt.date) -> Caption:
-    """Title, subtitle (period and filters in words), credit, version and access date."""
-    where = data.names.get(f.region, f.region) if f.region else "Russia"
-    title = f"{queries.METRICS[f.metric].capitalize()} at protests in {where}, by region"
-    return Caption(
-        title, f.describe(data.names) + ".", credit_line(data.incidents), version, accessed
-    )
 
 
 def publication_figure(

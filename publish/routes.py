@@ -21,9 +21,9 @@ from typing import Any
 import flask
 import plotly
 
-from core import view as queries
 from core.dataset import Dataset
 from core.versions import DataSource, UnknownVersion
+from core.viewtables import everywhere
 from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT, Settings
 from publish import downloads, embed, exports
@@ -97,7 +97,7 @@ def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
         description=req.filters.describe(data.names),
         query=req.link_query(),
         version=data.version,
-        credit=exports.credit_line(data.incidents),
+        credit=data.credit,
         accessed=dt.datetime.now(dt.UTC).date(),
     )
 
@@ -165,7 +165,7 @@ def register_routes(
     def download_incidents(fmt: str) -> flask.Response:
         check_format(fmt, ("csv", "geojson"))
         req, data = pub.request()
-        rows = queries.scope(queries.select(data.incidents, req.filters), req.filters)
+        rows = data.incidents.iloc[data.tables.rows(req.filters)]
         about = _provenance(req, data)
         if fmt == "csv":
             body, mime = downloads.incidents_csv(rows, about), "text/csv"
@@ -178,8 +178,7 @@ def register_routes(
     def download_regions(fmt: str) -> flask.Response:
         check_format(fmt, ("csv",))
         req, data = pub.request()
-        selected = queries.select(data.incidents, req.filters)
-        table = queries.region_table(selected, data.regions, req.filters.metric)
+        table = data.tables.region_table(everywhere(req.filters), req.filters.metric)
         body = downloads.regions_csv(table, _provenance(req, data))
         return _attachment(body, "text/csv", "protestmap-regions.csv")
 

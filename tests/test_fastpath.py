@@ -4,12 +4,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import queries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from core import aggregates
-from core import view as queries
 from core.view import Filters
 from geodata.schema import KINDS, TAGS
 

@@ -4,13 +4,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import queries
 import shapely
 from dash import dcc, html
 from dashboard_frames import countries_frame, incidents_frame, regions_frame
 from plotly.utils import PlotlyJSONEncoder
 
 import layers
-from core import view as queries
 from core.view import Filters
 from layers import _geo, _style
 from layers import classes as cls

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import queries
 from dashboard_frames import incidents_frame, regions_frame
 
-from core import view as queries
 from core.view import Filters
 
 

@@ -3,13 +3,13 @@
 import threading
 from dataclasses import replace
 
+import queries
 from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from test_fastpath import REGIONS, assert_same_table, examples, filters, prepared, rows
 
 from core import aggregates
-from core import view as queries
 from core.view import Filters
 from core.viewtables import ViewTables, everywhere
 
