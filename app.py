@@ -19,6 +19,8 @@ from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_p
 
 import layers
 from core import series
+from core.compare import PATH as COMPARE_PATH
+from core.compare import CompareViews
 from core.dataset import Dataset, read_dataset
 from core.versions import DataSource
 from core.view import Filters
@@ -99,11 +101,11 @@ def create_app(
     cities = load_cities()
     figure = layers.map_figure(data.regions, data.countries)
     topojson = app.get_asset_url("topojson/")
-    compare_data = compare.compare_data(data.incidents, data.regions, cities)
+    compares = CompareViews(cities)
     app.layout = html.Div([dcc.Location(id=ids.PAGE_URL, refresh=False), html.Div(id=ids.PAGE)])
     # Both pages' ids, so callbacks of the page not shown yet are valid (Dash types it None).
     app.validation_layout = html.Div(  # type: ignore[assignment]
-        [app.layout, page(data, figure, topojson, base), compare.layout(compare_data, base)]
+        [app.layout, page(data, figure, topojson, base), compare.layout(compares.of(data), base)]
     )
 
     static_map = figure.to_plotly_json()
@@ -112,8 +114,8 @@ def create_app(
         Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
     )
     def route(pathname: str | None, search: str | None) -> Any:
-        if (pathname or "").removeprefix(base).strip("/") == compare.PATH.strip("/"):
-            return compare.layout(compare_data, base)
+        if (pathname or "").removeprefix(base).strip("/") == COMPARE_PATH.strip("/"):
+            return compare.layout(compare.resolve(publisher.source, compares, search)[0], base)
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)
@@ -127,8 +129,8 @@ def create_app(
         )
 
     _register(app, publisher.source, base)
-    compare.register_callbacks(app, compare_data)
-    register_compare_export(app.server, publisher, compare_data, data)
+    compare.register_callbacks(app, publisher.source, compares)
+    register_compare_export(app.server, publisher, compares)
     return app
 
 

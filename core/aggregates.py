@@ -28,6 +28,7 @@ from geodata.schema import KINDS
 _DETENTION, _RALLY = KINDS.index("detention"), KINDS.index("rally")
 #: ``Columns.tally`` codes: a detention with a figure, one without, a rally, anything else.
 TALLIES = ("figure", "no_figure", "rally", "other")
+FIGURE, UNKNOWN_FIGURE, RALLY, _OTHER = range(len(TALLIES))
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -75,7 +76,9 @@ def build_columns(incidents: pd.DataFrame) -> Columns:
     order = np.lexsort((-np.nan_to_num(detained, nan=-1.0), -day))
     has_figure = (kind == _DETENTION) & ~np.isnan(detained)
     tally = np.select(
-        [has_figure, kind == _DETENTION, kind == _RALLY], [0, 1, 2], default=3
+        [has_figure, kind == _DETENTION, kind == _RALLY],
+        [FIGURE, UNKNOWN_FIGURE, RALLY],
+        default=_OTHER,
     ).astype("int8")
     return Columns(
         day=day,
@@ -98,6 +101,11 @@ def build_columns(incidents: pd.DataFrame) -> Columns:
 
 def _day(value: dt.date) -> int:
     return (value - _EPOCH).days
+
+
+def to_date(day: int) -> dt.date:
+    """The date of a ``Columns.day`` number."""
+    return _EPOCH + dt.timedelta(days=day)
 
 
 def select_rows(c: Columns, f: Filters) -> np.ndarray:
@@ -173,7 +181,8 @@ NO_CITIES = pd.DataFrame(columns=list(CITY_COLUMNS))
 NO_DAYS = pd.DataFrame(columns=["date", "incidents", "detained", "unknown", "rallies"])
 
 
-def _code(labels: np.ndarray, value: str) -> int:
+def code_of(labels: np.ndarray, value: str) -> int:
+    """The code of ``value`` among ``labels`` (-2, matching no row, when absent)."""
     hits = np.flatnonzero(labels == value)
     return int(hits[0]) if len(hits) else -2
 
@@ -185,9 +194,9 @@ def scope_rows(c: Columns, rows: np.ndarray, f: Filters) -> np.ndarray:
     a region view of an occupied region shows that region's own rows.
     """
     if f.region:
-        keep = c.region[rows] == _code(c.region_codes, f.region)
+        keep = c.region[rows] == code_of(c.region_codes, f.region)
         if f.city:
-            keep &= c.city[rows] == _code(c.city_keys, f.city)
+            keep &= c.city[rows] == code_of(c.city_keys, f.city)
         return rows[keep]
     if f.occupied:
         return rows
@@ -205,9 +214,9 @@ def _counts(c: Columns, rows: np.ndarray, keys: np.ndarray, size: int) -> dict[s
     detained = np.bincount(keys, weights=c.figure[rows], minlength=size)
     return {
         "incidents": per.sum(axis=1),
-        "detained": np.where(per[:, 0] > 0, detained, np.nan),
-        "unknown": per[:, 1],
-        "rallies": per[:, 2],
+        "detained": np.where(per[:, FIGURE] > 0, detained, np.nan),
+        "unknown": per[:, UNKNOWN_FIGURE],
+        "rallies": per[:, RALLY],
     }
 
 
@@ -285,8 +294,8 @@ def summarise(c: Columns, rows: np.ndarray) -> Summary:
     cities = np.bincount(c.city[rows], minlength=len(c.city_keys)) > 0
     return Summary(
         detained=int(c.figure[rows].sum()),
-        unknown=int(tally[1]),
-        rallies=int(tally[2]),
+        unknown=int(tally[UNKNOWN_FIGURE]),
+        rallies=int(tally[RALLY]),
         incidents=len(rows),
         cities=int((cities & c.named_city).sum()),
         regions=int((np.bincount(c.region[rows], minlength=len(c.region_codes)) > 0).sum()),

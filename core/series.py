@@ -1,5 +1,8 @@
 """Time series and comparison tables for chosen cities and regions (pure, no I/O).
 
+The counts come from the serving engine's coded columns (``core.aggregates.Columns``), the
+same arrays and the same tally rule as the map's: a place's rows are one more mask.
+
 A place is a city, keyed by its GeoNames id (``"524901"``), or a region, keyed by its
 ISO 3166-2 code (``"RU-DA"``). Counts are lower bounds read from reports: a day without any
 report of a place is *unknown* (NaN, status :data:`NO_REPORT`), never a confident zero, and a
@@ -11,9 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from core import aggregates
+from core.aggregates import Columns
+from core.view import Filters
 
 MEASURES = ("detained", "rallies")
 METRICS = ("count", "per100k", "cumulative")
@@ -101,26 +109,32 @@ def place_catalog(
     return catalog[list(CATALOG_COLUMNS)]
 
 
-def _place_mask(incidents: pd.DataFrame, place_id: str) -> pd.Series:
+def place_rows(c: Columns, rows: np.ndarray, place_id: str) -> np.ndarray:
+    """The positions among ``rows`` that belong to a place (a GeoNames city or a region)."""
     if is_city(place_id):
-        return (incidents["geonameid"] == int(place_id)).fillna(False).astype(bool)
-    return incidents["region_code"] == place_id
+        return rows[c.city[rows] == aggregates.code_of(c.city_keys, place_id)]
+    return rows[c.region[rows] == aggregates.code_of(c.region_codes, place_id)]
 
 
-def _in_period(incidents: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    dates = incidents["date"]
-    return incidents[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
+def period_rows(c: Columns, start: date | None, end: date | None) -> np.ndarray:
+    """Positions of every incident between ``start`` and ``end`` (None: open)."""
+    return aggregates.select_rows(c, Filters(start=start, end=end))
 
 
-def _daily(rows: pd.DataFrame, days: pd.DatetimeIndex, measure: str) -> pd.DataFrame:
+def daily_values(
+    c: Columns, rows: np.ndarray, days: pd.DatetimeIndex, measure: str
+) -> pd.DataFrame:
     """Per day: the reports, the known value of ``measure`` (NaN when unknown)."""
-    reports = rows.groupby("date").size().reindex(days, fill_value=0)
+    daily = aggregates.daily_table(c, rows)
+    index = pd.DatetimeIndex(daily["date"]).as_unit("ns")
+    reports = pd.Series(daily["incidents"].to_numpy("int64"), index=index)
+    reports = reports.reindex(days, fill_value=0)
     if measure == "rallies":
-        rallies = (rows["kind"] == "rally").groupby(rows["date"]).sum()
+        rallies = pd.Series(daily["rallies"].to_numpy("int64"), index=index)
         value = rallies.reindex(days, fill_value=0).astype(float).where(reports > 0)
     else:
-        known = rows[(rows["kind"] == "detention") & rows["detained"].notna()]
-        value = known.groupby("date")["detained"].sum().reindex(days).astype(float)
+        known = daily["detained"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        value = pd.Series(known, index=index).reindex(days)
     return pd.DataFrame({"reports": reports.to_numpy(), "value": value.to_numpy()}, index=days)
 
 
@@ -137,8 +151,26 @@ def _weekly(daily: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def finish_series(
+    frame: pd.DataFrame, place_id: str, population: Any, *, step: str, metric: str
+) -> pd.DataFrame:
+    """One place's daily (reports, value) as rows of ``place_series``: steps, status, metric."""
+    if step == "week":
+        frame = _weekly(frame)
+    frame["status"] = _status(frame["reports"], frame["value"])
+    if metric == "per100k":
+        scale = np.nan if pd.isna(population) else PER / float(population)
+        frame["value"] = frame["value"] * scale
+    elif metric == "cumulative":
+        frame["value"] = frame["value"].fillna(0).cumsum()
+    return frame.rename_axis("date").reset_index().assign(place_id=place_id)
+
+
+SERIES_COLUMNS = ["place_id", "date", "value", "status", "reports"]
+
+
 def place_series(
-    incidents: pd.DataFrame,
+    c: Columns,
     catalog: pd.DataFrame,
     place_ids: Sequence[str],
     *,
@@ -155,51 +187,84 @@ def place_series(
     nothing, so the line stays flat there.
     """
     days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
-    period = _in_period(incidents, start, end)
-    parts = []
-    for place_id in place_ids:
-        frame = _daily(period[_place_mask(period, place_id)], days, measure)
-        if step == "week":
-            frame = _weekly(frame)
-        frame["status"] = _status(frame["reports"], frame["value"])
-        if metric == "per100k":
-            population = catalog.at[place_id, "population"]
-            scale = np.nan if pd.isna(population) else PER / float(population)
-            frame["value"] = frame["value"] * scale
-        elif metric == "cumulative":
-            frame["value"] = frame["value"].fillna(0).cumsum()
-        parts.append(frame.rename_axis("date").reset_index().assign(place_id=place_id))
+    period = period_rows(c, start, end)
+    parts = [
+        finish_series(
+            daily_values(c, place_rows(c, period, pid), days, measure),
+            pid,
+            catalog.at[pid, "population"],
+            step=step,
+            metric=metric,
+        )
+        for pid in place_ids
+    ]
     if not parts:
-        return pd.DataFrame(columns=["place_id", "date", "value", "status", "reports"])
-    return pd.concat(parts, ignore_index=True)[["place_id", "date", "value", "status", "reports"]]
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
 
 
-def _total(rows: pd.DataFrame, measure: str) -> float:
-    """Known total of ``measure`` in ``rows``; NaN when nothing is reported or known."""
+def total(c: Columns, rows: np.ndarray, measure: str) -> float:
+    """Known total of ``measure`` at ``rows``; NaN when nothing is reported or known."""
+    tally = np.bincount(c.tally[rows], minlength=len(aggregates.TALLIES))
     if measure == "rallies":
-        return float((rows["kind"] == "rally").sum()) if len(rows) else np.nan
-    figures = rows.loc[rows["kind"] == "detention", "detained"].dropna()
-    return float(figures.sum()) if len(figures) else np.nan
+        return float(tally[aggregates.RALLY]) if len(rows) else np.nan
+    return float(c.figure[rows].sum()) if tally[aggregates.FIGURE] else np.nan
 
 
-def national_total(
-    incidents: pd.DataFrame, regions: pd.DataFrame, *, start: date, end: date, measure: str
-) -> float:
+def national_total(c: Columns, *, start: date, end: date, measure: str) -> float:
     """Total over Russia's federal subjects only; occupied Ukrainian territory is left out."""
-    federal = regions.loc[regions["status"] != OCCUPIED, "region_code"]
-    period = _in_period(incidents, start, end)
-    return _total(period[period["region_code"].isin(federal)], measure)
+    period = period_rows(c, start, end)
+    return total(c, period[~c.occupied[period]], measure)
 
 
-def _dated(rows: pd.DataFrame) -> tuple[date | None, date | None]:
-    dates = rows.loc[rows["kind"] == "detention", "date"]
-    if dates.empty:
+def _dated(c: Columns, rows: np.ndarray) -> tuple[date | None, date | None]:
+    days = c.day[rows[np.isin(c.tally[rows], (aggregates.FIGURE, aggregates.UNKNOWN_FIGURE))]]
+    if not len(days):
         return None, None
-    return dates.min().date(), dates.max().date()
+    return aggregates.to_date(int(days.min())), aggregates.to_date(int(days.max()))
+
+
+def summary_row(info: pd.Series, place_id: str, national: float, counted: Mapping) -> dict:
+    """One row of ``summary_table`` from a place's catalogue entry and its counts."""
+    total_ = counted["total"]
+    population = info["population"]
+    row = {
+        "place_id": place_id,
+        "place": info["name_en"],
+        "name_ru": info["name_ru"],
+        "kind": info["kind"],
+        "region": info["region_en"],
+        "occupied": bool(info["occupied"]),
+        "population": population,
+        "population_source": info["population_source"] if pd.notna(population) else None,
+        "total": total_,
+        "per_100k": np.nan if pd.isna(population) else total_ * PER / float(population),
+        "share_pct": np.nan if info["occupied"] or not national else 100 * total_ / national,
+        "first": counted["first"],
+        "last": counted["last"],
+        "days_reported": counted["days_reported"],
+    }
+    if "period_a" in counted:
+        a, b = counted["period_a"], counted["period_b"]
+        row |= {"period_a": a, "period_b": b, "change": b - a}
+        row |= {"reports_a": counted["reports_a"], "reports_b": counted["reports_b"]}
+        row["change_pct"] = 100 * (b - a) / a if a else np.nan
+    return row
+
+
+def rank_table(rows: list[dict]) -> pd.DataFrame:
+    """``summary_table``'s rows as a frame, ranked by total and by rate (1 = most)."""
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["rank"] = table["total"].rank(method="min", ascending=False).astype("Int64")
+    table["rank_per_100k"] = table["per_100k"].rank(method="min", ascending=False).astype("Int64")
+    table["population"] = table["population"].astype("Int64")
+    return table
 
 
 def summary_table(
-    incidents: pd.DataFrame,
+    c: Columns,
     catalog: pd.DataFrame,
     place_ids: Sequence[str],
     *,
@@ -219,44 +284,21 @@ def summary_table(
     is null for occupied territory. ``first``/``last`` are the first and last days with a
     detention report, whether or not it carried a figure.
     """
-    period = _in_period(incidents, start, end)
+    period = period_rows(c, start, end)
+    spans = [period_rows(c, *span) for span in periods] if periods else []
     rows = []
     for place_id in place_ids:
-        info = catalog.loc[place_id]
-        mine = period[_place_mask(period, place_id)]
-        total = _total(mine, measure)
-        population = info["population"]
-        first, last = _dated(mine)
-        row = {
-            "place_id": place_id,
-            "place": info["name_en"],
-            "name_ru": info["name_ru"],
-            "kind": info["kind"],
-            "region": info["region_en"],
-            "occupied": bool(info["occupied"]),
-            "population": population,
-            "population_source": info["population_source"] if pd.notna(population) else None,
-            "total": total,
-            "per_100k": np.nan if pd.isna(population) else total * PER / float(population),
-            "share_pct": np.nan if info["occupied"] or not national else 100 * total / national,
+        mine = place_rows(c, period, place_id)
+        first, last = _dated(c, mine)
+        counted: dict[str, Any] = {
+            "total": total(c, mine, measure),
             "first": first,
             "last": last,
-            "days_reported": int(mine["date"].nunique()),
+            "days_reported": len(np.unique(c.day[mine])),
         }
-        if periods:
-            (a_start, a_end), (b_start, b_end) = periods
-            everywhen = incidents[_place_mask(incidents, place_id)]
-            in_a = _in_period(everywhen, a_start, a_end)
-            in_b = _in_period(everywhen, b_start, b_end)
-            a, b = _total(in_a, measure), _total(in_b, measure)
-            row |= {"period_a": a, "period_b": b, "change": b - a}
-            row |= {"reports_a": len(in_a), "reports_b": len(in_b)}
-            row["change_pct"] = 100 * (b - a) / a if a else np.nan
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    table["rank"] = table["total"].rank(method="min", ascending=False).astype("Int64")
-    table["rank_per_100k"] = table["per_100k"].rank(method="min", ascending=False).astype("Int64")
-    table["population"] = table["population"].astype("Int64")
-    return table
+        if spans:
+            in_a, in_b = (place_rows(c, span, place_id) for span in spans)
+            counted |= {"period_a": total(c, in_a, measure), "period_b": total(c, in_b, measure)}
+            counted |= {"reports_a": len(in_a), "reports_b": len(in_b)}
+        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted))
+    return rank_table(rows)

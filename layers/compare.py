@@ -1,6 +1,6 @@
 """Compare chart: the series of several places on one chart or as small multiples (pure).
 
-Takes the long frame of :func:`geodata.series.place_series`. Known values are lines with
+Takes the long frame of :func:`core.series.place_series`. Known values are lines with
 markers; a day without any report is a gap in the line; a day that was reported without a
 figure is an open marker on the baseline, so neither reads as a confident zero.
 """
@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from core.compare import CompareData, CompareState, place_series
 from core.series import NO_FIGURE, REPORTED
 from layers import _style
 
@@ -194,3 +195,16 @@ def compare_figure(
     """The compare chart in the chosen ``layout`` (``overlay`` or ``multiples``)."""
     build = multiples_figure if layout == "multiples" else overlay_figure
     return build(series, names, measure=measure, metric=metric, step=step)
+
+
+def compare_view(data: CompareData, state: CompareState) -> go.Figure:
+    """The Compare chart of ``state`` (for the page and its exports alike)."""
+    frame, names = place_series(data, state)
+    return compare_figure(
+        frame,
+        names,
+        layout=state.layout,
+        measure=state.measure,
+        metric=state.metric,
+        step=state.step,
+    )

@@ -1,26 +1,33 @@
 """The Compare view at ``/compare``: chosen cities and regions over time, and a table.
 
-Its whole state is the query string (see ``docs/compare.md``), so a pasted link reproduces the
-view. The data is passed in once; callbacks only filter frames already in memory.
+Its whole state is the query string (see ``docs/compare.md``; ``core.compare`` parses it), so
+a pasted link reproduces the view. Like the map, it counts the latest data version, or the
+one a ``v=`` pins: each callback looks its dataset up in the ``DataSource``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from core import series
-from layers import compare as chart
-
-PATH = "/compare"
-MAX_PLACES = 16
-LAYOUTS = ("overlay", "multiples")
+from core.compare import (
+    CompareData,
+    CompareState,
+    CompareViews,
+    caption,
+    csv_text,
+    span_text,
+    summary,
+)
+from core.versions import DataSource
+from layers.compare import compare_view
+from pages.publishing import dataset_for, split_version, with_params
 
 URL = "cmp-url"
 PLACES = "cmp-places"
@@ -41,155 +48,7 @@ DOWNLOAD_BUTTON = "cmp-download-button"
 EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
 
-#: Federal cities: the city and the region are one place. The region is kept (it has the
-#: 2021 census population); the GeoNames city of the same name is an alias of it.
-FEDERAL_CITIES = ("RU-MOW", "RU-SPE", "UA-40")
-
 ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "columnGap": "28px", "alignItems": "end"}
-
-
-@dataclass(frozen=True)
-class CompareState:
-    """Everything the Compare view shows; parsed from and written to the query string."""
-
-    places: tuple[str, ...]
-    start: date
-    end: date
-    period_a: tuple[date, date]
-    period_b: tuple[date, date]
-    measure: str = "detained"
-    metric: str = "count"
-    step: str = "day"
-    layout: str = "overlay"
-
-    def to_query(self) -> str:
-        """The canonical query string (``?places=...``) of this state."""
-        params = {
-            "places": ",".join(self.places),
-            "measure": self.measure,
-            "metric": self.metric,
-            "step": self.step,
-            "layout": self.layout,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "a": _span_text(self.period_a),
-            "b": _span_text(self.period_b),
-        }
-        return "?" + urlencode(params, safe=",.")
-
-
-def _span_text(span: tuple[date, date]) -> str:
-    first, last = span
-    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
-
-
-def _parse_span(text: str) -> tuple[date, date]:
-    first, _, last = text.partition("..")
-    span = (date.fromisoformat(first), date.fromisoformat(last or first))
-    if span[0] > span[1]:
-        raise ValueError(f"{text} ends before it starts")
-    return span
-
-
-def _with(state: CompareState, field: str, value: Any) -> CompareState:
-    changes: dict[str, Any] = {field: value}
-    return replace(state, **changes)
-
-
-def default_state(bounds: tuple[date, date]) -> CompareState:
-    """The view before anything is chosen: the whole data period, first day vs last day."""
-    first, last = bounds
-    return CompareState((), first, last, (first, first), (last, last))
-
-
-def parse_query(
-    search: str | None,
-    known: pd.Index,
-    bounds: tuple[date, date],
-    aliases: dict[str, str] | None = None,
-) -> tuple[CompareState, list[str]]:
-    """State from a query string, and a notice for every parameter that fell back to default.
-
-    Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
-    unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
-    """
-    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    state, notices = default_state(bounds), []
-    choices = {
-        "measure": series.MEASURES,
-        "metric": series.METRICS,
-        "step": series.STEPS,
-        "layout": LAYOUTS,
-    }
-    for key, allowed in choices.items():
-        if key in params and params[key] not in allowed:
-            notices.append(f"{key}={params[key]!r} is not one of {', '.join(allowed)}")
-        elif key in params:
-            state = _with(state, key, params[key])
-    aliases = aliases or {}
-    wanted = [p.strip() for p in params.get("places", "").split(",") if p.strip()]
-    wanted = [aliases.get(p, p) for p in wanted]
-    unknown = [p for p in wanted if p not in known]
-    if unknown:
-        notices.append(f"unknown places ignored: {', '.join(unknown)}")
-    places = tuple(dict.fromkeys(p for p in wanted if p in known))
-    if len(places) > MAX_PLACES:
-        notices.append(f"only the first {MAX_PLACES} places are shown")
-    state = replace(state, places=places[:MAX_PLACES])
-    for key in ("start", "end"):
-        if key in params:
-            try:
-                state = _with(state, key, date.fromisoformat(params[key]))
-            except ValueError:
-                notices.append(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)")
-    if state.start > state.end:
-        notices.append("the period ends before it starts")
-        state = replace(state, start=bounds[0], end=bounds[1])
-    for key, field in (("a", "period_a"), ("b", "period_b")):
-        if key in params:
-            try:
-                state = _with(state, field, _parse_span(params[key]))
-            except ValueError:
-                notices.append(f"{key}={params[key]!r} is not a day or a range DAY..DAY")
-    return state, notices
-
-
-@dataclass(frozen=True)
-class CompareData:
-    """What the view needs, built once from the loaded store and gazetteer."""
-
-    incidents: pd.DataFrame
-    regions: pd.DataFrame
-    catalog: pd.DataFrame
-    bounds: tuple[date, date]
-    #: Place ids that stand for another place (a federal city's GeoNames id -> its region).
-    aliases: dict[str, str]
-
-    def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
-        """The state a query string asks for over this data, with notices."""
-        return parse_query(search, self.catalog.index, self.bounds, self.aliases)
-
-
-def compare_data(
-    incidents: pd.DataFrame, regions: pd.DataFrame, cities: pd.DataFrame
-) -> CompareData:
-    """Index the data for the view (place catalog, federal-city aliases, date bounds)."""
-    columns = ["kind", "date", "geonameid", "region_code", "detained", "city_en", "city_ru"]
-    frame = pd.DataFrame(incidents[columns])
-    attrs = pd.DataFrame(regions[["region_code", "name_en", "name_ru", "status", "population"]])
-    if frame.empty:
-        today = date.today()
-        bounds = (today, today)
-    else:
-        bounds = (frame["date"].min().date(), frame["date"].max().date())
-    catalog = series.place_catalog(frame, attrs, cities)
-    twin = (
-        (catalog["kind"] == "city")
-        & catalog["region_code"].isin(FEDERAL_CITIES)
-        & (catalog["name_en"] == catalog["region_en"])
-    )
-    aliases = dict(zip(catalog.index[twin], catalog.loc[twin, "region_code"], strict=True))
-    return CompareData(frame, attrs, catalog[~twin], bounds, aliases)
 
 
 def place_label(row: pd.Series) -> str:
@@ -362,74 +221,11 @@ def _headers(state: CompareState) -> list[str]:
         "first detention report",
         "last detention report",
         "days with reports",
-        f"A {_span_text(state.period_a)}",
-        f"B {_span_text(state.period_b)}",
+        f"A {span_text(state.period_a)}",
+        f"B {span_text(state.period_b)}",
         "change B−A",
         "change %",
     ]
-
-
-def summary(data: CompareData, state: CompareState) -> pd.DataFrame:
-    """The comparison table of ``state`` (one row per chosen place)."""
-    national = series.national_total(
-        data.incidents, data.regions, start=state.start, end=state.end, measure=state.measure
-    )
-    table = series.summary_table(
-        data.incidents,
-        data.catalog,
-        state.places,
-        start=state.start,
-        end=state.end,
-        national=national,
-        measure=state.measure,
-        periods=(state.period_a, state.period_b),
-    )
-    return table
-
-
-def figure(data: CompareData, state: CompareState) -> Any:
-    """The chart of ``state``; a place without population says so in its name (per 100k)."""
-    frame = series.place_series(
-        data.incidents,
-        data.catalog,
-        state.places,
-        start=state.start,
-        end=state.end,
-        measure=state.measure,
-        step=state.step,
-        metric=state.metric,
-    )
-    names = {}
-    for pid in state.places:
-        info = data.catalog.loc[pid]
-        name = info["name_en"] if info["kind"] == "city" else f"{info['name_en']} (region)"
-        if state.metric == "per100k" and pd.isna(info["population"]):
-            name += " (population unknown)"
-        names[pid] = name
-    return chart.compare_figure(
-        frame,
-        names,
-        layout=state.layout,
-        measure=state.measure,
-        metric=state.metric,
-        step=state.step,
-    )
-
-
-def caption(data: CompareData, state: CompareState) -> str:
-    """What the numbers are and where the populations come from."""
-    national = series.national_total(
-        data.incidents, data.regions, start=state.start, end=state.end, measure=state.measure
-    )
-    what = "people detained" if state.measure == "detained" else "rallies"
-    total = f"{national:,.0f}" if pd.notna(national) else "none reported"
-    return (
-        f"{state.start:%d %b %Y} to {state.end:%d %b %Y}. Russia's total over its federal subjects "
-        f"(occupied Ukrainian territory excluded): {total} {what}. "
-        "Counts are lower bounds from published reports (mostly OVD-Info); days without a report "
-        "are unknown, not zero. Per 100,000: regions use the 2021 census, cities the GeoNames "
-        "population where GeoNames has one. Weeks run Monday to Sunday."
-    )
 
 
 def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
@@ -444,11 +240,6 @@ def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
         ]
     )
     return html.Table([head, body])
-
-
-def csv_text(table: pd.DataFrame, state: CompareState) -> str:
-    """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
-    return f"# protestmap compare {PATH}{state.to_query()}\n" + table.to_csv(index=False)
 
 
 def _controls(state: CompareState) -> list[Any]:
@@ -498,7 +289,56 @@ CONTROL_PROPS = (
 )
 
 
-def register_callbacks(app: dash.Dash, data: CompareData) -> None:
+def resolve(
+    source: DataSource, views: CompareViews, search: str | None
+) -> tuple[CompareData, str, str | None, str | None]:
+    """The Compare data a query asks for: the latest, or the version its ``v=`` pins.
+
+    Returns the data, the query without ``v``, the pinned version (None when unpinned or not
+    kept) and a notice when the pinned version is not kept.
+    """
+    view, pinned = split_version(search)
+    dataset, unknown = dataset_for(source, pinned)
+    return views.of(dataset), view, None if unknown else pinned, unknown
+
+
+def sync_state(
+    source: DataSource,
+    views: CompareViews,
+    search: str | None,
+    values: list[Any],
+    *,
+    from_url: bool,
+) -> tuple[Any, str, str, list[Any]]:
+    """Outputs (URL search, view state, notice, control values) for the URL or a control.
+
+    The state is the canonical query plus the pinned version, so a render counts the same
+    data version as the link; a control change keeps the pin of the page's URL.
+    """
+    data, view, pinned, unknown = resolve(source, views, search)
+    state, notices = data.parse(view if from_url else _from_controls(values))
+    text = [f"Some link settings were not understood and use defaults: {'; '.join(notices)}."]
+    notice = " ".join([*(text if notices else []), *([unknown] if unknown else [])])
+    query = with_params(state.to_query(), v=pinned)
+    shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)
+    return (no_update if from_url else query), query, notice, shown
+
+
+def render(source: DataSource, views: CompareViews, query: str | None, base: str) -> tuple:
+    """Chart, table, caption and the two export links of the view state ``query``."""
+    data, view, pinned, _ = resolve(source, views, query)
+    state, _ = data.parse(view)
+    link = with_params(state.to_query(), v=pinned)
+    exports = [f"{base}export/compare.{fmt}{link}" for fmt in ("png", "svg")]
+    return (
+        compare_view(data, state),
+        table_view(summary(data, state), state),
+        caption(data, state),
+        *exports,
+    )
+
+
+def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) -> None:
     """Wire the Compare view's callbacks into ``app`` (all ids start with ``cmp-``)."""
     base = app.config.requests_pathname_prefix
     controls = [Output(c, p, allow_duplicate=False) for c, p in CONTROL_PROPS]
@@ -510,15 +350,15 @@ def register_callbacks(app: dash.Dash, data: CompareData) -> None:
         *controls,
         Input(URL, "search"),
         *[Input(c, p) for c, p in CONTROL_PROPS],
+        State(STATE, "data"),
     )
     def sync(search: str | None, *values: Any) -> tuple:
+        *controls_now, state = values
         from_url = ctx.triggered_id in (None, URL)
-        query = search if from_url else _from_controls(list(values))
-        state, notices = data.parse(query)
-        notice = f"Some link settings were not understood and use defaults: {'; '.join(notices)}."
-        shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)
-        url = no_update if from_url else state.to_query()
-        return (url, state.to_query(), notice if notices else "", *shown)
+        url, query, notice, shown = sync_state(
+            source, views, search if from_url else state, controls_now, from_url=from_url
+        )
+        return (url, query, notice, *shown)
 
     @app.callback(
         Output(GRAPH, "figure"),
@@ -528,15 +368,8 @@ def register_callbacks(app: dash.Dash, data: CompareData) -> None:
         Output(EXPORT_SVG, "href"),
         Input(STATE, "data"),
     )
-    def render(query: str | None) -> tuple:
-        state, _ = data.parse(query)
-        exports = [f"{base}export/compare.{fmt}{state.to_query()}" for fmt in ("png", "svg")]
-        return (
-            figure(data, state),
-            table_view(summary(data, state), state),
-            caption(data, state),
-            *exports,
-        )
+    def redraw(query: str | None) -> tuple:
+        return render(source, views, query, base)
 
     @app.callback(
         Output(DOWNLOAD, "data"),
@@ -545,6 +378,7 @@ def register_callbacks(app: dash.Dash, data: CompareData) -> None:
         prevent_initial_call=True,
     )
     def download(clicks: int, query: str | None) -> dict:
-        state, _ = data.parse(query)
+        data, view, _, _ = resolve(source, views, query)
+        state, _ = data.parse(view)
         name = f"protestmap-compare-{state.start}-{state.end}.csv"
         return dcc.send_string(csv_text(summary(data, state), state), name)

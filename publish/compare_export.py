@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 import flask
 import plotly.graph_objects as go
 
-from core.dataset import Dataset
-from pages import compare
+from core import compare
+from core.versions import UnknownVersion
+from layers.compare import compare_view
 from publish import exports
 from publish.params import SCALES, BadRequest, check_format
 from publish.routes import Publisher, guarded
@@ -35,7 +36,7 @@ def publication_chart(
     what = "People detained" if state.measure == "detained" else "Rallies"
     per = {"count": "", "per100k": " per 100,000 people", "cumulative": " (running total)"}
     title = f"{what}{per[state.metric]}: {', '.join(names) or 'no places chosen'}"
-    figure = compare.figure(data, state)
+    figure = compare_view(data, state)
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top"},
         margin={"t": 130, "b": 130},
@@ -68,13 +69,13 @@ def publication_chart(
 
 
 def register_compare_export(
-    server: flask.Flask, pub: Publisher, data: compare.CompareData, source: Dataset
+    server: flask.Flask, pub: Publisher, views: compare.CompareViews
 ) -> None:
-    """Add the Compare export route, sharing ``pub``'s render pool and cache.
+    """Add the Compare export route, sharing ``pub``'s render pool, cache and data versions.
 
-    ``source`` is the dataset ``data`` was built from (its version and credit are printed).
+    It counts the latest data, or the version a ``v=`` pins (400 when it is not kept), and
+    prints that version and its credit line.
     """
-    version, credit = source.version, source.credit
 
     @server.route("/export/compare.<fmt>")
     @guarded
@@ -84,8 +85,14 @@ def register_compare_export(
         scale = args.get("scale", "1")
         if scale not in SCALES:
             raise BadRequest("'scale' must be 1 or 2")
-        view = urlencode([(k, v) for k, v in args.items(multi=True) if k != "scale"])
+        pins = args.getlist("v")
+        try:
+            data = views.of(pub.source.get(pins[-1] if pins else None))
+        except UnknownVersion as exc:
+            raise BadRequest(str(exc)) from None
+        view = urlencode([(k, v) for k, v in args.items(multi=True) if k not in ("scale", "v")])
         state, notices = data.parse(view)
+        version, credit = data.version, data.credit
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()

@@ -7,9 +7,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+import series
 
-from core import series
-from pages import compare
+from core import compare
 
 D = date(2022, 9, 21)
 R, N, F = series.REPORTED, series.NO_REPORT, series.NO_FIGURE

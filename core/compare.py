@@ -1,0 +1,262 @@
+"""The Compare view's state, grammar and data, per data version (no Dash).
+
+A Compare link is ``/compare?places=...&start=...&end=...&a=...&b=...`` (see
+``docs/compare.md``); ``parse_query`` reads it against the places a data version knows, and
+``CompareData`` holds what the view counts over: the dataset's coded columns (the serving
+engine's, ``core.aggregates``), the place catalogue and the date bounds. ``CompareViews``
+builds it once per data version, so Compare follows an ingest and honours ``v=`` like the map.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+from cachetools import LRUCache
+
+from core import series
+from core.aggregates import Columns
+from core.dataset import Dataset
+from core.versions import PINNED_KEPT
+
+PATH = "/compare"
+MAX_PLACES = 16
+LAYOUTS = ("overlay", "multiples")
+
+#: Federal cities: the city and the region are one place. The region is kept (it has the
+#: 2021 census population); the GeoNames city of the same name is an alias of it.
+FEDERAL_CITIES = ("RU-MOW", "RU-SPE", "UA-40")
+
+
+@dataclass(frozen=True)
+class CompareState:
+    """Everything the Compare view shows; parsed from and written to the query string."""
+
+    places: tuple[str, ...]
+    start: date
+    end: date
+    period_a: tuple[date, date]
+    period_b: tuple[date, date]
+    measure: str = "detained"
+    metric: str = "count"
+    step: str = "day"
+    layout: str = "overlay"
+
+    def to_query(self) -> str:
+        """The canonical query string (``?places=...``) of this state."""
+        params = {
+            "places": ",".join(self.places),
+            "measure": self.measure,
+            "metric": self.metric,
+            "step": self.step,
+            "layout": self.layout,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "a": span_text(self.period_a),
+            "b": span_text(self.period_b),
+        }
+        return "?" + urlencode(params, safe=",.")
+
+
+def span_text(span: tuple[date, date]) -> str:
+    """A period as a link and a heading print it: ``DAY`` or ``DAY..DAY``."""
+    first, last = span
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+
+
+def _parse_span(text: str) -> tuple[date, date]:
+    first, _, last = text.partition("..")
+    span = (date.fromisoformat(first), date.fromisoformat(last or first))
+    if span[0] > span[1]:
+        raise ValueError(f"{text} ends before it starts")
+    return span
+
+
+def _with(state: CompareState, field: str, value: Any) -> CompareState:
+    changes: dict[str, Any] = {field: value}
+    return replace(state, **changes)
+
+
+def default_state(bounds: tuple[date, date]) -> CompareState:
+    """The view before anything is chosen: the whole data period, first day vs last day."""
+    first, last = bounds
+    return CompareState((), first, last, (first, first), (last, last))
+
+
+def parse_query(
+    search: str | None,
+    known: pd.Index,
+    bounds: tuple[date, date],
+    aliases: dict[str, str] | None = None,
+) -> tuple[CompareState, list[str]]:
+    """State from a query string, and a notice for every parameter that fell back to default.
+
+    Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
+    unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
+    """
+    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    state, notices = default_state(bounds), []
+    choices = {
+        "measure": series.MEASURES,
+        "metric": series.METRICS,
+        "step": series.STEPS,
+        "layout": LAYOUTS,
+    }
+    for key, allowed in choices.items():
+        if key in params and params[key] not in allowed:
+            notices.append(f"{key}={params[key]!r} is not one of {', '.join(allowed)}")
+        elif key in params:
+            state = _with(state, key, params[key])
+    aliases = aliases or {}
+    wanted = [p.strip() for p in params.get("places", "").split(",") if p.strip()]
+    wanted = [aliases.get(p, p) for p in wanted]
+    unknown = [p for p in wanted if p not in known]
+    if unknown:
+        notices.append(f"unknown places ignored: {', '.join(unknown)}")
+    places = tuple(dict.fromkeys(p for p in wanted if p in known))
+    if len(places) > MAX_PLACES:
+        notices.append(f"only the first {MAX_PLACES} places are shown")
+    state = replace(state, places=places[:MAX_PLACES])
+    for key in ("start", "end"):
+        if key in params:
+            try:
+                state = _with(state, key, date.fromisoformat(params[key]))
+            except ValueError:
+                notices.append(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)")
+    if state.start > state.end:
+        notices.append("the period ends before it starts")
+        state = replace(state, start=bounds[0], end=bounds[1])
+    for key, field in (("a", "period_a"), ("b", "period_b")):
+        if key in params:
+            try:
+                state = _with(state, field, _parse_span(params[key]))
+            except ValueError:
+                notices.append(f"{key}={params[key]!r} is not a day or a range DAY..DAY")
+    return state, notices
+
+
+@dataclass(frozen=True)
+class CompareData:
+    """What the view needs from one data version, with the gazetteer's city populations."""
+
+    columns: Columns
+    catalog: pd.DataFrame
+    bounds: tuple[date, date]
+    #: Place ids that stand for another place (a federal city's GeoNames id -> its region).
+    aliases: dict[str, str]
+    #: The data version counted, and who its figures come from (printed on exports).
+    version: str
+    credit: str
+
+    def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
+        """The state a query string asks for over this data, with notices."""
+        return parse_query(search, self.catalog.index, self.bounds, self.aliases)
+
+
+def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
+    """Index a dataset for the view (place catalog, federal-city aliases, date bounds)."""
+    if data.extent is None:
+        today = date.today()
+        bounds = (today, today)
+    else:
+        bounds = data.extent
+    attrs = pd.DataFrame(
+        data.regions[["region_code", "name_en", "name_ru", "status", "population"]]
+    )
+    catalog = series.place_catalog(data.incidents, attrs, cities)
+    twin = (
+        (catalog["kind"] == "city")
+        & catalog["region_code"].isin(FEDERAL_CITIES)
+        & (catalog["name_en"] == catalog["region_en"])
+    )
+    aliases = dict(zip(catalog.index[twin], catalog.loc[twin, "region_code"], strict=True))
+    return CompareData(
+        data.tables.columns, catalog[~twin], bounds, aliases, data.version, data.credit
+    )
+
+
+class CompareViews:
+    """``CompareData`` per data version, built on first use (a few versions are kept)."""
+
+    def __init__(self, cities: pd.DataFrame) -> None:
+        self.cities = cities
+        self._lock = threading.Lock()
+        self._built: LRUCache[str, CompareData] = LRUCache(PINNED_KEPT + 1)
+
+    def of(self, data: Dataset) -> CompareData:
+        """The Compare data of ``data``'s version."""
+        with self._lock:
+            built = self._built.get(data.version)
+        if built is None:
+            built = compare_data(data, self.cities)
+            with self._lock:
+                self._built[data.version] = built
+        return built
+
+
+def summary(data: CompareData, state: CompareState) -> pd.DataFrame:
+    """The comparison table of ``state`` (one row per chosen place)."""
+    national = series.national_total(
+        data.columns, start=state.start, end=state.end, measure=state.measure
+    )
+    table = series.summary_table(
+        data.columns,
+        data.catalog,
+        state.places,
+        start=state.start,
+        end=state.end,
+        national=national,
+        measure=state.measure,
+        periods=(state.period_a, state.period_b),
+    )
+    return table
+
+
+def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The chart's long frame of ``state``, and a display name per place.
+
+    A place without population says so in its name (per 100k).
+    """
+    frame = series.place_series(
+        data.columns,
+        data.catalog,
+        state.places,
+        start=state.start,
+        end=state.end,
+        measure=state.measure,
+        step=state.step,
+        metric=state.metric,
+    )
+    names = {}
+    for pid in state.places:
+        info = data.catalog.loc[pid]
+        name = info["name_en"] if info["kind"] == "city" else f"{info['name_en']} (region)"
+        if state.metric == "per100k" and pd.isna(info["population"]):
+            name += " (population unknown)"
+        names[pid] = name
+    return frame, names
+
+
+def caption(data: CompareData, state: CompareState) -> str:
+    """What the numbers are and where the populations come from."""
+    national = series.national_total(
+        data.columns, start=state.start, end=state.end, measure=state.measure
+    )
+    what = "people detained" if state.measure == "detained" else "rallies"
+    total = f"{national:,.0f}" if pd.notna(national) else "none reported"
+    return (
+        f"{state.start:%d %b %Y} to {state.end:%d %b %Y}. Russia's total over its federal subjects "
+        f"(occupied Ukrainian territory excluded): {total} {what}. "
+        "Counts are lower bounds from published reports (mostly OVD-Info); days without a report "
+        "are unknown, not zero. Per 100,000: regions use the 2021 census, cities the GeoNames "
+        "population where GeoNames has one. Weeks run Monday to Sunday."
+    )
+
+
+def csv_text(table: pd.DataFrame, state: CompareState) -> str:
+    """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
+    return f"# protestmap compare {PATH}{state.to_query()}\n" + table.to_csv(index=False)
