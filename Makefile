@@ -60,7 +60,8 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy geodata layers app.py
+	$(BIN)/mypy core geodata layers pages publish app.py cli.py
+	$(BIN)/lint-imports --no-cache
 
 # Benchmarks on synthetic data (never written into the real store); see docs/performance.md.
 bench: build

@@ -22,8 +22,13 @@ def _apt_packages(tmp_path: Path, *, npm: bool, chromium: bool) -> list[str]:
         (bin_dir / "npm").chmod(0o755)
     browser = "/bin/sh" if chromium else str(tmp_path / "absent")
     recipe = subprocess.run(
-        [shutil.which("make") or "make", "-n", "system-deps"]
-        + [f"CHROMIUM={browser}", f"CHROMEDRIVER={browser}"],
+        [
+            shutil.which("make") or "make",
+            "-n",
+            "system-deps",
+            f"CHROMIUM={browser}",
+            f"CHROMEDRIVER={browser}",
+        ],
         cwd=PROJECT_ROOT,
         env={"PATH": str(bin_dir)},
         capture_output=True,
