@@ -2,7 +2,9 @@
 
 An unpinned link follows the latest data: the store's metadata is re-read when the incidents
 file changes on disk (a new ``protestmap ingest``), without restarting the server. A pinned
-link (``v=<version>``) reads ``versions/<version>.parquet``, so it keeps its numbers.
+link (``v=<version>``) reads ``versions/<version>.parquet``, so it keeps its numbers. Those
+snapshots are made by the writer (``geodata.store.write_incidents``): serving only reads, so
+the data folder may be a read-only volume.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ class DataSource:
         self._pinned: OrderedDict[str, Dataset] = OrderedDict()
         if initial is not None:
             self._stamp = self._file_stamp()
-            self._keep_snapshot(initial.version)
 
     @property
     def incidents_path(self) -> Path:
@@ -44,10 +45,6 @@ class DataSource:
     def _file_stamp(self) -> tuple[int, int]:
         stat = self.incidents_path.stat()
         return stat.st_mtime_ns, stat.st_size
-
-    def _keep_snapshot(self, version: str) -> None:
-        """Stores written before snapshots existed get one for their current version."""
-        store.snapshot_version(self.incidents_path, version)
 
     def _load(self, incidents_path: Path) -> Dataset:
         return read_dataset(self.data_dir, incidents_path)
@@ -59,7 +56,6 @@ class DataSource:
             if self._current is None or stamp != self._stamp:
                 self._current = self._load(self.incidents_path)
                 self._stamp = stamp
-                self._keep_snapshot(self._current.version)
             return self._current
 
     def get(self, version: str | None) -> Dataset:

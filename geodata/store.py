@@ -131,10 +131,23 @@ def write_incidents(
     table = table.replace_schema_metadata(
         {**table.schema.metadata, schema.METADATA_KEY: json.dumps(meta).encode()}
     )
+    keep_replaced_version(path)
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     snapshot_version(path, version)
     return version
+
+
+def keep_replaced_version(path: Path) -> None:
+    """Snapshot the incidents file about to be replaced, if its version has no snapshot yet.
+
+    Stores written before snapshots existed have none for their current version; taking it
+    here, in the writer, keeps links pinned to it working without the server ever writing.
+    """
+    if path.exists():
+        version = read_metadata(path).get("data_version")
+        if isinstance(version, str) and _VERSION.match(version):
+            snapshot_version(path, version)
 
 
 def version_path(data_dir: Path, version: str) -> Path:

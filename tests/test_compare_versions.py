@@ -1,23 +1,18 @@
 """Compare follows new data versions after an ingest, and a ``v=`` link keeps its numbers."""
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from ingesting import ingest_one_rally
 
 from app import create_app
 from core.compare import CompareViews
 from core.series import city_table
 from core.versions import DataSource
-from geodata import store
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 from pages import compare
 
-PROTESTMAP = Path(sys.executable).with_name("protestmap")
 QUERY = "?places=RU-PER&measure=rallies&start=2022-09-01&end=2022-10-31"
 RALLIES = 4  # column of the table: rallies (at least)
 
@@ -26,20 +21,6 @@ def table_cells(rendered: tuple) -> list:
     """The first row's cells of the comparison table the Compare page shows."""
     body = rendered[1].children[1]
     return [cell.children for cell in body.children[0].children]
-
-
-def ingest_one_rally(data_dir: Path, tmp_path: Path) -> str:
-    report = tmp_path / "report.csv"  # a test fixture, not a real report: no count given
-    report.write_text(
-        "kind,date,city,source_url\nrally,2022-10-01,Perm,https://example.org/test-fixture\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "PROTESTMAP_DATA": str(data_dir)}
-    done = subprocess.run(
-        [str(PROTESTMAP), "ingest", str(report)], capture_output=True, text=True, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    return store.read_metadata(data_dir / "incidents.parquet")["data_version"]
 
 
 @pytest.fixture
