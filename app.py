@@ -16,6 +16,7 @@ import dash
 import flask
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
+from dash.exceptions import PreventUpdate
 
 import layers
 from core import series
@@ -114,7 +115,7 @@ def create_app(
         Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
     )
     def route(pathname: str | None, search: str | None) -> Any:
-        if (pathname or "").removeprefix(base).strip("/") == COMPARE_PATH.strip("/"):
+        if _is_compare(pathname, base):
             return compare.layout(compare.resolve(publisher.source, compares, search)[0], base)
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
@@ -132,6 +133,11 @@ def create_app(
     compare.register_callbacks(app, publisher.source, compares)
     register_compare_export(app.server, publisher, compares)
     return app
+
+
+def _is_compare(pathname: str | None, base: str) -> bool:
+    """Whether ``pathname`` is the Compare page's (else the dashboard is shown)."""
+    return (pathname or "").removeprefix(base).strip("/") == COMPARE_PATH.strip("/")
 
 
 def _register(app: dash.Dash, source: DataSource, base: str) -> None:
@@ -158,6 +164,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             "relayout": Input(ids.TIMELINE, "relayoutData"),
             "cell": Input(ids.GRID, "cellClicked"),
             "state": State(ids.STATE, "data"),
+            "path": State(ids.URL, "pathname"),
         },
     )
     def sync_state(
@@ -167,7 +174,12 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         relayout: dict | None,
         cell: dict | None,
         state: dict | None,
+        path: str | None,
     ) -> dict:
+        if _is_compare(path, base):
+            # Leaving for Compare: this page is about to go. Reading Compare's query as a view
+            # would patch a map that is no longer drawn ("Cannot patch undefined").
+            raise PreventUpdate
         triggered = ctx.triggered_id
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None
         view, pinned = publishing.split_version(search)
