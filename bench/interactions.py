@@ -110,7 +110,7 @@ def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
     """p50/p95 server ms (whole interaction and per output) and bytes of one interaction.
 
     Each run starts from a server that has just shown the default view (its tables are
-    memoised, see ``geodata.viewtables``), as a user's first change does. ``cold_*`` is the
+    memoised, see ``core.viewtables``), as a user's first change does. ``cold_*`` is the
     same interaction with nothing memoised (a pasted link to a view nobody asked for yet).
     """
     given = INTERACTIONS[name]

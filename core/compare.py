@@ -22,6 +22,7 @@ from core import series
 from core.aggregates import Columns
 from core.dataset import Dataset
 from core.versions import PINNED_KEPT
+from core.view import PERIOD_ALIASES
 
 PATH = "/compare"
 MAX_PLACES = 16
@@ -98,7 +99,8 @@ def parse_query(
     Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
     unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
     """
-    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    spelled = {to: name for name, to in PERIOD_ALIASES.items()}  # the map's from/to
+    params = {spelled.get(k, k): v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     state, notices = default_state(bounds), []
     choices = {
         "measure": series.MEASURES,

@@ -187,18 +187,24 @@ _PARAMS: dict[str, tuple[str, Callable[[list[str]], object], Callable[..., str]]
     "incident": ("incident", _token, str),
 }
 _DEFAULTS = {f.name: f.default for f in fields(Filters)}
+#: The period's two spellings in links: the map prints ``from``/``to``, Compare prints
+#: ``start``/``end``. Each page reads both, so a period carried from one to the other (or
+#: typed the other page's way) keeps working.
+PERIOD_ALIASES = {"start": "from", "end": "to"}
 
 
 def parse_query(search: str) -> tuple[Filters, tuple[str, ...]]:
     """Parse a query string into ``Filters`` plus one notice per parameter that was ignored.
 
-    Never raises: unknown names and malformed values are dropped (the default applies) and
-    reported, so a mangled link still opens a working page that says what it ignored.
+    ``start``/``end`` are read as ``from``/``to`` (``PERIOD_ALIASES``). Never raises: unknown
+    names and malformed values are dropped (the default applies) and reported, so a mangled
+    link still opens a working page that says what it ignored.
     """
     values: dict[str, object] = {}
     notices: list[str] = []
     for name, raw in parse_qs(search.lstrip("?"), keep_blank_values=True).items():
         shown = _shorten(f"{name}={','.join(raw)}")
+        name = PERIOD_ALIASES.get(name, name)
         if name not in _PARAMS:
             notices.append(f"'{shown}' is not a known parameter and was ignored.")
             continue

@@ -55,7 +55,7 @@ def everywhere(f: Filters) -> Filters:
 
 
 class ViewTables:
-    """``geodata.aggregates`` over one dataset's columns, memoised per question."""
+    """``core.aggregates`` over one dataset's columns, memoised per question."""
 
     def __init__(
         self, columns: aggregates.Columns, incidents: pd.DataFrame, regions: pd.DataFrame

@@ -16,7 +16,7 @@ _HOVER = (
 
 
 def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
-    """Updates for the map's city trace from ``geodata.queries.city_table`` rows.
+    """Updates for the map's city trace from ``core.aggregates.city_table`` rows.
 
     Cities without any detention count get the smallest, grey bubble: they had reports
     (a rally, say) but no figure, which is not the same as zero.

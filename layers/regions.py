@@ -150,7 +150,7 @@ def region_values(
 ) -> dict:
     """Colour, legend and hover text of the region trace for one selection.
 
-    ``table`` is ``geodata.queries.region_table`` (same row order as ``map_figure``'s
+    ``table`` is ``core.aggregates.region_table`` (same row order as ``map_figure``'s
     regions); ``counted`` is False for regions kept apart from Russia's totals.
     """
     fmt = _style.fmt_rate if metric == "per100k" else _style.fmt_count

@@ -1,4 +1,4 @@
-"""The fast path (``geodata.aggregates``) returns exactly what the pandas queries return."""
+"""The counting engine (``core.aggregates``) returns exactly what the pandas oracle returns."""
 
 import datetime as dt
 

@@ -1,7 +1,7 @@
 """The Compare view in a real Chromium, served by ``create_app`` on the session's store.
 
 Expected numbers are computed here with pandas straight from the store, independently of
-``geodata.series``.
+``core.series``.
 """
 
 from __future__ import annotations

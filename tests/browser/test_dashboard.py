@@ -1,7 +1,7 @@
 """The dashboard in a real headless Chromium, on the real embedded data.
 
 Expected figures are computed here from the store with plain pandas, independently of
-``geodata.queries``, so a query bug cannot hide behind its own output.
+``core.aggregates``, so a query bug cannot hide behind its own output.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Everything is served by the real ``create_app`` (the session's server). Links are read from
 the page after clicking its menus and fetched as the browser would; expected rows come from
-the store with plain pandas, independently of ``geodata.queries``.
+the store with plain pandas, independently of ``core.aggregates``.
 """
 
 from __future__ import annotations
