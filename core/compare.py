@@ -104,7 +104,7 @@ def parse_query(
     state, notices = default_state(bounds), []
     choices = {
         "measure": series.MEASURES,
-        "metric": series.METRICS,
+        "metric": series.SERIES_METRICS,
         "step": series.STEPS,
         "layout": LAYOUTS,
     }

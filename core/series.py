@@ -21,17 +21,17 @@ import pandas as pd
 
 from core import aggregates
 from core.aggregates import Columns
-from core.view import Filters
+from core.view import OCCUPIED, Filters
 
+#: Compare's choices (the map's metrics are ``core.view.METRICS``).
 MEASURES = ("detained", "rallies")
-METRICS = ("count", "per100k", "cumulative")
+SERIES_METRICS = ("count", "per100k", "cumulative")
 STEPS = ("day", "week")
 
 NO_REPORT = "no report"
 NO_FIGURE = "reported, figure unknown"
 REPORTED = "reported"
 
-OCCUPIED = "occupied_ukraine"
 CENSUS_SOURCE = "2021 census"
 GEONAMES_SOURCE = "GeoNames"
 PER = 100_000

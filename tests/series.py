@@ -17,10 +17,11 @@ import pandas as pd
 
 from core.series import NO_FIGURE as NO_FIGURE
 from core.series import NO_REPORT as NO_REPORT
-from core.series import OCCUPIED, SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import REPORTED as REPORTED
+from core.series import SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import city_table as city_table
 from core.series import place_catalog as place_catalog
+from core.view import OCCUPIED
 
 
 def _place_mask(incidents: pd.DataFrame, place_id: str) -> pd.Series:
