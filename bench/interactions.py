@@ -1,9 +1,10 @@
 """Server time and response bytes of four dashboard interactions, calling the real callbacks.
 
 Each interaction starts from the default view and goes through ``views.next_state`` (as the
-``sync_state`` callback does), then renders the three outputs that depend on the view state:
-the map's values patch, the timeline and the panels. Server time is the sum of the four calls
-(the worst case: one worker doing all of it). Bytes are each output serialised with plotly's
+``sync_state`` callback does), then renders every output that a view change fires: the map's
+values patch, the timeline, the panels and the publishing controls (Export, Download, Embed
+links, alt text). Server time is the sum of the five calls (the worst case: one worker doing
+all of it). Bytes are each output serialised with plotly's
 JSON encoder, as Dash sends it, raw and gzip-compressed (the app runs with ``compress=True``).
 """
 
@@ -22,7 +23,7 @@ from plotly.utils import PlotlyJSONEncoder
 from core.dataset import Dataset
 from core.view import Filters
 from layers import regions as region_layer
-from pages import views
+from pages import publishing, views
 
 #: A date range, as the naive baseline gets it too.
 PERIOD = ("2022-02-24", "2022-03-31")
@@ -64,7 +65,14 @@ def _outputs(data: Dataset, state: dict) -> dict[str, Callable[[], Any]]:
         # The browser shows the default view's timeline when the interaction starts.
         "timeline": lambda: views.render_timeline(data, state, _DEFAULT_TIMELINE(data))[0],
         "panels": lambda: views.render_panels(data, state, "/"),
+        "publishing": lambda: _publishing(data, state),
     }
+
+
+def _publishing(data: Dataset, state: dict) -> dict[str, Any]:
+    return publishing.render(
+        data, state, latest=data.version, base="/", host="http://127.0.0.1:8050/", timeline=False
+    )
 
 
 def _DEFAULT_TIMELINE(data: Dataset) -> dict[str, Any]:
@@ -104,6 +112,7 @@ def _show_default_view(data: Dataset) -> None:
     views.render_map(data, state)  # the page's own map: views.map_for, the same tables
     views.render_timeline(data, state, None)  # a new page has no timeline yet
     views.render_panels(data, state, "/")
+    _publishing(data, state)
 
 
 def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
@@ -116,7 +125,9 @@ def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
     given = INTERACTIONS[name]
     totals: list[float] = []
     cold: list[float] = []
-    parts: dict[str, list[float]] = {"state": [], "map": [], "timeline": [], "panels": []}
+    parts: dict[str, list[float]] = {
+        name: [] for name in ("state", "map", "timeline", "panels", "publishing")
+    }
     for _ in range(runs + 1):  # the first run warms imports and the allocator; dropped
         data.tables.clear()
         cold.append(_run(data, given)[0])
