@@ -1,4 +1,4 @@
-"""Everything the dashboard serves, read from the store once and kept in memory."""
+"""One data version as served: read from the store once, prepared, kept in memory."""
 
 from __future__ import annotations
 

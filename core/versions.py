@@ -1,4 +1,4 @@
-"""The data behind publish URLs: the latest store, or a pinned data version's snapshot.
+"""The data behind every view: the latest store, or a pinned data version's snapshot.
 
 An unpinned link follows the latest data: the store's metadata is re-read when the incidents
 file changes on disk (a new ``protestmap ingest``), without restarting the server. A pinned
