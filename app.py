@@ -25,7 +25,7 @@ from geodata.settings import Settings
 from pages import compare, publishing, views
 from pages.dataset import Dataset, read_dataset
 from pages.layout import page
-from publish import register_routes
+from publish import errors, guards, headers, register_routes
 from publish.compare_export import register_compare_export
 from publish.versions import DataSource
 
@@ -129,6 +129,9 @@ def create_app(
     _register(app, publisher.source, base)
     compare.register_callbacks(app, compare_data)
     register_compare_export(app.server, publisher, compare_data, data)
+    guards.install(app)
+    errors.install(app)
+    headers.install(app)  # last: it hashes the inline scripts of every callback
     return app
 
 
@@ -140,7 +143,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
     """
 
     def data_of(state: dict | None) -> Dataset:
-        return publishing.dataset_for(source, (state or {}).get("version"))[0]
+        return publishing.dataset_for(source, views.view_version(state))[0]
 
     @app.callback(
         output={
@@ -170,7 +173,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None
         view, pinned = publishing.split_version(search)
         if trigger not in (None, "url"):
-            pinned = (state or {}).get("version")
+            pinned = views.view_version(state)
         data, unknown = publishing.dataset_for(source, pinned)
         out = views.next_state(
             data, views.StateInputs(trigger, view, controls, click, relayout, cell, state)

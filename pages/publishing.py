@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from geodata import exports, ids
 from geodata.queries import Filters
+from pages import views
 from pages.dataset import Dataset
 from publish import alt_text, embed_snippet
 from publish.versions import DataSource, UnknownVersion
@@ -129,8 +130,8 @@ def render(
     origin (for the embed snippet). Links carry the data version shown, so an export or
     download cites exactly those numbers.
     """
-    f = Filters.from_query((state or {}).get("query", ""))
-    pinned = (state or {}).get("version")
+    f = Filters.from_query(views.view_query(state))
+    pinned = views.view_version(state)
     view = f.to_query()
     shown = with_params(view, v=data.version)
     framed = with_params(shown, timeline="1" if timeline else None)

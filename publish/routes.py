@@ -8,18 +8,19 @@
 - ``/embed/static/<file>``: plotly.js, the stub topojson, the embed's script and style
 
 Bad URLs get 400 with the reason, a full render pool 503 with ``Retry-After``, a render that
-hangs 504. Every response but the embed page forbids framing.
+hangs 504. Which responses may be framed is decided in ``publish.headers``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 import flask
 import plotly
+import plotly.graph_objects as go
 
 from geodata import downloads, exports, queries
 from geodata.errors import ProtestmapError
@@ -27,6 +28,7 @@ from geodata.settings import PROJECT_ROOT, Settings
 from pages.dataset import Dataset
 from publish import embed
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
+from publish.singleflight import LocalFlights, SingleFlight
 from publish.versions import DataSource, UnknownVersion
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -40,11 +42,6 @@ PLOTLY_JS = next(
     )
     if path.exists()
 )
-EMBED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *"
-)
-NO_FRAMING_CSP = "frame-ancestors 'none'"
 
 
 class Publisher:
@@ -56,6 +53,7 @@ class Publisher:
         self.source = DataSource(settings.data, data)
         self.pool = pool or exports.RenderPool()
         self.cache = exports.ExportCache(settings.cache / "exports")
+        self.flights: SingleFlight = LocalFlights()
 
     def request(self) -> tuple[PublishRequest, Dataset]:
         """The parsed URL and the dataset it asks for (400 on anything wrong)."""
@@ -82,14 +80,42 @@ class Publisher:
             req.timeline,
             today.isoformat(),
         )
+
+        def build() -> go.Figure:
+            text = exports.caption(data, req.filters, version=data.version, accessed=today)
+            return exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+
+        return self.cached_render(
+            key, build, fmt, width=req.width, height=req.height, scale=req.scale
+        )
+
+    def cached_render(
+        self,
+        key: Hashable,
+        build: Callable[[], go.Figure],
+        fmt: str,
+        *,
+        width: int,
+        height: int,
+        scale: int,
+    ) -> bytes:
+        """The image cached under ``key``, else rendered once however many ask at once.
+
+        The figure is built only after the pool has admitted the render, so a refused
+        request (``Busy``, 503) is answered without building it.
+        """
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        text = exports.caption(data, req.filters, version=data.version, accessed=today)
-        figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
-        image = self.pool.render(figure, fmt, width=req.width, height=req.height, scale=req.scale)
-        self.cache.set(key, image)
-        return image
+
+        def render() -> bytes:
+            image = self.cache.get(key)  # a run that just ended may have stored it
+            if image is None:
+                image = self.pool.render(build, fmt, width=width, height=height, scale=scale)
+                self.cache.set(key, image)
+            return image
+
+        return self.flights.run(key, render)
 
 
 def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
@@ -127,20 +153,6 @@ def guarded(view: Callable[..., flask.Response]) -> Callable[..., flask.Response
     return wrapper
 
 
-def _frame_headers(response: flask.Response) -> flask.Response:
-    """Only the embed page may be framed, by any site; everything else by none."""
-    if flask.request.path.rstrip("/").endswith("/embed"):
-        response.headers["Content-Security-Policy"] = EMBED_CSP
-        response.headers.pop("X-Frame-Options", None)
-    else:
-        response.headers["X-Frame-Options"] = "DENY"
-        existing = response.headers.get("Content-Security-Policy")
-        response.headers["Content-Security-Policy"] = (
-            f"{existing}; {NO_FRAMING_CSP}" if existing else NO_FRAMING_CSP
-        )
-    return response
-
-
 def register_routes(
     server: flask.Flask,
     data: Dataset,
@@ -148,9 +160,8 @@ def register_routes(
     *,
     pool: exports.RenderPool | None = None,
 ) -> Publisher:
-    """Add the publish routes and the framing headers to ``server``; return their state."""
+    """Add the publish routes to ``server``; return their state (headers: ``publish.headers``)."""
     pub = Publisher(data, settings, pool=pool)
-    server.after_request(_frame_headers)
 
     @server.route("/export/map.<fmt>")
     @guarded
