@@ -87,11 +87,38 @@ def incident_records(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["date", "incident_id"]).reset_index(drop=True)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each text cell that starts like a formula prefixed by ``'`` (OWASP).
+
+    A description, a place or a source title comes from reports; opened in a spreadsheet, a
+    cell starting with ``=`` or ``@`` would run as a formula. Every text column is guarded
+    (JSON sources included); number columns are written as numbers and cannot hold a
+    formula, and quoting them would turn a negative longitude into text.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object:  # mixed cells: only strings can be formulas
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_LEADS))
+        elif pd.api.types.is_string_dtype(values.dtype):
+            risky = values.str.startswith(FORMULA_LEADS).fillna(False)
+        else:
+            continue
+        risky = risky.to_numpy(dtype=bool)
+        if risky.any():
+            out[column] = values.where(~risky, "'" + values[risky].astype(str))
+    return out
+
+
 def _commented_csv(frame: pd.DataFrame, about: Provenance) -> str:
     buffer = io.StringIO()
     for line in about.lines():
         buffer.write(f"# {line}\n")
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    neutralise_formulas(frame).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from geodata import series
+from geodata.downloads import neutralise_formulas
+from geodata.queries import url_date
 from layers import compare as chart
 
 PATH = "/compare"
@@ -78,6 +80,10 @@ class CompareState:
         return "?" + urlencode(params, safe=",.")
 
 
+#: The query parameters of a Compare view (what ``CompareState.to_query`` writes).
+PARAMS = ("places", "measure", "metric", "step", "layout", "start", "end", "a", "b")
+
+
 def _span_text(span: tuple[date, date]) -> str:
     first, last = span
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
@@ -85,7 +91,7 @@ def _span_text(span: tuple[date, date]) -> str:
 
 def _parse_span(text: str) -> tuple[date, date]:
     first, _, last = text.partition("..")
-    span = (date.fromisoformat(first), date.fromisoformat(last or first))
+    span = (url_date(first), url_date(last or first))
     if span[0] > span[1]:
         raise ValueError(f"{text} ends before it starts")
     return span
@@ -113,7 +119,8 @@ def parse_query(
     Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
     unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
     """
-    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    text = search if isinstance(search, str) else ""  # a store forged into another type
+    params = {k: v[-1] for k, v in parse_qs(text.lstrip("?")).items()}
     state, notices = default_state(bounds), []
     choices = {
         "measure": series.MEASURES,
@@ -139,9 +146,9 @@ def parse_query(
     for key in ("start", "end"):
         if key in params:
             try:
-                state = _with(state, key, date.fromisoformat(params[key]))
-            except ValueError:
-                notices.append(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)")
+                state = _with(state, key, url_date(params[key]))
+            except ValueError as exc:
+                notices.append(f"{key}={params[key]!r}: {exc}")
     if state.start > state.end:
         notices.append("the period ends before it starts")
         state = replace(state, start=bounds[0], end=bounds[1])
@@ -448,7 +455,8 @@ def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
 
 def csv_text(table: pd.DataFrame, state: CompareState) -> str:
     """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
-    return f"# protestmap compare {PATH}{state.to_query()}\n" + table.to_csv(index=False)
+    body = neutralise_formulas(table).to_csv(index=False)
+    return f"# protestmap compare {PATH}{state.to_query()}\n" + body
 
 
 def _controls(state: CompareState) -> list[Any]:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from geodata import exports
 from pages import compare
 from pages.dataset import Dataset
-from publish.params import SCALES, BadRequest, check_format
+from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
 from publish.routes import Publisher, guarded
 
 FORMATS = ("png", "svg")
@@ -80,22 +80,27 @@ def register_compare_export(
     @guarded
     def export_compare(fmt: str) -> flask.Response:
         check_format(fmt, FORMATS)
-        args = flask.request.args
-        scale = args.get("scale", "1")
+        args = {k: flask.request.args.getlist(k) for k in flask.request.args}
+        refuse_repeats(args)
+        refuse_unknown(args, (*compare.PARAMS, "scale"))
+        scale = args.pop("scale", ["1"])[0]
         if scale not in SCALES:
             raise BadRequest("'scale' must be 1 or 2")
-        view = urlencode([(k, v) for k, v in args.items(multi=True) if k != "scale"])
+        view = urlencode(args, doseq=True)
         state, notices = data.parse(view)
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()
         key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat())
-        image = pub.cache.get(key)
-        if image is None:
-            figure = publication_chart(data, state, credit=credit, version=version, accessed=today)
-            width, height = SIZE
-            image = pub.pool.render(figure, fmt, width=width, height=height, scale=SCALES[scale])
-            pub.cache.set(key, image)
+        width, height = SIZE
+        image = pub.cached_render(
+            key,
+            lambda: publication_chart(data, state, credit=credit, version=version, accessed=today),
+            fmt,
+            width=width,
+            height=height,
+            scale=SCALES[scale],
+        )
         response = flask.Response(image, mimetype=exports.FORMATS[fmt])
         response.headers["Content-Disposition"] = f'inline; filename="protestmap-compare.{fmt}"'
         return response
