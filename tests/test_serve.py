@@ -57,9 +57,15 @@ def listening(port: int) -> bool:
     return True
 
 
-def raw_request(port: int, head: str, body: bytes = b"") -> str:
+def post_callback(port: int, length: int, body: bytes) -> str:
+    """POST ``body`` to the callback endpoint announcing ``length`` bytes; the raw answer."""
+    head = (
+        "POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n"
+        "Connection: close\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
-        conn.sendall(head.encode() + b"\r\n" + body)
+        conn.sendall(head.encode() + body)
         answer = b""
         while chunk := conn.recv(4096):  # until the server closes the connection
             answer += chunk
@@ -67,19 +73,11 @@ def raw_request(port: int, head: str, body: bytes = b"") -> str:
 
 
 def test_a_huge_body_is_refused_before_it_is_sent(served):
-    head = (
-        "POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/json\r\nContent-Length: 200000000\r\n"
-    )
-    answer = raw_request(served, head, b"[[[[")
+    answer = post_callback(served, 200_000_000, b"[[[[")
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
 
 
 def test_the_served_app_answers_a_bad_callback_with_400(served):
-    head = (
-        "POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n"
-    )
-    answer = raw_request(served, head, b"null")
+    answer = post_callback(served, 4, b"null")
     assert answer.startswith("HTTP/1.1 400"), answer[:200]
     assert "Not a valid callback request" in answer
