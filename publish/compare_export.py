@@ -16,7 +16,7 @@ from geodata import exports
 from pages import compare
 from pages.dataset import Dataset
 from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
-from publish.routes import Publisher, guarded
+from publish.routes import Publisher
 
 FORMATS = ("png", "svg")
 SIZE = (1200, 720)
@@ -77,7 +77,6 @@ def register_compare_export(
     version, credit = source.version, exports.credit_line(source.incidents)
 
     @server.route("/export/compare.<fmt>")
-    @guarded
     def export_compare(fmt: str) -> flask.Response:
         check_format(fmt, FORMATS)
         args = {k: flask.request.args.getlist(k) for k in flask.request.args}

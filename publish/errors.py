@@ -4,7 +4,9 @@ A request we could have checked (a bad callback body, an unknown component-suite
 body over the size cap) gets its 4xx status and one line saying why, logged as one line
 without a traceback. Anything else is a bug of ours: its traceback goes to the log, and the
 client gets a 500 that says only that, so no stack trace or path leaves the server. Callback
-endpoints (``/_dash-...``) answer in JSON, everything else in plain text.
+endpoints (``/_dash-...``) answer in JSON, everything else in plain text. The publish
+routes raise what they mean (``BadRequest`` 400, ``Busy`` 503 with ``Retry-After``,
+``RenderTimeout`` 504) and are answered here too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import dash
 import flask
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException, NotFound
+
+from geodata import exports
+from publish.params import BadRequest
 
 log = logging.getLogger("protestmap")
 
@@ -44,6 +49,23 @@ def _unknown_resource(exc: DependencyException) -> flask.Response:
     return _http_error(NotFound("no such script or style is served by this app"))
 
 
+def _bad_request(exc: BadRequest) -> flask.Response:
+    log.info("%s %s -> 400: %s", flask.request.method, flask.request.path[:200], exc)
+    return error_response(400, f"Bad request: {exc}")
+
+
+def _busy(exc: exports.Busy) -> flask.Response:
+    response = error_response(503, str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _render_failed(exc: exports.RenderError) -> flask.Response:
+    """A render that failed or timed out: ours to fix, but its message helps the reader."""
+    log.error("%s %s: %s", flask.request.method, flask.request.path[:200], exc)
+    return error_response(504 if isinstance(exc, exports.RenderTimeout) else 500, str(exc))
+
+
 def _bug(exc: Exception) -> flask.Response:
     log.error("%s %s failed", flask.request.method, flask.request.path[:200], exc_info=exc)
     return error_response(
@@ -56,4 +78,7 @@ def install(app: dash.Dash) -> None:
     server = app.server
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(DependencyException, _unknown_resource)
+    server.register_error_handler(BadRequest, _bad_request)
+    server.register_error_handler(exports.Busy, _busy)
+    server.register_error_handler(exports.RenderError, _render_failed)
     server.register_error_handler(Exception, _bug)

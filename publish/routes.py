@@ -16,14 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
 
 import flask
 import plotly
 import plotly.graph_objects as go
 
 from geodata import downloads, exports, queries
-from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT, Settings
 from pages.dataset import Dataset
 from publish import embed
@@ -128,31 +126,6 @@ def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
     )
 
 
-def _error(status: int, message: str, **headers: str) -> flask.Response:
-    response = flask.Response(message + "\n", status=status, mimetype="text/plain")
-    response.headers.update(headers)
-    return response
-
-
-def guarded(view: Callable[..., flask.Response]) -> Callable[..., flask.Response]:
-    """Turn expected failures into 400 / 503 / 504 answers with a readable message."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> flask.Response:
-        try:
-            return view(*args, **kwargs)
-        except BadRequest as exc:
-            return _error(400, f"Bad request: {exc}")
-        except exports.Busy as exc:
-            return _error(503, str(exc), **{"Retry-After": str(exc.retry_after)})
-        except exports.RenderTimeout as exc:
-            return _error(504, str(exc))
-        except ProtestmapError as exc:
-            return _error(500, str(exc))
-
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
 def register_routes(
     server: flask.Flask,
     data: Dataset,
@@ -164,7 +137,6 @@ def register_routes(
     pub = Publisher(data, settings, pool=pool)
 
     @server.route("/export/map.<fmt>")
-    @guarded
     def export_map(fmt: str) -> flask.Response:
         check_format(fmt, tuple(exports.FORMATS))
         response = flask.Response(pub.snapshot(fmt), mimetype=exports.FORMATS[fmt])
@@ -172,7 +144,6 @@ def register_routes(
         return response
 
     @server.route("/download/incidents.<fmt>")
-    @guarded
     def download_incidents(fmt: str) -> flask.Response:
         check_format(fmt, ("csv", "geojson"))
         req, data = pub.request()
@@ -185,7 +156,6 @@ def register_routes(
         return _attachment(body, mime, f"protestmap-incidents.{fmt}")
 
     @server.route("/download/regions.<fmt>")
-    @guarded
     def download_regions(fmt: str) -> flask.Response:
         check_format(fmt, ("csv",))
         req, data = pub.request()
@@ -195,7 +165,6 @@ def register_routes(
         return _attachment(body, "text/csv", "protestmap-regions.csv")
 
     @server.route("/embed")
-    @guarded
     def embed_view() -> flask.Response:
         req, data = pub.request()
         latest = pub.source.current()
