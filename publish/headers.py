@@ -9,8 +9,9 @@
   sites (a source's server does not learn which view a reader came from) and a
   ``Permissions-Policy`` turning off device APIs the app never uses.
 - Caching: files whose URL names their version (Dash's fingerprinted component suites,
-  ``/assets/...?m=<mtime>``) and pinned (``v=``) exports and downloads never change, so they
-  are cached for a year as ``immutable``. Nothing is ``no-store``: no response is private.
+  ``/assets/...?m=<mtime>``, the embed's ``/embed/static/v<hex>/...``) and pinned (``v=``)
+  exports and downloads never change, so they are cached for a year as ``immutable``.
+  Nothing is ``no-store``: no response is private.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Container
 import dash
 import flask
 from dash.fingerprint import check_fingerprint
+
+from publish.routes import STAMPED
 
 YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
@@ -42,6 +45,7 @@ REFERRER_POLICY = "same-origin"
 #: Prefixes of URLs that serve files; with a version in the URL they are immutable.
 _SUITES = "/_dash-component-suites/"
 _PINNABLE = ("/export/", "/download/")
+_EMBED_FILES = "/embed/static/"
 
 
 def content_security_policy(script_hashes: list[str], *, framed: bool) -> str:
@@ -57,6 +61,8 @@ def versioned(path: str, args: Container[str]) -> bool:
         return check_fingerprint(path)[1]
     if path.startswith("/assets/"):
         return "m" in args
+    if path.startswith(_EMBED_FILES):
+        return bool(STAMPED.match(path.removeprefix(_EMBED_FILES).partition("/")[0]))
     return path.startswith(_PINNABLE) and "v" in args
 
 

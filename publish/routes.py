@@ -5,7 +5,7 @@
 - ``/export/map.<png|svg|pdf>?<view>&scale=&width=&height=&timeline=1&v=`` (cached, pooled)
 - ``/download/incidents.<csv|geojson>?<view>`` and ``/download/regions.csv?<view>``
 - ``/embed?<view>&timeline=1&v=``, the only page other sites may frame
-- ``/embed/static/<file>``: plotly.js, the stub topojson, the embed's script and style
+- ``/embed/static/[v<hex>/]<file>``: plotly.js, topojson, the embed's script and style
 
 Bad URLs get 400 with the reason, a full render pool 503 with ``Retry-After``, a render that
 hangs 504. Which responses may be framed is decided in ``publish.headers``.
@@ -14,12 +14,14 @@ hangs 504. Which responses may be framed is decided in ``publish.headers``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import flask
 import plotly
 import plotly.graph_objects as go
+from werkzeug.exceptions import NotFound
 
 from geodata import downloads, exports, queries
 from geodata.settings import PROJECT_ROOT, Settings
@@ -40,6 +42,20 @@ PLOTLY_JS = next(
     )
     if path.exists()
 )
+
+
+#: A path segment naming a version of the embed's static files (``/embed/static/v<hex>/``).
+STAMPED = re.compile(r"^v[0-9a-f]+$")
+
+
+def embed_files_version() -> str:
+    """The version of the embed's static files: their newest change, as ``v<hex>``.
+
+    The embed page links them under it, so browsers may cache them for good
+    (``publish.headers``); a new install gives new URLs.
+    """
+    files = [PLOTLY_JS, *STATIC_DIR.iterdir(), *exports.TOPOJSON_DIR.iterdir()]
+    return f"v{int(max(f.stat().st_mtime for f in files)):x}"
 
 
 class Publisher:
@@ -135,6 +151,7 @@ def register_routes(
 ) -> Publisher:
     """Add the publish routes to ``server``; return their state (headers: ``publish.headers``)."""
     pub = Publisher(data, settings, pool=pool)
+    static_version = embed_files_version()
 
     @server.route("/export/map.<fmt>")
     def export_map(fmt: str) -> flask.Response:
@@ -179,7 +196,7 @@ def register_routes(
             req.filters,
             text=text,
             timeline=req.timeline,
-            static=f"{root}/embed/static",
+            static=f"{root}/embed/static/{static_version}",
             full_view=f"{root}/{req.query}",
             newer=newer,
         )
@@ -187,6 +204,11 @@ def register_routes(
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:
+        stamp, _, rest = name.partition("/")
+        if STAMPED.match(stamp):  # the versioned URL the embed page uses
+            if stamp != static_version:
+                raise NotFound("this version of the embed's files is not served any more")
+            name = rest
         if name == "plotly.min.js":
             return flask.send_file(PLOTLY_JS, max_age=86_400)
         if name.startswith("topojson/"):

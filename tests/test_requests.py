@@ -263,7 +263,10 @@ def test_versioned_files_are_immutable_and_others_revalidate(client):
         p.split('"')[0] for p in page.split('src="')[1:] if p.startswith("/_dash-component")
     )
     asset = next(p.split('"')[0] for p in page.split('src="')[1:] if p.startswith("/assets/"))
-    for url in (suite, asset):
+    embed = client.get("/embed").get_data(as_text=True)
+    plotly_js = next(p.split('"')[0] for p in embed.split('src="')[1:] if "plotly" in p)
+    assert client.get(plotly_js.replace("/v", "/v0", 1)).status_code == 404  # an old version
+    for url in (suite, asset, plotly_js):
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == headers.IMMUTABLE, url
