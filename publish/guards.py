@@ -134,7 +134,9 @@ def check_callback_body(body: Any, callbacks: Mapping[str, Mapping[str, Any]]) -
         _check_deps("state", body.get("state"), _declared(spec["state"]), values=True)
     changed = body.get("changedPropIds", [])
     inputs = {f"{dep_id}.{prop}" for dep_id, prop in _declared(spec["inputs"])}
-    if not isinstance(changed, list) or not all(c in inputs for c in changed):
+    if not isinstance(changed, list) or not all(
+        isinstance(c, str) and c in inputs for c in changed
+    ):
         raise _fail("'changedPropIds' must list inputs of the callback")
 
 

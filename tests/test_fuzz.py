@@ -147,7 +147,8 @@ def callback_bodies(draw, app):
             typed = TYPED.get(dep["property"], json_values)
             values[f"{dep['id']}.{dep['property']}"] = draw(json_values if odd else typed)
     sent = body(app, key, values)
-    broken = st.sets(st.sampled_from(["output", "outputs", "inputs", "state"]), max_size=2)
+    fields = ["output", "outputs", "inputs", "state", "changedPropIds"]
+    broken = st.sets(st.sampled_from(fields), max_size=2)
     for field in draw(st.just(set()) | broken):
         if draw(st.booleans()):
             sent.pop(field, None)

@@ -91,6 +91,7 @@ def test_a_valid_body_still_reaches_the_callback(app, client, quiet_log, sync_st
         (lambda b: b["state"][0].update(value=[]), "view-state.data has the wrong type"),
         (lambda b: b.update(changedPropIds=["view-state.data"]), "'changedPropIds'"),
         (lambda b: b.update(changedPropIds="url.search"), "'changedPropIds'"),
+        (lambda b: b.update(changedPropIds=[["url.search"]]), "'changedPropIds'"),
     ],
 )
 def test_a_malformed_callback_request_gets_400(app, client, quiet_log, sync_state, change, reason):
