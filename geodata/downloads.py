@@ -102,13 +102,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if values.dtype == object:  # mixed cells: only strings can be formulas
-            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_LEADS))
-        elif pd.api.types.is_string_dtype(values.dtype):
-            risky = values.str.startswith(FORMULA_LEADS).fillna(False)
-        else:
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
             continue
-        risky = risky.to_numpy(dtype=bool)
+        try:  # in a mixed column, cells that are not text are never risky (na)
+            risky = values.str.startswith(FORMULA_LEADS, na=False).to_numpy(dtype=bool)
+        except AttributeError:  # an object column without any text
+            continue
         if risky.any():
             out[column] = values.where(~risky, "'" + values[risky].astype(str))
     return out
