@@ -11,8 +11,10 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import dash
 import pandas as pd
 import pytest
 
@@ -60,18 +62,23 @@ def hostile_csv() -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def app(built_store, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile") / "data"
-    shutil.copytree(built_store, folder)
-    report = folder.parent / "hostile.csv"
+def hostile_app(store: Path, workdir: Path) -> dash.Dash:
+    """The app over a copy of ``store`` with the hostile reports ingested by the real CLI."""
+    folder = workdir / "data"
+    shutil.copytree(store, folder)
+    report = workdir / "hostile.csv"
     report.write_text(hostile_csv(), encoding="utf-8")
     env = {**os.environ, "PROTESTMAP_DATA": str(folder)}
     done = subprocess.run(
         [str(PROTESTMAP), "ingest", str(report)], capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stderr
-    return create_app(Settings(data=folder, cache=folder.parent / "cache"))
+    return create_app(Settings(data=folder, cache=workdir / "cache"))
+
+
+@pytest.fixture(scope="module")
+def app(built_store, tmp_path_factory):
+    return hostile_app(built_store, tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture(scope="module")
