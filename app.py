@@ -29,7 +29,7 @@ from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 from pages import compare, ids, publishing, views
 from pages.layout import page
-from publish import exports, register_routes
+from publish import errors, exports, guards, headers, register_routes
 from publish.compare_export import register_compare_export
 
 log = logging.getLogger("protestmap")
@@ -132,6 +132,9 @@ def create_app(
     _register(app, publisher.source, base)
     compare.register_callbacks(app, publisher.source, compares)
     register_compare_export(app.server, publisher, compares)
+    guards.install(app)
+    errors.install(app)
+    headers.install(app)  # last: it hashes the inline scripts of every callback
     return app
 
 
@@ -148,7 +151,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
     """
 
     def data_of(state: dict | None) -> Dataset:
-        return publishing.dataset_for(source, (state or {}).get("version"))[0]
+        return publishing.dataset_for(source, views.view_version(state))[0]
 
     @app.callback(
         output={
@@ -184,7 +187,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None
         view, pinned = publishing.split_version(search)
         if trigger not in (None, "url"):
-            pinned = (state or {}).get("version")
+            pinned = views.view_version(state)
         data, unknown = publishing.dataset_for(source, pinned)
         out = views.next_state(
             data, views.StateInputs(trigger, view, controls, click, relayout, cell, state)

@@ -341,7 +341,11 @@ def serve(settings: Settings, host: str, port: int, threads: int) -> None:
     import waitress
 
     from app import create_app
+    from publish.guards import MAX_BODY
 
     app = create_app(settings)
     console.print(f"protestmap on http://{host}:{port}/  (data: {settings.data})")
-    waitress.serve(app.server, host=host, port=port, threads=threads)
+    # waitress reads a whole body before the app sees it: refuse a big one from its header.
+    waitress.serve(
+        app.server, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY
+    )

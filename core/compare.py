@@ -21,8 +21,9 @@ from cachetools import LRUCache
 from core import series
 from core.aggregates import Columns
 from core.dataset import Dataset
+from core.spreadsheet import neutralise_formulas
 from core.versions import PINNED_KEPT
-from core.view import PERIOD_ALIASES
+from core.view import PERIOD_ALIASES, url_date
 
 PATH = "/compare"
 MAX_PLACES = 16
@@ -63,6 +64,10 @@ class CompareState:
         return "?" + urlencode(params, safe=",.")
 
 
+#: The query parameters of a Compare view (what ``CompareState.to_query`` writes).
+PARAMS = ("places", "measure", "metric", "step", "layout", "start", "end", "a", "b")
+
+
 def span_text(span: tuple[date, date]) -> str:
     """A period as a link and a heading print it: ``DAY`` or ``DAY..DAY``."""
     first, last = span
@@ -71,7 +76,7 @@ def span_text(span: tuple[date, date]) -> str:
 
 def _parse_span(text: str) -> tuple[date, date]:
     first, _, last = text.partition("..")
-    span = (date.fromisoformat(first), date.fromisoformat(last or first))
+    span = (url_date(first), url_date(last or first))
     if span[0] > span[1]:
         raise ValueError(f"{text} ends before it starts")
     return span
@@ -100,7 +105,8 @@ def parse_query(
     unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
     """
     spelled = {to: name for name, to in PERIOD_ALIASES.items()}  # the map's from/to
-    params = {spelled.get(k, k): v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    text = search if isinstance(search, str) else ""  # a store forged into another type
+    params = {spelled.get(k, k): v[-1] for k, v in parse_qs(text.lstrip("?")).items()}
     state, notices = default_state(bounds), []
     choices = {
         "measure": series.MEASURES,
@@ -126,9 +132,9 @@ def parse_query(
     for key in ("start", "end"):
         if key in params:
             try:
-                state = _with(state, key, date.fromisoformat(params[key]))
-            except ValueError:
-                notices.append(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)")
+                state = _with(state, key, url_date(params[key]))
+            except ValueError as exc:
+                notices.append(f"{key}={params[key]!r}: {exc}")
     if state.start > state.end:
         notices.append("the period ends before it starts")
         state = replace(state, start=bounds[0], end=bounds[1])
@@ -261,4 +267,5 @@ def caption(data: CompareData, state: CompareState) -> str:
 
 def csv_text(table: pd.DataFrame, state: CompareState) -> str:
     """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
-    return f"# protestmap compare {PATH}{state.to_query()}\n" + table.to_csv(index=False)
+    body = neutralise_formulas(table).to_csv(index=False)
+    return f"# protestmap compare {PATH}{state.to_query()}\n" + body

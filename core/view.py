@@ -32,6 +32,10 @@ CLASSINGS = {
 OCCUPIED = "occupied_ukraine"
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _TOKEN = re.compile(r"^[\w .:'()-]{1,80}$")
+#: A place key is any text (a gazetteer miss keeps its name as written), without controls.
+_PLACE = re.compile(r"^[^\x00-\x1f\x7f]{1,500}$")
+#: No report can be older than this; none can be dated after today.
+EARLIEST = dt.date(1900, 1, 1)
 _SHOWN_CHARS = 40
 
 
@@ -114,11 +118,25 @@ def _one(raw: list[str]) -> str:
     return raw[-1].strip()
 
 
-def _date(raw: list[str]) -> dt.date:
+def date_range() -> tuple[dt.date, dt.date]:
+    """The dates a view may ask for: from ``EARLIEST`` to today (UTC)."""
+    return EARLIEST, dt.datetime.now(dt.UTC).date()
+
+
+def url_date(text: str) -> dt.date:
+    """A date of a URL (``YYYY-MM-DD``, within ``date_range``), else ``ValueError`` saying why."""
     try:
-        return dt.date.fromisoformat(_one(raw))
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError("expected a date as YYYY-MM-DD") from None
+    first, last = date_range()
+    if not first <= day <= last:
+        raise ValueError(f"expected a date from {first.isoformat()} to today")
+    return day
+
+
+def _date(raw: list[str]) -> dt.date:
+    return url_date(_one(raw))
 
 
 def _choices(allowed: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -157,6 +175,13 @@ def _region(raw: list[str]) -> str:
     return value
 
 
+def _place(raw: list[str]) -> str:
+    value = raw[-1]  # exact: a name may carry any character
+    if not _PLACE.match(value):
+        raise ValueError("not a place of the data")
+    return value
+
+
 def _token(raw: list[str]) -> str:
     value = _one(raw)
     if not _TOKEN.match(value):
@@ -183,7 +208,7 @@ _PARAMS: dict[str, tuple[str, Callable[[list[str]], object], Callable[..., str]]
     "classes": ("classing", _choice(CLASSINGS), str),
     "occupied": ("occupied", _flag, lambda v: "include"),
     "region": ("region", _region, str),
-    "city": ("city", _token, str),
+    "city": ("city", _place, str),
     "incident": ("incident", _token, str),
 }
 _DEFAULTS = {f.name: f.default for f in fields(Filters)}

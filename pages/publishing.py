@@ -17,7 +17,7 @@ from core.dataset import Dataset
 from core.texts import alt_text, caption, embed_snippet
 from core.versions import DataSource, UnknownVersion
 from core.view import Filters
-from pages import ids
+from pages import ids, views
 
 #: (label, format, scale) of each Export link.
 EXPORTS = (("PNG", "png", 1), ("PNG 2×", "png", 2), ("SVG", "svg", 1), ("PDF", "pdf", 1))
@@ -129,8 +129,8 @@ def render(
     origin (for the embed snippet). Links carry the data version shown, so an export or
     download cites exactly those numbers.
     """
-    f = Filters.from_query((state or {}).get("query", ""))
-    pinned = (state or {}).get("version")
+    f = Filters.from_query(views.view_query(state))
+    pinned = views.view_version(state)
     view = f.to_query()
     shown = with_params(view, v=data.version)
     framed = with_params(shown, timeline="1" if timeline else None)

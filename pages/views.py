@@ -64,31 +64,52 @@ def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
 
 
 def from_click(f: Filters, click: dict | None) -> Filters:
-    """The view a map click asks for: a region's view, or a city's incidents."""
-    point = (click or {}).get("points", [{}])[0]
-    curve = point.get("curveNumber")
-    if curve == region_layer.REGIONS and point.get("location"):
-        code = point["location"]
+    """The view a map click asks for: a region's view, or a city's incidents.
+
+    A click on nothing (no points) or of an unexpected shape asks for nothing; whether the
+    region or city exists is checked by the caller (``next_state``).
+    """
+    points = (click or {}).get("points")
+    point = points[0] if isinstance(points, list) and points else None
+    if not isinstance(point, dict):
+        return f
+    curve, code, custom = point.get("curveNumber"), point.get("location"), point.get("customdata")
+    if curve == region_layer.REGIONS and isinstance(code, str) and code:
         return f if code == f.region and not f.city else f.in_region(code)
-    if curve == region_layer.CITIES and point.get("customdata"):
-        return f.in_city(point["customdata"][0])
+    if curve == region_layer.CITIES and isinstance(custom, list) and custom:
+        return f.in_city(custom[0]) if isinstance(custom[0], str) else f
     return f
+
+
+def _range_ends(relayout: dict) -> tuple[str, str] | None:
+    """The two ends of a dragged time axis, as plotly reports them, if both are text."""
+    pair = relayout.get("xaxis.range")
+    pair = pair if isinstance(pair, list) and len(pair) == 2 else [None, None]
+    left = relayout.get("xaxis.range[0]") or pair[0]
+    right = relayout.get("xaxis.range[1]") or pair[1]
+    return (left, right) if isinstance(left, str) and isinstance(right, str) else None
 
 
 def from_relayout(f: Filters, relayout: dict | None, extent: tuple | None = None) -> Filters:
     """The period a timeline drag (zoom) or double-click (autorange) asks for.
 
     A range that covers every day of the data (``extent``) means all dates, whichever way
-    plotly reports it (autorange, or a reset to the first range it drew).
+    plotly reports it (autorange, or a reset to the first range it drew). A range that is
+    not a pair of dates asks for nothing; one reaching past ``view.date_range`` is cut
+    to it, so the view stays one a link can express.
     """
     relayout = relayout or {}
     if relayout.get("xaxis.autorange"):
         return replace(f, start=None, end=None)
-    left = relayout.get("xaxis.range[0]") or (relayout.get("xaxis.range") or [None])[0]
-    right = relayout.get("xaxis.range[1]") or (relayout.get("xaxis.range") or [None, None])[1]
-    if not (left and right):
+    ends = _range_ends(relayout)
+    if ends is None:
         return f
-    start, end = view.period_from_range(left, right)
+    try:
+        start, end = view.period_from_range(*ends)
+    except (ValueError, OverflowError):  # not a date, or beyond what a timestamp holds
+        return f
+    first, last = view.date_range()
+    start, end = min(max(start, first), last), max(min(end, last), first)
     if extent and start <= extent[0] and end >= extent[1]:
         return replace(f, start=None, end=None)
     return replace(f, start=start, end=end)
@@ -129,17 +150,18 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
             for value, now in zip(controls_from(_filters(state)), given.controls, strict=True)
         ]
         return no_update, shown, no_update, state
-    current = Filters.from_query((given.state or {}).get("query", ""))
+    current = _filters(given.state)
     if given.trigger == "map":
         f = from_click(current, given.click)
     elif given.trigger == "timeline":
         f = from_relayout(current, given.relayout, data.extent)
     elif given.trigger == "grid":
         row = (given.cell or {}).get("rowId")
-        f = replace(current, incident=row) if row else current
-        f, _ = view.check_known(f, data.catalogue)
+        f = replace(current, incident=row) if isinstance(row, str) and row else current
     else:
         f = filters_from_controls(current, given.controls)
+    # What the page offers exists; anything else in a request (forged) is dropped here.
+    f, _ = view.check_known(f, data.catalogue)
     clicked = None if given.trigger == "map" else no_update
     if f == current:
         if clicked is None:
@@ -150,13 +172,25 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
     return f.to_query() or "?", [no_update] * len(CONTROL_FIELDS), clicked, state
 
 
-def _filters(state: dict | None) -> Filters:
-    return Filters.from_query((state or {}).get("query", ""))
+def view_query(state: Any) -> str:
+    """The query of a view state (``""`` for a store that is not one: forged or empty)."""
+    query = state.get("query") if isinstance(state, dict) else None
+    return query if isinstance(query, str) else ""
+
+
+def view_version(state: Any) -> str | None:
+    """The data version a view state is pinned to, if it names one."""
+    version = state.get("version") if isinstance(state, dict) else None
+    return version if isinstance(version, str) else None
+
+
+def _filters(state: Any) -> Filters:
+    return Filters.from_query(view_query(state))
 
 
 def map_shown(data: Dataset, state: dict | None) -> str:
     """What a map drawn for ``state`` shows: the data version and the view's query."""
-    return f"{data.version}{(state or {}).get('query', '')}"
+    return f"{data.version}{view_query(state)}"
 
 
 def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +245,7 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
     if shown == now:
         return no_update, no_update
     daily = figures.timeline_daily(data, f)
-    if not shown or shown.get("key") != now["key"]:
+    if not isinstance(shown, dict) or shown.get("key") != now["key"]:
         return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent), now
     if daily.empty or data.extent is None:  # the "nothing matches" chart has no frame
         return no_update, now
@@ -226,7 +260,8 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
     f = _filters(state)
-    notices = (state or {}).get("notices", [])
+    notices = state.get("notices") if isinstance(state, dict) else None
+    notices = [n for n in notices if isinstance(n, str)] if isinstance(notices, list) else []
     tables = data.tables
     summary = tables.summary(f)
     if f.region:

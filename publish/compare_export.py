@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 
 from core import compare
 from core.versions import UnknownVersion
+from core.view import PERIOD_ALIASES
 from layers.compare import compare_view
 from publish import exports
-from publish.params import SCALES, BadRequest, check_format
-from publish.routes import Publisher, guarded
+from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
+from publish.routes import Publisher
 
 FORMATS = ("png", "svg")
 SIZE = (1200, 720)
@@ -78,31 +79,35 @@ def register_compare_export(
     """
 
     @server.route("/export/compare.<fmt>")
-    @guarded
     def export_compare(fmt: str) -> flask.Response:
         check_format(fmt, FORMATS)
-        args = flask.request.args
-        scale = args.get("scale", "1")
+        args = {k: flask.request.args.getlist(k) for k in flask.request.args}
+        refuse_repeats(args)
+        refuse_unknown(args, (*compare.PARAMS, *PERIOD_ALIASES.values(), "scale", "v"))
+        scale = args.pop("scale", ["1"])[0]
         if scale not in SCALES:
             raise BadRequest("'scale' must be 1 or 2")
-        pins = args.getlist("v")
+        pins = args.pop("v", [])
         try:
-            data = views.of(pub.source.get(pins[-1] if pins else None))
+            data = views.of(pub.source.get(pins[0] if pins else None))
         except UnknownVersion as exc:
             raise BadRequest(str(exc)) from None
-        view = urlencode([(k, v) for k, v in args.items(multi=True) if k not in ("scale", "v")])
+        view = urlencode(args, doseq=True)
         state, notices = data.parse(view)
         version, credit = data.version, data.credit
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()
         key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat())
-        image = pub.cache.get(key)
-        if image is None:
-            figure = publication_chart(data, state, credit=credit, version=version, accessed=today)
-            width, height = SIZE
-            image = pub.pool.render(figure, fmt, width=width, height=height, scale=SCALES[scale])
-            pub.cache.set(key, image)
+        width, height = SIZE
+        image = pub.cached_render(
+            key,
+            lambda: publication_chart(data, state, credit=credit, version=version, accessed=today),
+            fmt,
+            width=width,
+            height=height,
+            scale=SCALES[scale],
+        )
         response = flask.Response(image, mimetype=exports.FORMATS[fmt])
         response.headers["Content-Disposition"] = f'inline; filename="protestmap-compare.{fmt}"'
         return response

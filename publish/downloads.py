@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.spreadsheet import neutralise_formulas
+
 LICENCES = (
     "Figures: as reported by the sources listed for each incident (see the sources column). "
     "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). "
@@ -91,7 +93,7 @@ def _commented_csv(frame: pd.DataFrame, about: Provenance) -> str:
     buffer = io.StringIO()
     for line in about.lines():
         buffer.write(f"# {line}\n")
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    neutralise_formulas(frame).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 

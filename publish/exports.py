@@ -14,7 +14,7 @@ wait, the rest are refused (``Busy``), and a render that takes too long ends wit
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -163,16 +163,27 @@ class RenderPool:
             kaleido.start_sync_server(n=1, timeout=self.timeout, silence_warnings=True)
 
     def render(
-        self, figure: go.Figure | dict, fmt: str, *, width: int, height: int, scale: float = 1
+        self,
+        figure: go.Figure | dict | Callable[[], go.Figure],
+        fmt: str,
+        *,
+        width: int,
+        height: int,
+        scale: float = 1,
     ) -> bytes:
-        """Render in the pool; ``Busy`` when full, ``RenderTimeout`` when too slow."""
+        """Render in the pool; ``Busy`` when full, ``RenderTimeout`` when too slow.
+
+        ``figure`` may be a function building it: it is called only once a slot is taken,
+        so a refused request costs no figure building (the expensive part before Chromium).
+        """
         if not self._slots.acquire(blocking=False):
             raise Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
         try:
+            built = figure() if callable(figure) else figure
             future: Future[bytes] = self._executor.submit(
-                self._run, figure, fmt, width, height, scale
+                self._run, built, fmt, width, height, scale
             )
-        except RuntimeError:
+        except BaseException:
             self._slots.release()
             raise
         future.add_done_callback(lambda _: self._slots.release())

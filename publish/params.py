@@ -70,6 +70,19 @@ def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0]
 
 
+def refuse_repeats(args: Mapping[str, Sequence[str]]) -> None:
+    """``BadRequest`` for a parameter given more than once (which one would count?)."""
+    for name in args:
+        _single(args, name)
+
+
+def refuse_unknown(args: Mapping[str, Sequence[str]], known: Sequence[str]) -> None:
+    """``BadRequest`` naming the first parameter that is not one of ``known``."""
+    for name in args:
+        if name not in known:
+            raise BadRequest(f"'{name[:20]}' is not a known parameter; use {', '.join(known)}")
+
+
 def _pixels(args: Mapping[str, Sequence[str]], name: str, default: int) -> int:
     raw = _single(args, name)
     if raw is None:
@@ -85,6 +98,7 @@ def parse_request(
     args: Mapping[str, Sequence[str]], catalogue: queries.Catalogue
 ) -> PublishRequest:
     """Parse query arguments (``name -> values``) strictly; raise ``BadRequest`` with why."""
+    refuse_repeats(args)
     view = {k: v for k, v in args.items() if k not in OPTIONS}
     filters, notices = queries.parse_query(urlencode(view, doseq=True))
     if not notices:

@@ -5,29 +5,31 @@
 - ``/export/map.<png|svg|pdf>?<view>&scale=&width=&height=&timeline=1&v=`` (cached, pooled)
 - ``/download/incidents.<csv|geojson>?<view>`` and ``/download/regions.csv?<view>``
 - ``/embed?<view>&timeline=1&v=``, the only page other sites may frame
-- ``/embed/static/<file>``: plotly.js, the stub topojson, the embed's script and style
+- ``/embed/static/[v<hex>/]<file>``: plotly.js, topojson, the embed's script and style
 
 Bad URLs get 400 with the reason, a full render pool 503 with ``Retry-After``, a render that
-hangs 504. Every response but the embed page forbids framing.
+hangs 504. Which responses may be framed is decided in ``publish.headers``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
 
 import flask
 import plotly
+import plotly.graph_objects as go
+from werkzeug.exceptions import NotFound
 
 from core.dataset import Dataset
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
-from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT, Settings
 from publish import downloads, embed, exports
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
+from publish.singleflight import LocalFlights, SingleFlight
 
 STATIC_DIR = Path(__file__).with_name("static")
 #: The dashboard's partial plotly.js (built by ``make setup``; a third of the full bundle's
@@ -40,11 +42,20 @@ PLOTLY_JS = next(
     )
     if path.exists()
 )
-EMBED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *"
-)
-NO_FRAMING_CSP = "frame-ancestors 'none'"
+
+
+#: A path segment naming a version of the embed's static files (``/embed/static/v<hex>/``).
+STAMPED = re.compile(r"^v[0-9a-f]+$")
+
+
+def embed_files_version() -> str:
+    """The version of the embed's static files: their newest change, as ``v<hex>``.
+
+    The embed page links them under it, so browsers may cache them for good
+    (``publish.headers``); a new install gives new URLs.
+    """
+    files = [PLOTLY_JS, *STATIC_DIR.iterdir(), *exports.TOPOJSON_DIR.iterdir()]
+    return f"v{int(max(f.stat().st_mtime for f in files)):x}"
 
 
 class Publisher:
@@ -56,6 +67,7 @@ class Publisher:
         self.source = DataSource(settings.data, data)
         self.pool = pool or exports.RenderPool()
         self.cache = exports.ExportCache(settings.cache / "exports")
+        self.flights: SingleFlight = LocalFlights()
 
     def request(self) -> tuple[PublishRequest, Dataset]:
         """The parsed URL and the dataset it asks for (400 on anything wrong)."""
@@ -82,14 +94,42 @@ class Publisher:
             req.timeline,
             today.isoformat(),
         )
+
+        def build() -> go.Figure:
+            text = exports.caption(data, req.filters, version=data.version, accessed=today)
+            return exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+
+        return self.cached_render(
+            key, build, fmt, width=req.width, height=req.height, scale=req.scale
+        )
+
+    def cached_render(
+        self,
+        key: Hashable,
+        build: Callable[[], go.Figure],
+        fmt: str,
+        *,
+        width: int,
+        height: int,
+        scale: int,
+    ) -> bytes:
+        """The image cached under ``key``, else rendered once however many ask at once.
+
+        The figure is built only after the pool has admitted the render, so a refused
+        request (``Busy``, 503) is answered without building it.
+        """
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        text = exports.caption(data, req.filters, version=data.version, accessed=today)
-        figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
-        image = self.pool.render(figure, fmt, width=req.width, height=req.height, scale=req.scale)
-        self.cache.set(key, image)
-        return image
+
+        def render() -> bytes:
+            image = self.cache.get(key)  # a run that just ended may have stored it
+            if image is None:
+                image = self.pool.render(build, fmt, width=width, height=height, scale=scale)
+                self.cache.set(key, image)
+            return image
+
+        return self.flights.run(key, render)
 
 
 def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
@@ -102,45 +142,6 @@ def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
     )
 
 
-def _error(status: int, message: str, **headers: str) -> flask.Response:
-    response = flask.Response(message + "\n", status=status, mimetype="text/plain")
-    response.headers.update(headers)
-    return response
-
-
-def guarded(view: Callable[..., flask.Response]) -> Callable[..., flask.Response]:
-    """Turn expected failures into 400 / 503 / 504 answers with a readable message."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> flask.Response:
-        try:
-            return view(*args, **kwargs)
-        except BadRequest as exc:
-            return _error(400, f"Bad request: {exc}")
-        except exports.Busy as exc:
-            return _error(503, str(exc), **{"Retry-After": str(exc.retry_after)})
-        except exports.RenderTimeout as exc:
-            return _error(504, str(exc))
-        except ProtestmapError as exc:
-            return _error(500, str(exc))
-
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
-def _frame_headers(response: flask.Response) -> flask.Response:
-    """Only the embed page may be framed, by any site; everything else by none."""
-    if flask.request.path.rstrip("/").endswith("/embed"):
-        response.headers["Content-Security-Policy"] = EMBED_CSP
-        response.headers.pop("X-Frame-Options", None)
-    else:
-        response.headers["X-Frame-Options"] = "DENY"
-        existing = response.headers.get("Content-Security-Policy")
-        response.headers["Content-Security-Policy"] = (
-            f"{existing}; {NO_FRAMING_CSP}" if existing else NO_FRAMING_CSP
-        )
-    return response
-
-
 def register_routes(
     server: flask.Flask,
     data: Dataset,
@@ -148,12 +149,11 @@ def register_routes(
     *,
     pool: exports.RenderPool | None = None,
 ) -> Publisher:
-    """Add the publish routes and the framing headers to ``server``; return their state."""
+    """Add the publish routes to ``server``; return their state (headers: ``publish.headers``)."""
     pub = Publisher(data, settings, pool=pool)
-    server.after_request(_frame_headers)
+    static_version = embed_files_version()
 
     @server.route("/export/map.<fmt>")
-    @guarded
     def export_map(fmt: str) -> flask.Response:
         check_format(fmt, tuple(exports.FORMATS))
         response = flask.Response(pub.snapshot(fmt), mimetype=exports.FORMATS[fmt])
@@ -161,7 +161,6 @@ def register_routes(
         return response
 
     @server.route("/download/incidents.<fmt>")
-    @guarded
     def download_incidents(fmt: str) -> flask.Response:
         check_format(fmt, ("csv", "geojson"))
         req, data = pub.request()
@@ -174,7 +173,6 @@ def register_routes(
         return _attachment(body, mime, f"protestmap-incidents.{fmt}")
 
     @server.route("/download/regions.<fmt>")
-    @guarded
     def download_regions(fmt: str) -> flask.Response:
         check_format(fmt, ("csv",))
         req, data = pub.request()
@@ -183,7 +181,6 @@ def register_routes(
         return _attachment(body, "text/csv", "protestmap-regions.csv")
 
     @server.route("/embed")
-    @guarded
     def embed_view() -> flask.Response:
         req, data = pub.request()
         latest = pub.source.current()
@@ -198,7 +195,7 @@ def register_routes(
             req.filters,
             text=text,
             timeline=req.timeline,
-            static=f"{root}/embed/static",
+            static=f"{root}/embed/static/{static_version}",
             full_view=f"{root}/{req.query}",
             newer=newer,
         )
@@ -206,6 +203,11 @@ def register_routes(
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:
+        stamp, _, rest = name.partition("/")
+        if STAMPED.match(stamp):  # the versioned URL the embed page uses
+            if stamp != static_version:
+                raise NotFound("this version of the embed's files is not served any more")
+            name = rest
         if name == "plotly.min.js":
             return flask.send_file(PLOTLY_JS, max_age=86_400)
         if name.startswith("topojson/"):

@@ -1,0 +1,84 @@
+"""One error handler for every Flask route: a short answer, never Flask's default error page.
+
+A request we could have checked (a bad callback body, an unknown component-suite path, a
+body over the size cap) gets its 4xx status and one line saying why, logged as one line
+without a traceback. Anything else is a bug of ours: its traceback goes to the log, and the
+client gets a 500 that says only that, so no stack trace or path leaves the server. Callback
+endpoints (``/_dash-...``) answer in JSON, everything else in plain text. The publish
+routes raise what they mean (``BadRequest`` 400, ``Busy`` 503 with ``Retry-After``,
+``RenderTimeout`` 504) and are answered here too.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+import flask
+from dash.exceptions import DependencyException
+from werkzeug.exceptions import HTTPException, NotFound
+
+from publish import exports
+from publish.params import BadRequest
+
+log = logging.getLogger("protestmap")
+
+
+def error_response(status: int, message: str) -> flask.Response:
+    """The answer to a failed request, JSON for Dash's own endpoints, else text."""
+    if flask.request.path.startswith(flask.request.script_root + "/_dash-"):
+        response = flask.jsonify({"error": {"status": status, "message": message}})
+        response.status_code = status
+        return response
+    return flask.Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _http_error(exc: HTTPException) -> flask.Response:
+    status = exc.code or 500
+    message = exc.description or exc.name
+    log.info("%s %s -> %d: %s", flask.request.method, flask.request.path[:200], status, message)
+    response = error_response(status, f"{status} {exc.name}: {message}")
+    for name, value in exc.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
+
+
+def _unknown_resource(exc: DependencyException) -> flask.Response:
+    """Dash's component suites: an unknown package or path is not found, not a failure."""
+    return _http_error(NotFound("no such script or style is served by this app"))
+
+
+def _bad_request(exc: BadRequest) -> flask.Response:
+    log.info("%s %s -> 400: %s", flask.request.method, flask.request.path[:200], exc)
+    return error_response(400, f"Bad request: {exc}")
+
+
+def _busy(exc: exports.Busy) -> flask.Response:
+    response = error_response(503, str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _render_failed(exc: exports.RenderError) -> flask.Response:
+    """A render that failed or timed out: ours to fix, but its message helps the reader."""
+    log.error("%s %s: %s", flask.request.method, flask.request.path[:200], exc)
+    return error_response(504 if isinstance(exc, exports.RenderTimeout) else 500, str(exc))
+
+
+def _bug(exc: Exception) -> flask.Response:
+    log.error("%s %s failed", flask.request.method, flask.request.path[:200], exc_info=exc)
+    return error_response(
+        500, "500 Internal Server Error: this request failed on the server; it has been logged."
+    )
+
+
+def install(app: dash.Dash) -> None:
+    """Register the handlers on ``app``'s Flask server (Dash's own handlers stay first)."""
+    server = app.server
+    server.register_error_handler(HTTPException, _http_error)
+    server.register_error_handler(DependencyException, _unknown_resource)
+    server.register_error_handler(BadRequest, _bad_request)
+    server.register_error_handler(exports.Busy, _busy)
+    server.register_error_handler(exports.RenderError, _render_failed)
+    server.register_error_handler(Exception, _bug)
