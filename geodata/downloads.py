@@ -39,6 +39,7 @@ INCIDENT_COLUMNS = (
     "campaign",
     "tags",
     "description",
+    "location_conflict",
     "sources",
 )
 REGION_COLUMNS = (

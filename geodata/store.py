@@ -188,9 +188,15 @@ def read_incidents_arrow(
     stored = pq.read_schema(path)
     expected = [*schema.INCIDENT_COLUMNS, "geometry"]
     absent = [c for c in expected if c not in stored.names]
-    if absent:
+    if set(absent) - set(schema.ADDED_COLUMNS):
         raise SchemaError(f"{path} lacks columns {absent}; rebuild it with `protestmap build`")
-    return pq.read_table(path, columns=list(columns) if columns else None, filters=filters)
+    wanted = [c for c in columns or stored.names if c not in absent]
+    table = pq.read_table(path, columns=wanted, filters=filters)
+    for name in [c for c in columns or expected if c in absent]:
+        table = table.append_column(
+            schema.INCIDENT_FIELDS.field(name), pa.nulls(len(table), pa.string())
+        )
+    return table
 
 
 def read_incidents(
