@@ -185,6 +185,7 @@ REGION_ALIASES = {
     "RU-KHM": ("Yugra", "ХМАО", "Югра"),
     "RU-KEM": ("Кузбасс",),
     "RU-MOW": ("Moscow City",),
+    "RU-ORL": ("Orel", "Orël"),
     "RU-PRI": ("Приморье",),
     "RU-SA": ("Yakutia", "Саха"),
     "RU-SE": ("North Ossetia", "Alania", "Северная Осетия", "Алания"),
