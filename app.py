@@ -22,7 +22,7 @@ from geodata import exports, ids, series
 from geodata.geocoding import read_geonames
 from geodata.queries import Filters
 from geodata.settings import Settings
-from pages import compare, publishing, views
+from pages import about, compare, publishing, views
 from pages.dataset import Dataset, read_dataset
 from pages.layout import page
 from publish import register_routes
@@ -114,6 +114,8 @@ def create_app(
     def route(pathname: str | None, search: str | None) -> Any:
         if (pathname or "").removeprefix(base).strip("/") == compare.PATH.strip("/"):
             return compare.layout(compare_data, base)
+        if (pathname or "").removeprefix(base).strip("/") == about.PATH.strip("/"):
+            return about.layout(publisher.source.current().incidents, base)
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)

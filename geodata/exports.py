@@ -31,6 +31,7 @@ from geodata.queries import Filters
 from geodata.settings import PROJECT_ROOT
 from layers import _style
 from layers import regions as region_layer
+from pages.about import PATH as ABOUT_PATH
 
 if TYPE_CHECKING:
     from pages.dataset import Dataset
@@ -59,11 +60,12 @@ class Busy(ProtestmapError):
         self.retry_after = retry_after
 
 
-def credit_line(incidents: pd.DataFrame) -> str:
+def credit_line(incidents: pd.DataFrame, *, about: str = ABOUT_PATH) -> str:
     """Who the figures come from, read from the sources actually in the data.
 
     The most frequent reporter is named; "and others" is added when there are more.
-    Places are credited to GeoNames only when some incident was placed by it.
+    Places are credited to GeoNames only when some incident was placed by it. ``about`` is
+    the address of the "About the data" page (the app's full URL where it is known).
     """
     reporters = queries.source_reporters(incidents)  # vectorised: a million rows in ms
     if reporters:
@@ -74,7 +76,7 @@ def credit_line(incidents: pd.DataFrame) -> str:
     parts = [f"Data: {data}, compiled by protestmap", "boundaries: Natural Earth"]
     if incidents["geonameid"].notna().any():
         parts.append("places: GeoNames")
-    return "; ".join(parts)
+    return "; ".join(parts) + f". About the data: {about}"
 
 
 def map_view(data: Dataset, f: Filters) -> go.Figure:
@@ -146,13 +148,14 @@ class Caption:
     accessed: dt.date
 
 
-def caption(data: Dataset, f: Filters, *, version: str, accessed: dt.date) -> Caption:
+def caption(
+    data: Dataset, f: Filters, *, version: str, accessed: dt.date, about: str = ABOUT_PATH
+) -> Caption:
     """Title, subtitle (period and filters in words), credit, version and access date."""
     where = data.names.get(f.region, f.region) if f.region else "Russia"
     title = f"{queries.METRICS[f.metric].capitalize()} at protests in {where}, by region"
-    return Caption(
-        title, f.describe(data.names) + ".", credit_line(data.incidents), version, accessed
-    )
+    credit = credit_line(data.incidents, about=about)
+    return Caption(title, f.describe(data.names) + ".", credit, version, accessed)
 
 
 def publication_figure(

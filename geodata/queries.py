@@ -23,6 +23,7 @@ import pandas as pd
 from geodata.prepared import TAG_BITS
 from geodata.prepared import data_as_of as data_as_of
 from geodata.prepared import prepare_incidents as prepare_incidents
+from geodata.prepared import report_days as report_days
 from geodata.prepared import source_reporters as source_reporters
 from geodata.schema import KINDS, TAGS
 

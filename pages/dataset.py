@@ -23,7 +23,6 @@ class Dataset:
     countries: gpd.GeoDataFrame
     metadata: dict[str, Any]
     catalogue: queries.Catalogue
-    as_of: str | None
     #: Display names of regions and cities, for the breadcrumb and descriptions.
     names: dict[str, str]
     #: The callbacks' fast path: ``incidents`` coded as numpy arrays (``tables.columns``)
@@ -66,7 +65,6 @@ def build_dataset(
         countries=countries,
         metadata=metadata,
         catalogue=queries.build_catalogue(prepared, regions),
-        as_of=queries.data_as_of(prepared),
         names=names,
         tables=ViewTables(aggregates.build_columns(prepared), prepared, regions),
     )

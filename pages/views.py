@@ -22,6 +22,7 @@ from geodata import aggregates, queries
 from geodata.queries import Filters
 from geodata.viewtables import everywhere
 from layers import regions as region_layer
+from pages import about
 from pages.dataset import Dataset
 
 ALL_KINDS = "all"
@@ -286,7 +287,12 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "notice": layers.notice(notices),
         "notice_hidden": not notices,
         "breadcrumb": layers.breadcrumb(f, data.names, data.names.get(f.city or ""), base),
-        "summary": layers.summary_strip(summary, version=data.version, as_of=data.as_of),
+        "summary": layers.summary_strip(
+            summary,
+            version=data.version,
+            as_of=queries.data_as_of(data.incidents, tables.rows(f)),
+            about=base + about.PATH.lstrip("/"),
+        ),
         "description": description,
         "empty_hidden": summary.incidents > 0,
         "side": side,

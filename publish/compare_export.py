@@ -16,7 +16,7 @@ from geodata import exports
 from pages import compare
 from pages.dataset import Dataset
 from publish.params import SCALES, BadRequest, check_format
-from publish.routes import Publisher, guarded
+from publish.routes import Publisher, about_url, guarded
 
 FORMATS = ("png", "svg")
 SIZE = (1200, 720)
@@ -74,7 +74,7 @@ def register_compare_export(
 
     ``source`` is the dataset ``data`` was built from (its version and credit are printed).
     """
-    version, credit = source.version, exports.credit_line(source.incidents)
+    version = source.version
 
     @server.route("/export/compare.<fmt>")
     @guarded
@@ -92,6 +92,7 @@ def register_compare_export(
         key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat())
         image = pub.cache.get(key)
         if image is None:
+            credit = exports.credit_line(source.incidents, about=about_url())
             figure = publication_chart(data, state, credit=credit, version=version, accessed=today)
             width, height = SIZE
             image = pub.pool.render(figure, fmt, width=width, height=height, scale=SCALES[scale])

@@ -85,7 +85,9 @@ class Publisher:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        text = exports.caption(data, req.filters, version=data.version, accessed=today)
+        text = exports.caption(
+            data, req.filters, version=data.version, accessed=today, about=about_url()
+        )
         figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
         image = self.pool.render(figure, fmt, width=req.width, height=req.height, scale=req.scale)
         self.cache.set(key, image)
@@ -97,9 +99,14 @@ def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
         description=req.filters.describe(data.names),
         query=req.link_query(),
         version=data.version,
-        credit=exports.credit_line(data.incidents),
+        credit=exports.credit_line(data.incidents, about=about_url()),
         accessed=dt.datetime.now(dt.UTC).date(),
     )
+
+
+def about_url() -> str:
+    """The full address of the "About the data" page, as the current request reached the app."""
+    return flask.request.host_url.rstrip("/") + flask.request.script_root + exports.ABOUT_PATH
 
 
 def _error(status: int, message: str, **headers: str) -> flask.Response:
@@ -190,7 +197,9 @@ def register_routes(
         latest = pub.source.current()
         root = flask.request.script_root
         today = dt.datetime.now(dt.UTC).date()
-        text = exports.caption(data, req.filters, version=data.version, accessed=today)
+        text = exports.caption(
+            data, req.filters, version=data.version, accessed=today, about=about_url()
+        )
         newer = None
         if req.version and latest.version != data.version:
             newer = f"{root}/{req.link_query(pinned=False)}"
@@ -201,6 +210,7 @@ def register_routes(
             timeline=req.timeline,
             static=f"{root}/embed/static",
             full_view=f"{root}/{req.query}",
+            about=about_url(),
             newer=newer,
         )
         return flask.Response(page, mimetype="text/html")

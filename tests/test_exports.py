@@ -12,7 +12,8 @@ from geodata.queries import Filters
 from geodata.settings import Settings
 
 CREDIT = (
-    "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; places: GeoNames"
+    "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; "
+    "places: GeoNames. About the data: /about"
 )
 
 
@@ -28,8 +29,9 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_credit_names_the_stores_sources(dataset):
     assert exports.credit_line(dataset.incidents) == CREDIT
-    assert exports.credit_line(dataset.incidents.iloc[:0]) == (
-        "Data: no sources, compiled by protestmap; boundaries: Natural Earth"
+    assert exports.credit_line(dataset.incidents.iloc[:0], about="https://x.example/about") == (
+        "Data: no sources, compiled by protestmap; boundaries: Natural Earth."
+        " About the data: https://x.example/about"
     )
 
 
