@@ -229,60 +229,48 @@ def _conflicts(
 
     A named place is measured from its GeoNames point; a named region (a federal city, a
     region hint, a name shared within one region) from its full-resolution outline, which a
-    point inside it is 0 km from.
+    point inside it is 0 km from. Distances are computed for the rows in ``mask`` only, and
+    notes written for the few that conflict.
     """
     notes = pd.Series(None, index=out.index, dtype="object")
     if not mask.any():
         return notes
-    names = regions.set_index("region_code")["name_en"]
-    label = out["region_code"].map(names) + " (" + out["region_code"] + ")"
     lon, lat = out["lon"].to_numpy(float), out["lat"].to_numpy(float)
-    place = mask & anchor["kind"].eq("place")
-    far = pd.Series(False, index=out.index)
-    distance = pd.Series(np.nan, index=out.index)
-    if place.any():
-        p = place.to_numpy()
-        distance[place] = _km(
-            lon[p], lat[p], anchor["lon"].to_numpy(float)[p], anchor["lat"].to_numpy(float)[p]
-        )
-        far = place & distance.gt(rules.tolerance_km)
-    city = out["city_en"].fillna(out["city_ru"])
-    far_text = (
-        "far_from_place: the point is "
-        + distance.round().astype("Int64").astype(str)
-        + " km from "
-        + city
-        + ", "
-        + label
-        + f" (tolerance {rules.tolerance_km:g} km)"
-    )
-    differs = mask & inside.ne(out["region_code"])
-    outline = pd.Series(np.nan, index=out.index)
+    kind = anchor["kind"].to_numpy(object)
+    codes, found = out["region_code"].to_numpy(object), inside.to_numpy(object)
+    distance = np.full(len(out), np.nan)
+    place = (mask & anchor["kind"].eq("place")).to_numpy()
+    to = anchor[["lon", "lat"]].to_numpy(float)[place]
+    distance[place] = _km(lon[place], lat[place], to[:, 0], to[:, 1])
+    differs = (mask & inside.ne(out["region_code"])).to_numpy()
+    outline = np.full(len(out), np.nan)
     if differs.any():
-        geoms = regions.set_index("region_code").geometry.reindex(out.loc[differs, "region_code"])
-        points = shapely.points(lon[differs.to_numpy()], lat[differs.to_numpy()])
-        ends = shapely.get_coordinates(shapely.shortest_line(geoms.to_numpy(), points))
+        geoms = regions.set_index("region_code").geometry.reindex(codes[differs]).to_numpy()
+        ends = shapely.get_coordinates(
+            shapely.shortest_line(geoms, shapely.points(lon[differs], lat[differs]))
+        )
         outline[differs] = _km(ends[0::2, 0], ends[0::2, 1], ends[1::2, 0], ends[1::2, 1])
-    away = differs & anchor["kind"].eq("region") & outline.gt(rules.tolerance_km)
-    far_text = far_text.where(
-        ~away,
-        "far_from_place: the point is "
-        + outline.round().astype("Int64").astype(str)
-        + " km outside "
-        + label
-        + f" (tolerance {rules.tolerance_km:g} km)",
-    )
-    other = differs & outline.gt(BORDER_KM)
-    found = inside.map(names) + " (" + inside + ")"
-    other_text = (
-        "other_region: the point lies in "
-        + found.fillna("no region's outline")
-        + ", "
-        + outline.round().astype("Int64").astype(str)
-        + " km from "
-        + label
-    )
-    distant, elsewhere = (far | away).to_numpy(), other.to_numpy()
-    both = far_text + "; " + other_text
-    joined = np.where(distant & elsewhere, both, np.where(distant, far_text, other_text))
-    return pd.Series(joined, index=out.index, dtype="object").where(far | away | other, None)
+    by_outline = differs & (kind == "region")
+    distance[by_outline] = outline[by_outline]
+    far, other = distance > rules.tolerance_km, outline > BORDER_KM
+    names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
+    city = out["city_en"].fillna(out["city_ru"]).to_numpy(object)
+
+    def label(code: object) -> str:
+        return "no region's outline" if pd.isna(code) else f"{names.get(code, code)} ({code})"
+
+    for i in np.flatnonzero(far | other):
+        parts = []
+        if far[i]:
+            where = f"from {city[i]}, " if kind[i] == "place" else "outside "
+            parts.append(
+                f"far_from_place: the point is {distance[i]:,.0f} km {where}{label(codes[i])} "
+                f"(tolerance {rules.tolerance_km:g} km)"
+            )
+        if other[i]:
+            parts.append(
+                f"other_region: the point lies in {label(found[i])}, "
+                f"{outline[i]:,.0f} km from {label(codes[i])}"
+            )
+        notes.iat[i] = "; ".join(parts)
+    return notes
