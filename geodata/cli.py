@@ -80,7 +80,7 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
     table.add_row("rejected", f"{len(result.rejected):,}")
     for reason, count in result.reason_counts.items():
         table.add_row(f"  {reason}", f"{count:,}")
-    _add_conflict_rows(table, result.conflicts["kind"], "location conflicts (accepted, noted)")
+    _add_conflict_rows(table, result.conflicts)
     table.add_row("incidents", f"{result.incidents_before:,} -> {result.incidents_after:,}")
     table.add_row("data version", str(result.data_version or "-"))
     if result.encoding:
@@ -93,11 +93,10 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
             console.print(f"  row {row}: {detail}")
 
 
-def _add_conflict_rows(table: Table, kinds: pd.Series, title: str) -> None:
-    """A total line and one line per conflict kind (a row may have two kinds)."""
-    counts = kinds.value_counts()
-    table.add_row(title, f"{int(counts.sum()):,}")
-    for kind, count in counts.sort_index().items():
+def _add_conflict_rows(table: Table, conflicts: pd.DataFrame) -> None:
+    """Rows with a location conflict, then one line per kind (a row may have both kinds)."""
+    table.add_row("rows with a location conflict", f"{conflicts['row'].nunique():,}")
+    for kind, count in conflicts["kind"].value_counts().sort_index().items():
         table.add_row(f"  {kind}", f"{count:,}")
 
 
@@ -300,7 +299,7 @@ def info(settings: Settings) -> None:
     counts = conflict_counts(incidents["location_conflict"])
     table.add_row(
         "location conflicts",
-        f"{int(incidents['location_conflict'].notna().sum()):,} incidents"
+        f"{int(incidents['location_conflict'].notna().sum()):,} of {len(incidents):,} incidents"
         + "".join(f"; {kind} {n:,}" for kind, n in counts.items()),
     )
     covered = regions[regions["region_code"].isin(incidents["region_code"])]

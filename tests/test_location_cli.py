@@ -41,7 +41,7 @@ def test_ingest_summary_counts_conflicts_per_kind_and_lists_them(run_cli, confli
     done = run_cli("ingest", str(conflicting_file))
     out = text(done.stdout)
     assert "accepted 3" in out
-    assert "location conflicts (accepted, noted) 3" in out
+    assert "rows with a location conflict 2" in out
     assert "far_from_place 1" in out and "other_region 2" in out
     assert "row 2: far_from_place: the point is" in out
     assert "km from Krasnoyarsk, Krasnoyarsk Krai (RU-KYA) (tolerance 50 km)" in out
@@ -51,7 +51,7 @@ def test_ingest_summary_counts_conflicts_per_kind_and_lists_them(run_cli, confli
 def test_info_shows_location_conflict_counts(run_cli, conflicting_file):
     run_cli("ingest", str(conflicting_file))
     out = text(run_cli("info").stdout)
-    assert "location conflicts 2 incidents; far_from_place 1; other_region 2" in out
+    assert "location conflicts 2 of 3 incidents; far_from_place 1; other_region 2" in out
 
 
 def test_strict_location_rejects_conflicting_rows(run_cli, conflicting_file, data_dir):
@@ -59,14 +59,14 @@ def test_strict_location_rejects_conflicting_rows(run_cli, conflicting_file, dat
     out = text(done.stdout)
     assert "accepted 1" in out and "rejected 2" in out
     assert "far_from_place 1" in out and "other_region 2" in out
-    assert "location conflicts (accepted, noted) 0" in out
+    assert "rows with a location conflict 0" in out
     assert not (data_dir / "incidents.parquet").exists()
 
 
 def test_tolerance_option_and_its_refusal(run_cli, conflicting_file):
     done = run_cli("ingest", str(conflicting_file), "--location-tolerance", "5000", "--dry-run")
     out = text(done.stdout)
-    assert "location conflicts (accepted, noted) 2" in out and "far_from_place" not in out
+    assert "rows with a location conflict 2" in out and "far_from_place" not in out
     bad = run_cli("ingest", str(conflicting_file), "--location-tolerance", "-3", check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "--location-tolerance" in bad.stderr
@@ -79,6 +79,6 @@ def test_a_store_written_before_the_column_reads_it_as_null(run_cli, conflicting
     pq.write_table(table.drop_columns(["location_conflict"]), path)
     back = store.read_incidents(path)
     assert back["location_conflict"].isna().all() and len(back) == 3
-    assert "location conflicts 0 incidents" in text(run_cli("info").stdout)
+    assert "location conflicts 0 of 3 incidents" in text(run_cli("info").stdout)
     picked = store.read_incidents(path, columns=["detained", "location_conflict"])
     assert picked["location_conflict"].isna().all() and picked["detained"].sum() == 27
