@@ -27,7 +27,7 @@ from core.versions import DataSource
 from core.view import Filters
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
-from pages import compare, ids, publishing, views
+from pages import about, compare, ids, publishing, views
 from pages.layout import page
 from publish import errors, exports, guards, headers, register_routes
 from publish.compare_export import register_compare_export
@@ -115,8 +115,11 @@ def create_app(
         Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
     )
     def route(pathname: str | None, search: str | None) -> Any:
-        if _is_compare(pathname, base):
+        shown = _page_of(pathname, base)
+        if shown == COMPARE_PATH:
             return compare.layout(compare.resolve(publisher.source, compares, search)[0], base)
+        if shown == about.PATH:
+            return about.layout(publisher.source.current().incidents, base)
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)
@@ -138,9 +141,10 @@ def create_app(
     return app
 
 
-def _is_compare(pathname: str | None, base: str) -> bool:
-    """Whether ``pathname`` is the Compare page's (else the dashboard is shown)."""
-    return (pathname or "").removeprefix(base).strip("/") == COMPARE_PATH.strip("/")
+def _page_of(pathname: str | None, base: str) -> str:
+    """The page ``pathname`` shows: Compare's or About's path, else ``"/"`` (the dashboard)."""
+    path = "/" + (pathname or "").removeprefix(base).strip("/")
+    return path if path in (COMPARE_PATH, about.PATH) else "/"
 
 
 def _register(app: dash.Dash, source: DataSource, base: str) -> None:
@@ -179,9 +183,9 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         state: dict | None,
         path: str | None,
     ) -> dict:
-        if _is_compare(path, base):
-            # Leaving for Compare: this page is about to go. Reading Compare's query as a view
-            # would patch a map that is no longer drawn ("Cannot patch undefined").
+        if _page_of(path, base) != "/":
+            # Leaving for Compare or About: this page is about to go. Reading their query as a
+            # view would patch a map that is no longer drawn ("Cannot patch undefined").
             raise PreventUpdate
         triggered = ctx.triggered_id
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None

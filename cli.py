@@ -17,12 +17,15 @@ from geodata import boundaries, naturalearth, store
 from geodata.errors import ProtestmapError
 from geodata.geocoding import Gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
+from geodata.location import DEFAULT_TOLERANCE_KM, LocationRules, conflict_counts
 from geodata.readers import parse_map_options, read_mapping_file
 from geodata.schema import INPUT_FIELDS, KINDS
 from geodata.settings import PROJECT_ROOT, Settings
 
 SEED_DIR = PROJECT_ROOT / "seed"
 console = Console(highlight=False)
+#: Conflicting rows shown after an ingest; all of them are in the store's location_conflict.
+CONFLICT_EXAMPLES = 10
 
 
 def _fail_cleanly(fn: Callable[..., None]) -> Callable[..., None]:
@@ -77,11 +80,24 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
     table.add_row("rejected", f"{len(result.rejected):,}")
     for reason, count in result.reason_counts.items():
         table.add_row(f"  {reason}", f"{count:,}")
+    _add_conflict_rows(table, result.conflicts)
     table.add_row("incidents", f"{result.incidents_before:,} -> {result.incidents_after:,}")
     table.add_row("data version", str(result.data_version or "-"))
     if result.encoding:
         table.add_row("encoding / delimiter", f"{result.encoding} / {result.delimiter!r}")
     console.print(table)
+    if len(result.conflicts):
+        first = result.conflicts.head(CONFLICT_EXAMPLES)
+        console.print("location conflicts, first rows:")
+        for row, detail in zip(first["row"], first["detail"], strict=True):
+            console.print(f"  row {row}: {detail}")
+
+
+def _add_conflict_rows(table: Table, conflicts: pd.DataFrame) -> None:
+    """Rows with a location conflict, then one line per kind (a row may have both kinds)."""
+    table.add_row("rows with a location conflict", f"{conflicts['row'].nunique():,}")
+    for kind, count in conflicts["kind"].value_counts().sort_index().items():
+        table.add_row(f"  {kind}", f"{count:,}")
 
 
 def _ensure_regions(
@@ -178,6 +194,20 @@ def build(
 @click.option("--date-format", help="strptime format of dates, e.g. %d.%m.%Y.")
 @click.option("--kind", type=click.Choice(KINDS), help="Kind for rows whose kind is empty.")
 @click.option("--campaign", help="Campaign label for rows that name none.")
+@click.option(
+    "--location-tolerance",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TOLERANCE_KM,
+    show_default=True,
+    metavar="KM",
+    help="How far a row's coordinates may lie from the place it names before it is flagged.",
+)
+@click.option(
+    "--strict-location",
+    is_flag=True,
+    help="Reject rows whose coordinates conflict with their named place (default: accept them "
+    "with a location_conflict note).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
 @click.option(
     "--rejects",
@@ -197,6 +227,8 @@ def ingest(
     date_format: str | None,
     kind: str | None,
     campaign: str | None,
+    location_tolerance: float,
+    strict_location: bool,
     dry_run: bool,
     rejects: Path | None,
 ) -> None:
@@ -215,6 +247,7 @@ def ingest(
         kind=kind,
         campaign=campaign,
         today=dt.date.today(),
+        location=LocationRules(tolerance_km=location_tolerance, strict=strict_location),
     )
     regions = store.read_regions(settings.regions_path)
     gazetteer = Gazetteer.load()
@@ -263,6 +296,12 @@ def info(settings: Settings) -> None:
             "dates", f"{incidents['date'].min():%Y-%m-%d} to {incidents['date'].max():%Y-%m-%d}"
         )
     table.add_row("cities", f"{incidents['geonameid'].nunique():,}")
+    counts = conflict_counts(incidents["location_conflict"])
+    table.add_row(
+        "location conflicts",
+        f"{int(incidents['location_conflict'].notna().sum()):,} of {len(incidents):,} incidents"
+        + "".join(f"; {kind} {n:,}" for kind, n in counts.items()),
+    )
     covered = regions[regions["region_code"].isin(incidents["region_code"])]
     by_status = covered["status"].value_counts()
     table.add_row("regions", ", ".join(f"{n} {s}" for s, n in by_status.items()) or "0")

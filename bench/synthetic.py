@@ -267,6 +267,7 @@ def incidents_frame(d: Draw, seed: int, pool: pd.DataFrame) -> gpd.GeoDataFrame:
         "tags": _tag_lists(d.tags),
         "sources": pa.ListArray.from_arrays(pa.array(offsets), structs),
         "campaign": pa.nulls(n, pa.string()).fill_null(campaign(seed)),
+        "location_conflict": pa.nulls(n, pa.string()),
     }
     frame = pd.DataFrame({k: pd.arrays.ArrowExtensionArray(v) for k, v in columns.items()})
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(d.lon, d.lat), crs=schema.CRS)

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from core import aggregates, view
-from core.prepared import data_as_of, prepare_incidents
+from core.prepared import prepare_incidents
 from core.texts import credit_line
 from core.viewtables import ViewTables
 from geodata import store
@@ -26,7 +26,6 @@ class Dataset:
     countries: gpd.GeoDataFrame
     metadata: dict[str, Any]
     catalogue: view.Catalogue
-    as_of: str | None
     #: Who the figures come from (``core.texts.credit_line``), printed on every snapshot.
     credit: str
     #: Display names of regions and cities, for the breadcrumb and descriptions.
@@ -71,7 +70,6 @@ def build_dataset(
         countries=countries,
         metadata=metadata,
         catalogue=view.build_catalogue(prepared, regions),
-        as_of=data_as_of(prepared),
         credit=credit_line(prepared),
         names=names,
         tables=ViewTables(aggregates.build_columns(prepared), prepared, regions),

@@ -26,12 +26,13 @@ def prepare_incidents(
 ) -> pd.DataFrame:
     """Flatten stored incidents for fast in-memory queries (called once, at start-up).
 
-    Adds ``lon``/``lat``, a ``city_key`` (GeoNames id, else the place name, else the
-    region for region-level reports), a ``city_label``, the region's ``status`` and
-    ``tag_bits``; ``tags`` become tuples. ``sources`` stay Arrow-backed (an element is a
-    list of dicts): a million Python lists of dicts would cost gigabytes and seconds.
-    Whole-column operations only, so a million rows prepare in a few seconds. Accepts the
-    stored Arrow table (``store.read_incidents_arrow``, the fast path) or a GeoDataFrame.
+    Adds ``lon``/``lat``, ``as_of_day`` (:func:`report_days`), a ``city_key`` (GeoNames
+    id, else the place name, else the region for region-level reports), a ``city_label``,
+    the region's ``status`` and ``tag_bits``; ``tags`` become tuples. ``sources`` stay
+    Arrow-backed (an element is a list of dicts): a million Python lists of dicts would cost
+    gigabytes and seconds. Whole-column operations only, so a million rows prepare in a few
+    seconds. Accepts the stored Arrow table (``store.read_incidents_arrow``, the fast
+    path) or a GeoDataFrame.
     """
     table = incidents if isinstance(incidents, pa.Table) else _to_arrow(incidents)
     out = table.drop_columns(["tags", "sources", "geometry"]).to_pandas(
@@ -45,6 +46,7 @@ def prepare_incidents(
     out["tags"] = _tuples(tags)
     out["sources"] = pd.arrays.ArrowExtensionArray(table["sources"])
     out["tag_bits"] = _tag_bits(tags)
+    out["as_of_day"] = report_days(out)
     name = out["city_en"].fillna(out["city_ru"])
     out["city_key"] = np.where(
         out["geonameid"].notna(),
@@ -120,11 +122,35 @@ def source_reporters(incidents: pd.DataFrame) -> Counter[str]:
     )
 
 
-def data_as_of(incidents: pd.DataFrame) -> str | None:
-    """The latest 'as of' date among all sources: how current the figures are."""
-    flat = _flat_sources(incidents)
-    if flat is None or flat.type.get_field_index("as_of") < 0:
-        return None
-    days = pc.utf8_slice_codeunits(flat.field("as_of"), 0, 10)
-    days = days.filter(pc.fill_null(pc.match_substring_regex(days, r"^\d{4}-\d{2}-\d{2}$"), False))
-    return pc.max(days).as_py() if len(days) else None
+def report_days(incidents: pd.DataFrame) -> np.ndarray:
+    """Each incident's latest dated report ('as of' starting YYYY-MM-DD), in days; -1 if none."""
+    sources = pa.array(incidents["sources"].array)  # Arrow-backed: no copy
+    if isinstance(sources, pa.ChunkedArray):
+        sources = sources.combine_chunks()
+    latest = np.full(len(incidents), -1, dtype="int64")
+    flat = pc.list_flatten(sources)
+    if not pa.types.is_struct(flat.type) or flat.type.get_field_index("as_of") < 0:
+        return latest
+    parents = pc.list_parent_indices(sources).to_numpy()
+    days = pc.strptime(
+        pc.utf8_slice_codeunits(flat.field("as_of"), 0, 10), "%Y-%m-%d", "s", error_is_null=True
+    )
+    dated = pc.is_valid(days).to_numpy(zero_copy_only=False)
+    values = pc.cast(days.filter(dated), pa.int64()).to_numpy() // 86_400
+    np.maximum.at(latest, parents[dated], values)
+    return latest
+
+
+def data_as_of(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> str | None:
+    """The latest report date of the incidents at ``rows`` (all by default): how current they are.
+
+    Uses the ``as_of_day`` column of prepared incidents, so a view's date is a max over its
+    rows, not a pass over their sources.
+    """
+    days = (
+        incidents["as_of_day"].to_numpy()
+        if "as_of_day" in incidents.columns
+        else report_days(incidents)
+    )
+    latest = (days if rows is None else days[rows]).max(initial=-1)
+    return None if latest < 0 else str(np.datetime64(int(latest), "D"))

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from core.dataset import Dataset
 
 
+#: Where the "About the data" page is served, below the app's base path.
+ABOUT_PATH = "/about"
+
+
 def credit_line(incidents: pd.DataFrame) -> str:
     """Who the figures come from, read from the sources actually in the data.
 
@@ -39,6 +43,15 @@ def credit_line(incidents: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def with_about(credit: str, about: str = ABOUT_PATH) -> str:
+    """A credit line that says where its numbers are explained (``about``: that page's address).
+
+    The credit is counted once per data version; the address is known only per request (host
+    and base path), so the two are joined when printed.
+    """
+    return f"{credit}. About the data: {about}"
+
+
 @dataclass(frozen=True)
 class Caption:
     """The words printed on a snapshot."""
@@ -50,11 +63,17 @@ class Caption:
     accessed: dt.date
 
 
-def caption(data: Dataset, f: Filters, *, version: str, accessed: dt.date) -> Caption:
-    """Title, subtitle (period and filters in words), credit, version and access date."""
+def caption(
+    data: Dataset, f: Filters, *, version: str, accessed: dt.date, about: str = ABOUT_PATH
+) -> Caption:
+    """Title, subtitle (period and filters in words), credit, version and access date.
+
+    ``about`` is the address of the "About the data" page that the credit names.
+    """
     where = data.names.get(f.region, f.region) if f.region else "Russia"
     title = f"{METRICS[f.metric].capitalize()} at protests in {where}, by region"
-    return Caption(title, f.describe(data.names) + ".", data.credit, version, accessed)
+    credit = with_about(data.credit, about)
+    return Caption(title, f.describe(data.names) + ".", credit, version, accessed)
 
 
 def alt_text(data: Dataset, f: Filters) -> str:

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geodata.errors import GeocodeError
+from geodata.namehints import region_mentions
 from geodata.placenames import (
     REGION_ALIASES,
+    REGION_PREFERRED,
     choose_russian_name,
     english_region_name,
     name_variants,
@@ -59,12 +61,24 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class RegionOnly:
+    """A name that gives its region but no single place (two Dzerzhinsky in Moscow Oblast)."""
+
+    query: str
+    region_code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Miss:
     """A name that did not resolve, with the reason and what a person needs to fix it."""
 
     query: str
     reason: str  # UNKNOWN_PLACE | AMBIGUOUS_PLACE | UNKNOWN_REGION
     detail: str
+
+
+Answer = Place | RegionOnly | Miss
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,8 @@ class _Regions:
             english={
                 r["iso_3166_2"]: english_region_name(r["name_en"], r["name_ru"]) for r in rows
             },
-            exact=unique((region_exact(n), c) for n, c in names),
+            exact=unique((region_exact(n), c) for n, c in names)
+            | {region_exact(name): code for name, code in REGION_PREFERRED.items()},
             core=unique((region_core(n), c) for n, c in names),
             russian={r["iso_3166_2"]: r["name_ru"] for r in rows},
         )
@@ -214,12 +229,13 @@ class Gazetteer:
             return None
         return self._regions.code_for(hint)
 
-    def resolve(self, name: str, region: str | None = None) -> Place | Miss:
+    def resolve(self, name: str, region: str | None = None) -> Answer:
         """Return the place called ``name``, narrowed by an optional region hint, or a Miss.
 
         Primary names (GeoNames' and the Russian one) are tried before alternate names. Of
         several places with the name, the hint keeps those in its region; the largest wins only
-        with :data:`DOMINANCE` times the people of the next, otherwise the miss lists them all.
+        with :data:`DOMINANCE` times the people of the next. Otherwise, when they all lie in one
+        region, the answer is that region (:class:`RegionOnly`), and else a miss lists them.
         A blank or missing (None, NaN) hint means no hint.
         """
         query = name if isinstance(name, str) else ""
@@ -257,18 +273,45 @@ class Gazetteer:
                     + _listing(everywhere, self._regions),
                 )
         candidates = next(tier for tier in tiers if tier)
-        return _dominant(candidates) or Miss(
-            query,
-            AMBIGUOUS_PLACE,
-            f"{len(candidates)} places called {query.strip()!r}: "
-            + _listing(candidates, self._regions)
-            + "; add a region to choose",
+        found = _dominant(candidates)
+        if found is not None:
+            return found
+        listing = f"{len(candidates)} places called {query.strip()!r}: " + _listing(
+            candidates, self._regions
         )
+        codes = {p.region_code for p in candidates}
+        if len(codes) == 1:
+            return RegionOnly(query, codes.pop(), listing + "; all in one region")
+        return Miss(query, AMBIGUOUS_PLACE, listing + "; add a region to choose")
 
-    def resolve_many(
-        self, names: Sequence[str], regions: Sequence[str | None]
-    ) -> list[Place | Miss]:
-        """:meth:`resolve` for each row, computing each distinct (name, region) pair once.
+    def resolve_named(self, name: str, region: str | None = None) -> Answer:
+        """:meth:`resolve`, then the region hints written inside the name, when that misses.
+
+        "Троицк (Москва)" is Troitsk in Moscow; "ОМВД по району Митино г. Москвы" is Moscow
+        (a federal city is its own region); "ОМВД по Кировскому району Красноярского края" gives
+        only its region. A hint inside the name that contradicts the row's own region hint is
+        not used. See :func:`geodata.namehints.region_mentions`.
+        """
+        first = self.resolve(name, region)
+        if not isinstance(first, Miss) or first.reason == UNKNOWN_REGION:
+            return first
+        given = self.resolve_region(region) if isinstance(region, str) else None
+        for rest, hint in region_mentions(name if isinstance(name, str) else ""):
+            code = self.resolve_region(hint)
+            if code is None or given not in (None, code):
+                continue
+            found = self.resolve(rest, code) if rest else first
+            if not isinstance(found, Miss):
+                return found
+            if code in FEDERAL_CITIES:
+                return self.resolve(FEDERAL_CITIES[code], code)
+            return RegionOnly(
+                name, code, f"{name.strip()!r} names no known place, but its region: {hint!r}"
+            )
+        return first
+
+    def resolve_many(self, names: Sequence[str], regions: Sequence[str | None]) -> list[Answer]:
+        """:meth:`resolve_named` for each row, computing each distinct (name, region) pair once.
 
         Missing values (None, NaN) in either list are read as blanks, so that pandas' NaNs,
         which are not equal to each other, do not defeat the memo.
@@ -279,7 +322,7 @@ class Gazetteer:
             (name if isinstance(name, str) else "", region if isinstance(region, str) else None)
             for name, region in zip(names, regions, strict=True)
         ]
-        answers = {pair: self.resolve(*pair) for pair in set(pairs)}
+        answers = {pair: self.resolve_named(*pair) for pair in set(pairs)}
         return [answers[pair] for pair in pairs]
 
 

@@ -8,7 +8,6 @@ changed, so a failed or repeated ingest leaves it as it was.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,16 +22,12 @@ from pyarrow import feather
 
 from geodata import reports as rpt
 from geodata import store
-from geodata.boundaries import assign_regions
-from geodata.geocoding import Gazetteer, Place
+from geodata.geocoding import Gazetteer
+from geodata.location import LocationRules, conflict_rows, locate
 from geodata.readers import RawInput, apply_mapping, read_input
-from geodata.schema import CRS
-from geodata.validate import Checked, check_rows
+from geodata.validate import check_rows
 
 CHUNK_ROWS = 100_000
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-#: Natural Earth's 1:10m coast is generalised: coastal towns can sit up to ~0.05° offshore.
-SNAP_DEG = 0.05
 Progress = Callable[[int], None]
 
 
@@ -49,6 +43,7 @@ class IngestOptions:
     kind: str | None = None
     campaign: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    location: LocationRules = field(default_factory=LocationRules)
 
 
 @dataclass
@@ -64,6 +59,8 @@ class IngestResult:
     written: bool
     encoding: str | None = None
     delimiter: str | None = None
+    #: Accepted rows whose coordinates disagree with their named place: row, kind, detail.
+    conflicts: pd.DataFrame = field(default_factory=lambda: conflict_rows(pd.DataFrame()))
 
     @property
     def reason_counts(self) -> pd.Series:
@@ -71,121 +68,6 @@ class IngestResult:
         if self.rejected.empty:
             return pd.Series(dtype="int64")
         return self.rejected["reason"].str.split("; ").explode().value_counts().sort_index()
-
-
-def locate(
-    values: pd.DataFrame, checked: Checked, gazetteer: Gazetteer, regions: gpd.GeoDataFrame
-) -> pd.DataFrame:
-    """Give every checkable row a point, a city and a region, flagging what cannot be placed."""
-    out = values.copy()
-    for column in ("city_en", "city_ru", "geonameid", "region_code", "_miss"):
-        out[column] = None
-    has_point = out["lat"].notna() & out["lon"].notna()
-    hint_codes = _region_hints(out["region"], gazetteer)
-    unknown = out["region"].notna() & hint_codes.isna()
-    checked.flag(unknown, "unknown_region", "region = " + out.loc[unknown, "region"].astype(str))
-
-    named = out["city"].notna()
-    if named.any():
-        _apply_places(out, checked, named, gazetteer, has_point)
-
-    by_region = ~has_point & out["city"].isna() & hint_codes.notna()
-    if by_region.any():
-        centres = regions.set_index("region_code").geometry.representative_point()
-        points = centres.reindex(hint_codes[by_region])
-        out.loc[by_region, "lon"] = points.x.to_numpy()
-        out.loc[by_region, "lat"] = points.y.to_numpy()
-        out.loc[by_region, "region_code"] = hint_codes[by_region]
-        out.loc[by_region, "precision"] = out.loc[by_region, "precision"].fillna("region")
-
-    out["precision"] = out["precision"].where(
-        out["precision"].notna(), np.where(has_point, "point", "city")
-    )
-    placed = out["lat"].notna() & out["lon"].notna() & ~by_region
-    if placed.any():
-        points = gpd.GeoSeries(
-            gpd.points_from_xy(out.loc[placed, "lon"], out.loc[placed, "lat"]),
-            index=out.index[placed],
-            crs=CRS,
-        )
-        inside = assign_regions(points, regions, snap_deg=SNAP_DEG)
-        out.loc[placed, "region_code"] = inside.fillna(out.loc[placed, "region_code"])
-    outside = has_point & out["region_code"].isna()
-    checked.flag(
-        outside,
-        "outside_area",
-        "lat = "
-        + out.loc[outside, "lat"].astype(str)
-        + ", lon = "
-        + out.loc[outside, "lon"].astype(str),
-    )
-    mismatch = hint_codes.notna() & out["region_code"].notna() & hint_codes.ne(out["region_code"])
-    checked.flag(
-        mismatch,
-        "region_mismatch",
-        "region = "
-        + out.loc[mismatch, "region"].astype(str)
-        + " but the place lies in "
-        + out.loc[mismatch, "region_code"].astype(str),
-    )
-    return out
-
-
-def _region_hints(hints: pd.Series, gazetteer: Gazetteer) -> pd.Series:
-    distinct = {h: gazetteer.resolve_region(h) for h in hints.dropna().unique()}
-    return hints.map(distinct).astype("object").where(hints.notna(), None)
-
-
-def _apply_places(
-    out: pd.DataFrame,
-    checked: Checked,
-    named: pd.Series,
-    gazetteer: Gazetteer,
-    has_point: pd.Series,
-) -> None:
-    """Copy gazetteer answers into the rows; a miss only matters when there is no point.
-
-    Each distinct (city, region) pair is resolved once and its answer is spread to its rows
-    with numpy indexing, so a million rows naming a few thousand places cost a few thousand
-    lookups rather than a million row-by-row assignments.
-    """
-    cities, hints = out.loc[named, "city"], out.loc[named, "region"]
-    codes, _ = pd.factorize(cities + "\x00" + hints.fillna(""))
-    first = np.unique(codes, return_index=True)[1]
-    answers = gazetteer.resolve_many(cities.iloc[first].tolist(), hints.iloc[first].tolist())
-    is_place = np.array([isinstance(a, Place) for a in answers])[codes]
-    point = has_point[named].to_numpy()
-
-    def spread(values: list[object], dtype: type = object) -> np.ndarray:
-        return np.array(values, dtype=dtype)[codes]
-
-    places = [a if isinstance(a, Place) else None for a in answers]
-    rows = named[named].index
-    hit, located = rows[is_place], rows[is_place & ~point]
-    for column, attr in (
-        ("city_en", "name_en"),
-        ("city_ru", "name_ru"),
-        ("geonameid", "geonameid"),
-    ):
-        out.loc[hit, column] = spread([getattr(p, attr, None) for p in places])[is_place]
-    for column, attr in (("lat", "lat"), ("lon", "lon"), ("region_code", "region_code")):
-        dtype = float if column in ("lat", "lon") else object
-        values = spread([getattr(p, attr, None) for p in places], dtype)
-        out.loc[located, column] = values[is_place & ~point]
-    cyrillic = spread([bool(_CYRILLIC.search(c)) for c in cities.iloc[first]], bool)
-    kept = ~is_place & point
-    out.loc[rows[kept & cyrillic], "city_ru"] = cities[kept & cyrillic].to_numpy()
-    out.loc[rows[kept & ~cyrillic], "city_en"] = cities[kept & ~cyrillic].to_numpy()
-    missed = ~is_place & ~point
-    if not missed.any():
-        return
-    misses = [None if isinstance(a, Place) else a for a in answers]
-    out.loc[rows[missed], "_miss"] = spread(
-        [m and f"city = {m.query}: {m.detail}" for m in misses]
-    )[missed]
-    reasons = pd.Series(spread([m and m.reason for m in misses]), index=rows).where(missed)
-    for reason in reasons.dropna().unique():
-        checked.flag(reasons.eq(reason).reindex(out.index, fill_value=False), reason, out["_miss"])
 
 
 def prepare(
@@ -206,7 +88,7 @@ def prepare(
         checked = check_rows(
             chunk, today=options.today, kind=options.kind, date_format=options.date_format
         )
-        located.append(locate(checked.values, checked, gazetteer, regions))
+        located.append(locate(checked.values, checked, gazetteer, regions, options.location))
         problems.extend(checked.problems)
         if progress:
             progress(len(chunk))
@@ -306,6 +188,7 @@ def ingest_file(
             rows, gazetteer=gazetteer, regions=regions, options=options, progress=progress
         )
         del rows  # a million rows of text: free them before ids and the merge need memory
+        conflicts = conflict_rows(reports)
         if not reports.empty:
             reports["incident_id"] = rpt.incident_ids(reports)
         existing = (
@@ -333,4 +216,5 @@ def ingest_file(
         written=changed and not dry_run,
         encoding=encoding,
         delimiter=delimiter,
+        conflicts=conflicts[~conflicts["row"].isin(rejected["row"])],
     )

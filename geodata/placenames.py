@@ -37,18 +37,25 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+#: Latin endings of Russian adjectives, spelled many ways: -ий as -iy/-ii/-y/-i after "sk",
+#: -ый as -yy/-y ("Dzerzhinskiy", "Dzerzhinskii", "Dzerzhinsky", "Dzerzhinski" share a key).
+_LATIN_ADJECTIVE = re.compile(r"(?:(?<=sk)(?:iy|ii|yi|ij|y|i)|(?<=[a-z])(?:iy|ii|yy|yi|ij))$")
+
+
 def _tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     if _CYRILLIC.search(text):
         text = text.translate(_HOMOGLYPHS)
-    return text.casefold().translate(_FOLD).split()
+    words = text.casefold().translate(_FOLD).split()
+    return [_LATIN_ADJECTIVE.sub("y", w) if w.isascii() else w for w in words]
 
 
 def normalize_name(text: str) -> str:
     """Reduce a place name to its matching key.
 
     Case, ё/е, accents, apostrophes and hyphen/space/dot variants are ignored; "St" means
-    "Saint"; a leading "г.", "город", "село"... is dropped; Latin look-alike letters inside a
+    "Saint"; Latin adjective endings -skiy/-skii/-sky/-ski and -yy/-iy are one; a leading
+    "г.", "город", "село"... is dropped; Latin look-alike letters inside a
     Cyrillic name are read as Cyrillic (copy-paste mixes them).
     """
     words = _tokens(text)
@@ -169,6 +176,7 @@ _REGION_TYPE_WORDS = {
 }
 #: Common names of regions that the crosswalk's own names do not spell out.
 REGION_ALIASES = {
+    "RU-AL": ("Republic of Altai", "Gorno-Altai", "Горный Алтай"),
     "RU-BA": ("Bashkiria", "Башкирия"),
     "RU-CE": ("Чеченская Республика",),
     "RU-CU": ("Чувашская Республика",),
@@ -177,6 +185,7 @@ REGION_ALIASES = {
     "RU-KHM": ("Yugra", "ХМАО", "Югра"),
     "RU-KEM": ("Кузбасс",),
     "RU-MOW": ("Moscow City",),
+    "RU-ORL": ("Orel", "Orël"),
     "RU-PRI": ("Приморье",),
     "RU-SA": ("Yakutia", "Саха"),
     "RU-SE": ("North Ossetia", "Alania", "Северная Осетия", "Алания"),
@@ -189,6 +198,10 @@ REGION_ALIASES = {
     "UA-14": ("Донецкая Народная Республика", "ДНР", "Donetsk People's Republic"),
     "UA-43": ("Republic of Crimea", "Республика Крым", "Крым"),
 }
+#: Names that other datasets give a region though GeoNames gives them to another: ACLED writes
+#: "Altai" for Altai Krai (GeoNames' admin1 name of the Altai Republic, which ACLED calls
+#: "Republic of Altai"). Imported files use ACLED's spelling; GeoNames' code RU.03 still works.
+REGION_PREFERRED = {"Altai": "RU-ALT"}
 #: Spellings of a region type that mean the same ("Moscow Region" is "Moscow Oblast").
 _REGION_TYPE_SYNONYMS = {
     "region": "oblast",

@@ -40,6 +40,7 @@ REPORT_COLUMNS = (
     "reporter",
     "as_of",
     "source_note",
+    "location_conflict",
 )
 #: A report is the same report when all of these agree.
 REPORT_IDENTITY = ("incident_id", "source_url", "as_of", "detained", "participants", "source_note")
@@ -255,6 +256,7 @@ def assemble(reports: pd.DataFrame) -> gpd.GeoDataFrame:
             .map(lambda t: t if isinstance(t, list) else [])
             .to_numpy(),
             "campaign": first["campaign"].to_numpy(),
+            "location_conflict": first["location_conflict"].to_numpy(),
         }
     )
     frame = frame.astype({"description": "object", "time": "object"})

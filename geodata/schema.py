@@ -64,9 +64,12 @@ INCIDENT_FIELDS = pa.schema(
         pa.field("tags", pa.list_(pa.string())),
         pa.field("sources", pa.list_(SOURCE_TYPE), nullable=False),
         pa.field("campaign", pa.string()),
+        pa.field("location_conflict", pa.string()),
     ]
 )
 INCIDENT_COLUMNS = tuple(INCIDENT_FIELDS.names)
+#: Columns added since schema version 1: a store written before them reads them as null.
+ADDED_COLUMNS = ("location_conflict",)
 
 #: Columns of regions.parquet besides ``geometry`` (full resolution) and ``display`` (simplified).
 REGION_COLUMNS = (

@@ -201,9 +201,15 @@ def read_incidents_arrow(
     stored = pq.read_schema(path)
     expected = [*schema.INCIDENT_COLUMNS, "geometry"]
     absent = [c for c in expected if c not in stored.names]
-    if absent:
+    if set(absent) - set(schema.ADDED_COLUMNS):
         raise SchemaError(f"{path} lacks columns {absent}; rebuild it with `protestmap build`")
-    return pq.read_table(path, columns=list(columns) if columns else None, filters=filters)
+    names = [*stored.names, *absent] if columns is None else list(columns)
+    table = pq.read_table(path, columns=[c for c in names if c not in absent], filters=filters)
+    for name in [c for c in names if c in absent]:
+        table = table.append_column(
+            schema.INCIDENT_FIELDS.field(name), pa.nulls(len(table), pa.string())
+        )
+    return table
 
 
 def read_incidents(
@@ -215,7 +221,12 @@ def read_incidents(
 ) -> gpd.GeoDataFrame:
     """Read incidents as a GeoDataFrame (``date`` as datetime64, lists as Python lists)."""
     read_incidents_arrow(path, columns=[])  # schema check only
-    wanted = None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
+    stored = set(pq.read_schema(path).names)
+    wanted = (
+        None
+        if columns is None
+        else [c for c in dict.fromkeys([*columns, "geometry"]) if c in stored]
+    )
     frame = gpd.read_parquet(
         path,
         columns=wanted,
@@ -225,6 +236,9 @@ def read_incidents(
     )
     if "date" in frame.columns:
         frame["date"] = frame["date"].astype("datetime64[s]")
+    for name in schema.ADDED_COLUMNS:
+        if name not in frame.columns and (columns is None or name in columns):
+            frame[name] = pd.Series(None, index=frame.index, dtype="object")
     return frame
 
 

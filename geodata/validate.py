@@ -37,7 +37,8 @@ REASONS = {
     "unknown_place": "the place is not in the gazetteer",
     "ambiguous_place": "several places share the name; add a region",
     "unknown_region": "the region is not a known Russian region or occupied Ukrainian oblast",
-    "region_mismatch": "the place lies in another region than the row names",
+    "far_from_place": "the coordinates lie farther than the tolerance from the named place",
+    "other_region": "the coordinates lie in another region's outline than the named place's",
     "duplicate": "the same report is already in the file or the store",
 }
 

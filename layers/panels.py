@@ -45,8 +45,12 @@ def _tile(label: str, value: str, detail: str = "", tile_id: str = "") -> html.D
     )
 
 
-def summary_strip(s: Summary, *, version: str, as_of: str | None) -> list:
-    """Totals of the view, the data version and how current the figures are."""
+def summary_strip(s: Summary, *, version: str, as_of: str | None, about: str) -> list:
+    """Totals of the view, the data version, how current its figures are, and what they are.
+
+    ``as_of`` is the latest report date of the view's own incidents; ``about`` is the address
+    of the "About the data" page.
+    """
     unknown = f"+{s.unknown} report(s) without a count" if s.unknown else ""
     return [
         _tile("detentions", _style.fmt_count(s.detained), unknown),
@@ -54,7 +58,13 @@ def summary_strip(s: Summary, *, version: str, as_of: str | None) -> list:
         _tile("cities", _style.fmt_count(s.cities)),
         _tile("regions", _style.fmt_count(s.regions)),
         _tile("data version", version, tile_id="tile-version"),
-        _tile("data as of", as_of or "unknown", "latest report's date", tile_id="tile-as-of"),
+        _tile(
+            "data as of",
+            as_of or "unknown",
+            "latest report in this selection",
+            tile_id="tile-as-of",
+        ),
+        dcc.Link("What these numbers are", href=about, id="about-link", className="about-link"),
     ]
 
 

@@ -18,10 +18,12 @@ from dash.exceptions import PreventUpdate
 import layers
 from core import aggregates, view
 from core.dataset import Dataset
+from core.prepared import data_as_of
 from core.view import Filters
 from core.viewtables import everywhere
 from layers import figures
 from layers import regions as region_layer
+from pages import about
 
 ALL_KINDS = "all"
 #: Order of the control values in ``next_state``'s inputs and outputs.
@@ -286,7 +288,12 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "notice": layers.notice(notices),
         "notice_hidden": not notices,
         "breadcrumb": layers.breadcrumb(f, data.names, data.names.get(f.city or ""), base),
-        "summary": layers.summary_strip(summary, version=data.version, as_of=data.as_of),
+        "summary": layers.summary_strip(
+            summary,
+            version=data.version,
+            as_of=data_as_of(data.incidents, tables.rows(f)),
+            about=base + about.PATH.lstrip("/"),
+        ),
         "description": description,
         "empty_hidden": summary.incidents > 0,
         "side": side,

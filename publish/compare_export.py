@@ -13,12 +13,13 @@ import flask
 import plotly.graph_objects as go
 
 from core import compare
+from core.texts import with_about
 from core.versions import UnknownVersion
 from core.view import PERIOD_ALIASES
 from layers.compare import compare_view
 from publish import exports
 from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
-from publish.routes import Publisher
+from publish.routes import Publisher, about_url
 
 FORMATS = ("png", "svg")
 SIZE = (1200, 720)
@@ -94,11 +95,11 @@ def register_compare_export(
             raise BadRequest(str(exc)) from None
         view = urlencode(args, doseq=True)
         state, notices = data.parse(view)
-        version, credit = data.version, data.credit
+        version, credit = data.version, with_about(data.credit, about_url())
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()
-        key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat())
+        key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat(), credit)
         width, height = SIZE
         image = pub.cached_render(
             key,

@@ -41,6 +41,7 @@ INCIDENT_COLUMNS = (
     "campaign",
     "tags",
     "description",
+    "location_conflict",
     "sources",
 )
 REGION_COLUMNS = (

@@ -38,9 +38,13 @@ def embed_page(
     timeline: bool,
     static: str,
     full_view: str,
+    about: str,
     newer: str | None,
 ) -> str:
-    """The embed's HTML; ``static`` is the URL prefix of plotly.js, topojson and embed.js."""
+    """The embed's HTML; ``static`` is the URL prefix of plotly.js, topojson and embed.js.
+
+    ``about`` is the "About the data" page, linked beside the credit.
+    """
     map_json = pio.to_json(
         map_view(data, f).update_layout(autosize=True, margin={"l": 0, "r": 150, "t": 0, "b": 0}),
         validate=False,
@@ -70,6 +74,7 @@ def embed_page(
 <div id="map" class="pm-map" role="img" aria-label="{escape(alt_text(data, f))}"></div>
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
 <footer><span>{escape(text.credit)}. Data version {escape(text.version)}.</span>
+<a href="{escape(about)}" target="_blank" rel="noopener">About the data</a>
 <a href="{escape(full_view)}" target="_blank" rel="noopener">Open the full view</a>
 {newer_note}</footer>
 {"".join(blocks)}

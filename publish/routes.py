@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from werkzeug.exceptions import NotFound
 
 from core.dataset import Dataset
+from core.texts import ABOUT_PATH, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
 from geodata.settings import PROJECT_ROOT, Settings
@@ -84,6 +85,7 @@ class Publisher:
         """The export bytes for the current URL, from the cache or the render pool."""
         req, data = self.request()
         today = dt.datetime.now(dt.UTC).date()
+        about = about_url()  # the credit names it; read here, in the request
         key = (
             req.query,
             data.version,
@@ -93,10 +95,13 @@ class Publisher:
             req.scale,
             req.timeline,
             today.isoformat(),
+            about,
         )
 
         def build() -> go.Figure:
-            text = exports.caption(data, req.filters, version=data.version, accessed=today)
+            text = exports.caption(
+                data, req.filters, version=data.version, accessed=today, about=about
+            )
             return exports.publication_figure(data, req.filters, text, timeline=req.timeline)
 
         return self.cached_render(
@@ -137,9 +142,14 @@ def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
         description=req.filters.describe(data.names),
         query=req.link_query(),
         version=data.version,
-        credit=data.credit,
+        credit=with_about(data.credit, about_url()),
         accessed=dt.datetime.now(dt.UTC).date(),
     )
+
+
+def about_url() -> str:
+    """The full address of the "About the data" page, as the current request reached the app."""
+    return flask.request.host_url.rstrip("/") + flask.request.script_root + ABOUT_PATH
 
 
 def register_routes(
@@ -186,7 +196,9 @@ def register_routes(
         latest = pub.source.current()
         root = flask.request.script_root
         today = dt.datetime.now(dt.UTC).date()
-        text = exports.caption(data, req.filters, version=data.version, accessed=today)
+        text = exports.caption(
+            data, req.filters, version=data.version, accessed=today, about=about_url()
+        )
         newer = None
         if req.version and latest.version != data.version:
             newer = f"{root}/{req.link_query(pinned=False)}"
@@ -197,6 +209,7 @@ def register_routes(
             timeline=req.timeline,
             static=f"{root}/embed/static/{static_version}",
             full_view=f"{root}/{req.query}",
+            about=about_url(),
             newer=newer,
         )
         return flask.Response(page, mimetype="text/html")

@@ -129,6 +129,7 @@ def incident(
         "tags": list(tags),
         "sources": sources or [source(f"https://example.org/{incident_id}", detained)],
         "campaign": campaign,
+        "location_conflict": None,
         "geometry": shapely.Point(*at),
     }
 

@@ -17,6 +17,7 @@ from core.aggregates import Summary as Summary
 from core.prepared import TAG_BITS as TAG_BITS
 from core.prepared import data_as_of as data_as_of
 from core.prepared import prepare_incidents as prepare_incidents
+from core.prepared import report_days as report_days
 from core.view import METRICS as METRICS
 from core.view import OCCUPIED as OCCUPIED
 from core.view import Filters as Filters

@@ -7,12 +7,14 @@ from click.testing import CliRunner
 
 from app import load_dataset
 from cli import cli
+from core.texts import with_about
 from core.view import Filters
 from geodata.settings import Settings
 from publish import exports
 
 CREDIT = (
-    "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; places: GeoNames"
+    "Data: OVD-Info and others, compiled by protestmap; boundaries: Natural Earth; "
+    "places: GeoNames. About the data: /about"
 )
 
 
@@ -27,9 +29,11 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_credit_names_the_stores_sources(dataset):
-    assert exports.credit_line(dataset.incidents) == CREDIT
-    assert exports.credit_line(dataset.incidents.iloc[:0]) == (
-        "Data: no sources, compiled by protestmap; boundaries: Natural Earth"
+    assert with_about(exports.credit_line(dataset.incidents)) == CREDIT
+    empty = exports.credit_line(dataset.incidents.iloc[:0])
+    assert with_about(empty, "https://x.example/about") == (
+        "Data: no sources, compiled by protestmap; boundaries: Natural Earth."
+        " About the data: https://x.example/about"
     )
 
 

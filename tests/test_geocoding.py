@@ -16,6 +16,7 @@ from geodata.geocoding import (
     Gazetteer,
     Miss,
     Place,
+    RegionOnly,
     read_crosswalk,
 )
 from geodata.placenames import choose_russian_name, normalize_name
@@ -248,12 +249,27 @@ def test_dominance_rule(
     crosswalk: list[dict[str, str]], populations: tuple[int, int], winner: int | None
 ) -> None:
     assert DOMINANCE == 10
-    records = [_record(i, "Testovo", pop) for i, pop in enumerate(populations, start=1)]
+    records = [
+        _record(i, "Testovo", pop, admin1)
+        for i, (pop, admin1) in enumerate(zip(populations, ("53", "51"), strict=True), start=1)
+    ]
     found = Gazetteer.from_records(records, crosswalk).resolve("Testovo")
     if winner is None:
         assert isinstance(found, Miss) and found.reason == AMBIGUOUS_PLACE
     else:
         assert isinstance(found, Place) and found.geonameid == winner
+
+
+def test_namesakes_of_one_region_give_the_region(
+    gazetteer: Gazetteer, crosswalk: list[dict[str, str]]
+) -> None:
+    records = [_record(1, "Testovo", 10_000), _record(2, "Testovo", 9_000)]
+    found = Gazetteer.from_records(records, crosswalk).resolve("Testovo")
+    assert isinstance(found, RegionOnly) and found.region_code == "RU-NVS"
+    for spelling in ("Дзержинский", "Dzerzhinsky", "Dzerzhinskiy", "Dzerzhinskii", "Dzerzhinski"):
+        found = gazetteer.resolve(spelling)
+        assert isinstance(found, RegionOnly) and found.region_code == "RU-MOS", spelling
+        assert "Dzerzhinsky (Moscow Oblast, RU-MOS, pop 47,163)" in found.detail
 
 
 def test_primary_names_come_before_alternate_names(crosswalk: list[dict[str, str]]) -> None:

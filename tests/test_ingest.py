@@ -72,11 +72,6 @@ REJECTS = [
         "unknown_region",
         "Narnia",
     ),
-    (
-        "detention,2022-09-21,,,Saint Petersburg,55.7558,37.6173,,5,,https://example.org/a,,",
-        "region_mismatch",
-        "RU-MOW",
-    ),
 ]
 
 

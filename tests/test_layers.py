@@ -270,9 +270,19 @@ def test_notice_and_summary():
     assert layers.notice(()) == []
     shown = layers.notice(["'foo=1' is not a known parameter and was ignored."])
     assert isinstance(shown[1], html.Ul)
-    strip = layers.summary_strip(queries.Summary(1234, 2, 3, 9, 4, 2), version="abc", as_of=None)
-    values = [tile.children[0].children for tile in strip]
-    assert values == ["1,234", "3", "4", "2", "abc", "unknown"]
+    strip = layers.summary_strip(
+        queries.Summary(1234, 2, 3, 9, 4, 2), version="abc", as_of=None, about="/about"
+    )
+    *tiles, link = strip
+    assert [tile.children[0].children for tile in tiles] == [
+        "1,234",
+        "3",
+        "4",
+        "2",
+        "abc",
+        "unknown",
+    ]
+    assert link.href == "/about" and link.id == "about-link"
 
 
 def test_incident_detail_lists_every_source(incidents):

@@ -1,6 +1,8 @@
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import queries
 from dashboard_frames import incidents_frame, regions_frame
@@ -230,6 +232,38 @@ def test_incident_list_newest_first(incidents):
 
 def test_data_as_of(incidents):
     assert queries.data_as_of(incidents) == "2022-09-22"
+
+
+def test_data_as_of_is_the_selections_own(incidents):
+    m1 = int(np.flatnonzero(incidents["incident_id"] == "m1")[0])
+    others = np.flatnonzero(incidents["incident_id"] != "m1")
+    assert queries.data_as_of(incidents, np.array([m1])) == "2022-09-22"
+    assert queries.data_as_of(incidents, others) is None
+    assert queries.data_as_of(incidents, np.array([], dtype=int)) is None
+
+
+def test_report_days_reads_only_real_dates():
+    sources = [
+        [{"url": "u", "as_of": "2011-12-10 (evening)"}, {"url": "u", "as_of": "2011-12-24"}],
+        [{"url": "u", "as_of": "2022-13-45"}, {"url": "u", "as_of": None}],
+        [],
+        [{"url": "u", "as_of": "2022-02 (retrospective)"}],
+    ]
+    frame = pd.DataFrame(
+        {
+            "sources": pd.arrays.ArrowExtensionArray(
+                pa.array(sources, pa.list_(pa.struct({"url": pa.string(), "as_of": pa.string()})))
+            )
+        }
+    )
+    days = queries.report_days(frame)
+    assert [str(np.datetime64(int(d), "D")) if d >= 0 else None for d in days] == [
+        "2011-12-24",
+        None,
+        None,
+        None,
+    ]
+    assert queries.data_as_of(frame) == "2011-12-24"
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ def incidents(n: int, *, day: dt.date = dt.date(2022, 9, 21)) -> gpd.GeoDataFram
                 for i in range(n)
             ],
             "campaign": ["synthetic"] * n,
+            "location_conflict": [None] * (n - 1) + ["far_from_place: 60 km from Moscow"],
         }
     )
     return gpd.GeoDataFrame(
