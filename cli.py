@@ -333,15 +333,23 @@ def export(
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="processes; 1 serves with waitress, more with gunicorn's pre-fork workers",
+)
 @click.pass_obj
 @_fail_cleanly
-def serve(settings: Settings, host: str, port: int, threads: int) -> None:
-    """Serve the dashboard with waitress (a production WSGI server)."""
-    import waitress
-
+def serve(settings: Settings, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the dashboard (a production WSGI server: waitress, or gunicorn with --workers)."""
+    import servers
     from app import create_app
 
     app = create_app(settings)
-    console.print(f"protestmap on http://{host}:{port}/  (data: {settings.data})")
-    waitress.serve(app.server, host=host, port=port, threads=threads)
+    console.print(
+        f"protestmap on http://{host}:{port}/  (data: {settings.data}, workers: {workers})"
+    )
+    servers.serve(app.server, host=host, port=port, threads=threads, workers=workers)
