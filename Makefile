@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser tests and static exports need Debian's Chromium; npm builds the partial plotly.js.
+# Browser tests and static exports need Debian's Chromium; npm builds the partial plotly.js;
+# the deployment test runs deploy/nginx.conf in Debian's nginx.
 # Ask apt only for what is missing: a machine whose Node.js ships its own npm breaks if Debian's
 # npm is asked for too (apt's "held broken packages"). `make -n system-deps` shows the list.
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
+NGINX        ?= /usr/sbin/nginx
 MISSING_DEBS := $(strip $(if $(wildcard $(CHROMIUM)),,chromium) \
                         $(if $(wildcard $(CHROMEDRIVER)),,chromium-driver) \
+                        $(if $(wildcard $(NGINX)),,nginx-light) \
                         $(if $(shell command -v npm),,npm))
 
 system-deps:
@@ -60,7 +63,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core geodata layers pages publish app.py cli.py
+	$(BIN)/mypy core geodata layers pages publish app.py cli.py servers.py
 	$(BIN)/lint-imports --no-cache
 
 # Benchmarks on synthetic data (never written into the real store); see docs/performance.md.

@@ -372,19 +372,26 @@ def export(
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="processes; 1 serves with waitress, more with gunicorn's pre-fork workers",
+)
 @click.pass_obj
 @_fail_cleanly
-def serve(settings: Settings, host: str, port: int, threads: int) -> None:
-    """Serve the dashboard with waitress (a production WSGI server)."""
-    import waitress
-
+def serve(settings: Settings, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the dashboard (a production WSGI server: waitress, or gunicorn with --workers)."""
+    import servers
     from app import create_app
     from publish.guards import MAX_BODY
 
     app = create_app(settings)
-    console.print(f"protestmap on http://{host}:{port}/  (data: {settings.data})")
-    # waitress reads a whole body before the app sees it: refuse a big one from its header.
-    waitress.serve(
-        app.server, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY
+    console.print(
+        f"protestmap on http://{host}:{port}/  (data: {settings.data}, workers: {workers})"
+    )
+    servers.serve(
+        app.server, host=host, port=port, threads=threads, workers=workers, max_body=MAX_BODY
     )

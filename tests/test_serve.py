@@ -1,60 +1,37 @@
-"""``protestmap serve`` as users run it: a big body is refused from its header, unread.
+"""``protestmap serve`` as users run it: waitress by default, gunicorn with ``--workers``.
 
-waitress reads a whole request body before the app sees it, so the app's own cap cannot
-spare the server's memory; the cap must be waitress's too. The test sends the headers of a
-200 MB body and only a few bytes of it: the answer must come anyway, and be a 413.
+waitress reads a whole request body before the app sees it, so the app's own cap cannot spare
+the server's memory; the cap must be waitress's too. One test sends the headers of a 200 MB
+body and only a few bytes of it: the answer must come anyway, and be a 413.
 """
 
+from __future__ import annotations
+
+import json
 import os
+import signal
 import socket
-import subprocess
-from contextlib import closing, suppress
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROTESTMAP
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.processes import free_port, get, running
 
 
 @pytest.fixture(scope="module")
-def served(built_store, tmp_path_factory):
+def served(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     env = {
         **os.environ,
         "PROTESTMAP_DATA": str(built_store),
         "PROTESTMAP_CACHE": str(tmp_path_factory.mktemp("cache")),
     }
-    server = subprocess.Popen(
-        [str(PROTESTMAP), "serve", "--port", str(port), "--threads", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    try:
-        for line in server.stdout:  # the app is built: waitress binds next
-            if "protestmap on http" in line:
-                break
-        while not listening(port):
-            with suppress(subprocess.TimeoutExpired):  # a short wait that ends if it exits
-                pytest.fail(f"protestmap serve stopped (exit {server.wait(timeout=0.1)})")
+    args = [str(PROTESTMAP), "serve", "--port", str(port), "--threads", "2"]
+    with running(args, f"http://127.0.0.1:{port}/", env=env):
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=5).close()
-    except ConnectionRefusedError:
-        return False
-    return True
 
 
 def post_callback(port: int, length: int, body: bytes) -> str:
@@ -72,12 +49,37 @@ def post_callback(port: int, length: int, body: bytes) -> str:
         return answer.decode("latin-1")
 
 
-def test_a_huge_body_is_refused_before_it_is_sent(served):
+def test_a_huge_body_is_refused_before_it_is_sent(served: int) -> None:
     answer = post_callback(served, 200_000_000, b"[[[[")
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
 
 
-def test_the_served_app_answers_a_bad_callback_with_400(served):
+def test_the_served_app_answers_a_bad_callback_with_400(served: int) -> None:
     answer = post_callback(served, 4, b"null")
     assert answer.startswith("HTTP/1.1 400"), answer[:200]
     assert "Not a valid callback request" in answer
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_two_workers_answer_then_stop_together(built_store: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    args = [str(PROTESTMAP), "serve", "--workers", "2", "--threads", "2", "--port", str(port)]
+    env = {**os.environ, "PROTESTMAP_DATA": str(built_store)}
+    with running(args, url, env=env) as server:
+        workers = _children(server.pid)
+        assert len(workers) == 2
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            pages = list(pool.map(lambda _: get(url), range(12)))
+        assert all(status == 200 and b"protestmap" in body for status, _, body in pages)
+        status, _, layout = get(url + "_dash-layout")
+        assert status == 200 and json.loads(layout)["type"] == "Div"
+        assert post_callback(port, 200_000_000, b"[[[[").startswith("HTTP/1.1 413")
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]

@@ -14,21 +14,16 @@ from geodata.settings import PROJECT_ROOT
 
 
 def _apt_packages(tmp_path: Path, *, npm: bool, chromium: bool) -> list[str]:
-    """The packages `make -n system-deps` would ask apt for, on a machine as described."""
+    """What `make -n system-deps` would ask apt for, with or without npm and the browser/nginx."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     if npm:
         (bin_dir / "npm").write_text("#!/bin/sh\n")
         (bin_dir / "npm").chmod(0o755)
     browser = "/bin/sh" if chromium else str(tmp_path / "absent")
+    paths = [f"{name}={browser}" for name in ("CHROMIUM", "CHROMEDRIVER", "NGINX")]
     recipe = subprocess.run(
-        [
-            shutil.which("make") or "make",
-            "-n",
-            "system-deps",
-            f"CHROMIUM={browser}",
-            f"CHROMEDRIVER={browser}",
-        ],
+        [shutil.which("make") or "make", "-n", "system-deps", *paths],
         cwd=PROJECT_ROOT,
         env={"PATH": str(bin_dir)},
         capture_output=True,
@@ -40,13 +35,18 @@ def _apt_packages(tmp_path: Path, *, npm: bool, chromium: bool) -> list[str]:
 
 
 def test_npm_present_is_not_asked_of_apt(tmp_path: Path) -> None:
-    assert _apt_packages(tmp_path, npm=True, chromium=False) == ["chromium", "chromium-driver"]
+    assert _apt_packages(tmp_path, npm=True, chromium=False) == [
+        "chromium",
+        "chromium-driver",
+        "nginx-light",
+    ]
 
 
 def test_npm_missing_is_installed_with_chromium(tmp_path: Path) -> None:
     assert _apt_packages(tmp_path, npm=False, chromium=False) == [
         "chromium",
         "chromium-driver",
+        "nginx-light",
         "npm",
     ]
 

@@ -1,0 +1,74 @@
+"""Servers started by the tests themselves, on free loopback ports, and stopped after."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+START_TIMEOUT = 180
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of one GET."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@contextmanager
+def running(args: list[str], url: str, **popen: object) -> Iterator[subprocess.Popen[str]]:
+    """Start ``args``, wait until ``url`` answers 200, and stop it and its children after.
+
+    The process leads its own group, so its workers (gunicorn's, nginx's) end with it even
+    when it is killed.
+    """
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        **popen,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"{args[0]} exited:\n{process.communicate()[0]}")
+            try:
+                if get(url)[0] == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{url} did not answer in {START_TIMEOUT} s") from None
+                time.sleep(0.2)
+        yield process
+    finally:
+        _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """SIGTERM the process group, SIGKILL it if it lingers, and collect the output."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.communicate(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    process.communicate()

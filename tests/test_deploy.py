@@ -1,0 +1,81 @@
+"""The copyable deployment in deploy/: gunicorn's config file behind the nginx site, for real.
+
+The site file is used as written, with only its ports and cache folder pointed at the test's
+own; nginx comes from Debian (installed by `make setup`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from geodata.settings import PROJECT_ROOT
+from tests.processes import free_port, get, running
+
+DEPLOY = PROJECT_ROOT / "deploy"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _nginx_config(folder: Path, listen: int, upstream: int) -> Path:
+    site = (DEPLOY / "nginx.conf").read_text()
+    site = site.replace("server 127.0.0.1:8050;", f"server 127.0.0.1:{upstream};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    site = site.replace("/var/cache/nginx/protestmap", str(folder / "cache"))
+    (folder / "site.conf").write_text(site)
+    temp = " ".join(
+        f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    main = folder / "nginx.conf"
+    main.write_text(
+        f"daemon off; worker_processes 1; pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\n"
+        + ("user root;\n" if os.geteuid() == 0 else "")
+        + "events {}\n"
+        f"http {{ access_log off; {temp} uwsgi_temp_path {folder / 'uwsgi'};"
+        f" scgi_temp_path {folder / 'scgi'}; include {folder / 'site.conf'}; }}\n"
+    )
+    return main
+
+
+@pytest.fixture
+def site(tmp_path: Path, built_store: Path):
+    app_port, site_port = free_port(), free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {
+        **os.environ,
+        "PROTESTMAP_DATA": str(built_store),
+        "PROTESTMAP_BIND": f"127.0.0.1:{app_port}",
+        "PROTESTMAP_WORKERS": "2",
+    }
+    app_args = [str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "app:server"]
+    with running(app_args, f"http://127.0.0.1:{app_port}/", env=env, cwd=PROJECT_ROOT):
+        config = _nginx_config(tmp_path, site_port, app_port)
+        site_url = f"http://127.0.0.1:{site_port}/"
+        with running([NGINX, "-c", str(config), "-p", str(tmp_path)], site_url):
+            yield site_url
+
+
+def test_nginx_proxies_the_app_and_caches_versioned_files(site: str) -> None:
+    status, _, page = get(site)
+    assert status == 200 and b"protestmap" in page
+    suite = page.split(b'src="/_dash-component-suites/', 1)[1].split(b'"', 1)[0].decode()
+    first = get(f"{site}_dash-component-suites/{suite}")[1]
+    second = get(f"{site}_dash-component-suites/{suite}")[1]
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+
+
+def test_nginx_refuses_bodies_over_a_megabyte(site: str) -> None:
+    request = urllib.request.Request(
+        f"{site}_dash-update-component",
+        data=b"[" * (2 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 413
