@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,14 +26,33 @@ SEED_DIR = PROJECT_ROOT / "seed"
 console = Console(highlight=False)
 
 
+class _Failure(click.ClickException):
+    """A failure the user can act on: one line on stderr and exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
 def _fail_cleanly(fn: Callable[..., None]) -> Callable[..., None]:
-    """Turn expected failures into one-line CLI errors instead of tracebacks."""
+    """Turn every failure into one line and exit status 2 instead of a traceback.
+
+    Expected failures carry their own message; anything else is named by its type, with
+    PROTESTMAP_DEBUG=1 to see the traceback.
+    """
 
     def wrapper(*args: object, **kwargs: object) -> None:
         try:
             fn(*args, **kwargs)
         except ProtestmapError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise _Failure(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PROTESTMAP_DEBUG"):
+                raise
+            raise _Failure(
+                f"unexpected {type(exc).__name__}: {str(exc)[:300]} "
+                "(set PROTESTMAP_DEBUG=1 for the traceback, and please report it)"
+            ) from exc
 
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return wrapper

@@ -27,6 +27,11 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 GEOJSON_SUFFIXES = {".geojson", ".json"}
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 FALLBACK_ENCODING = "cp1251"
+DELIMITERS = ",;\t"
+#: What R, spreadsheets and databases write for "no value" (compared upper-cased).
+MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NULL", "-", "—"})
+#: Lines of the head checked for a mixed layout.
+_SNIFF_LINES = 200
 #: Bytes read at a time when checking the encoding (and the head sniffed for a delimiter).
 _BLOCK_BYTES = 1 << 20
 
@@ -74,7 +79,7 @@ def read_input(
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, encoding, delimiter)
     if suffix in GEOJSON_SUFFIXES:
-        return RawInput(_from_geo(gpd.read_file(path)), None, None)
+        return RawInput(_from_geo(_read_geojson(path)), None, None)
     if suffix in PARQUET_SUFFIXES:
         return RawInput(_from_parquet(path), None, None)
     raise DataError(
@@ -84,12 +89,13 @@ def read_input(
 
 
 def _encoding_of(path: Path, encoding: str | None) -> str:
-    """The encoding the whole file decodes with: the given one, else UTF-8, else cp1251.
+    """The encoding the whole file decodes with: the given one, else by BOM, UTF-8 or cp1251.
 
     Decoded a block at a time and thrown away: holding a large file as text (and pandas a
     second copy of it) doubled the reader's peak memory.
     """
-    for candidate in [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]:
+    candidates = [encoding] if encoding else _likely_encodings(path)
+    for candidate in candidates:
         try:
             decoder = codecs.getincrementaldecoder(candidate)()
         except LookupError as exc:
@@ -105,12 +111,32 @@ def _encoding_of(path: Path, encoding: str | None) -> str:
                 decoder.decode(b"", final=True)
             return candidate
         except UnicodeDecodeError as exc:
-            if encoding:
+            if encoding or len(candidates) == 1:
                 raise DataError(
-                    f"{path}: cannot decode as {encoding} at byte {start + exc.start}; "
+                    f"{path}: cannot decode as {candidate} at byte {start + exc.start}; "
                     "try --encoding utf-8 or --encoding cp1251"
                 ) from exc
     raise DataError(f"{path}: neither UTF-8 nor cp1251; pass --encoding")  # pragma: no cover
+
+
+def _likely_encodings(path: Path) -> list[str]:
+    """Encodings to try, in order: a byte-order mark decides; NUL bytes mean UTF-16 without one.
+
+    Without this a UTF-16 file (as Excel saves "Unicode text") decoded as cp1251 into rows of
+    NUL-separated garbage that were all rejected for the wrong reasons.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_BLOCK_BYTES)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return ["utf-32"]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    if b"\x00" in head:
+        raise DataError(
+            f"{path}: holds NUL bytes, as UTF-16 without a byte-order mark does; "
+            "pass --encoding utf-16-le (or utf-16-be), or save the file as UTF-8"
+        )
+    return ["utf-8-sig", FALLBACK_ENCODING]
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
@@ -118,9 +144,47 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
         head = handle.read(_BLOCK_BYTES).decode(encoding, errors="ignore")
     sample = "\n".join(head.splitlines()[:20])
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         return ","
+
+
+def _check_layout(path: Path, encoding: str, sep: str) -> None:
+    """Name the two layouts that made every row fail for the wrong reason.
+
+    A file whose records are not on lines of their own reads as a header and nothing else;
+    a file whose lines use different delimiters reads as rows of one merged column.
+    """
+    with path.open("rb") as handle:
+        raw = handle.read(_BLOCK_BYTES)
+    head, truncated = raw.decode(encoding, errors="ignore"), len(raw) < path.stat().st_size
+    lines = head.splitlines()
+    if len(lines) == 1 and head.rstrip("\r\n") == head and not truncated:
+        raise DataError(
+            f"{path}: one line with no line break: a header and no records, or records not "
+            "separated by new lines"
+        )
+    complete = lines[:-1] if truncated and len(lines) <= _SNIFF_LINES else lines[:_SNIFF_LINES]
+    if not complete:
+        return
+    width = _fields(complete[0], sep)
+    odd = [
+        (number, other)
+        for number, line in enumerate(complete[1:], start=2)
+        if line.strip() and _fields(line, sep) != width
+        for other in DELIMITERS.replace(sep, "")[:2]
+        if _fields(line, other) == width > 1
+    ]
+    if odd:
+        shown = ", ".join(f"row {n} uses {d!r}" for n, d in odd[:5])
+        raise DataError(
+            f"{path}: mixed delimiters: the header uses {sep!r} but {shown}; "
+            "save the file with one delimiter"
+        )
+
+
+def _fields(line: str, sep: str) -> int:
+    return len(next(csv.reader([line], delimiter=sep), []))
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInput:
@@ -128,6 +192,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInp
     sep = delimiter or _sniff_delimiter(path, used)
     if sep == "\\t":
         sep = "\t"
+    _check_layout(path, used, sep)
     try:
         frame = pd.read_csv(
             path,
@@ -137,8 +202,10 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInp
             keep_default_na=False,
             skipinitialspace=True,
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{path}: not a readable CSV with delimiter {sep!r}: {exc}") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise DataError(
+            f"{path}: not a readable CSV with delimiter {sep!r}: {_first_line(exc)}"
+        ) from exc
     return RawInput(_finish(frame), used, sep)
 
 
@@ -156,11 +223,29 @@ def _from_geo(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return _finish(attributes.astype("object").map(_as_text))
 
 
-def _from_parquet(path: Path) -> pd.DataFrame:
+def _read_geojson(path: Path) -> gpd.GeoDataFrame:
+    from pyogrio.errors import DataLayerError, DataSourceError
+
     try:
-        return _from_geo(gpd.read_parquet(path))
-    except ValueError:  # plain Parquet without GeoParquet metadata
+        return gpd.read_file(path)
+    except (DataSourceError, DataLayerError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable GeoJSON file: {_first_line(exc)}") from exc
+
+
+def _from_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        if b"geo" in metadata:
+            return _from_geo(gpd.read_parquet(path))
         return _finish(pd.read_parquet(path).astype("object").map(_as_text))
+    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
+        raise DataError(f"{path}: not a readable Parquet file: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _as_text(value: object) -> str | None:
@@ -178,13 +263,13 @@ def _as_text(value: object) -> str | None:
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip every cell, read blanks as missing, number the rows.
+    """Strip every cell, read blanks and missing-value tokens as missing, number the rows.
 
     Cells are text (or missing) by now; the strip runs column-wise on pandas' Arrow-backed
     string dtype, which is much faster than a Python call per cell on large files.
     """
     text = frame.astype("str").apply(lambda column: column.str.strip())
-    text = text.where(text.ne(""))
+    text = text.where(~text.apply(lambda column: column.str.upper().isin(MISSING_TOKENS)))
     frame = pd.DataFrame(
         {i: _shared_strings(text.iloc[:, i]) for i in range(text.shape[1])}, index=text.index
     )

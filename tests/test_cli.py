@@ -36,7 +36,7 @@ def test_ingest_prints_summary_and_writes_rejects(tmp_path, data_dir, run_cli):
     )
     assert "accepted" in done.stdout and "unknown_place" in done.stdout
     table = pd.read_csv(rejects)
-    assert table["reason"].tolist() == ["unknown_place", "future_date"]
+    assert table["reason"].tolist() == ["unknown_place", "bad_date"]
     assert table["row"].tolist() == [3, 4]
     stored = store.read_incidents(data_dir / "incidents.parquet")
     assert stored[["city_en", "region_code", "detained"]].values.tolist() == [
@@ -102,3 +102,39 @@ def test_build_loads_the_embedded_data_and_is_idempotent(data_dir, run_cli):
     again = run_cli("build")
     assert "regions: kept" in again.stdout
     assert (data_dir / "incidents.parquet").read_bytes() == first_bytes
+
+
+def test_unreadable_files_fail_in_one_line_with_status_2(tmp_path, data_dir, run_cli):
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type":"FeatureCollection","features":[{"type":', encoding="utf-8")
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("kind,date,city\ndetention,2022-09-21,Perm\ndetention;2022-09-22;Perm\n")
+    for path, message in [
+        (broken, "not a readable GeoJSON file"),
+        (garbage, "not a readable Parquet file"),
+        (mixed, "mixed delimiters"),
+    ]:
+        done = run_cli("ingest", str(path), check=False)
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert not (data_dir / "incidents.parquet").exists()
+
+
+def test_huge_counts_are_rejected_rows_not_tracebacks(tmp_path, data_dir, run_cli):
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "kind,date,city,detained,source_url\n"
+        "detention,2022-09-24,Novosibirsk,71,https://example.org/n\n"
+        "detention,2022-09-24,Omsk,12345678901234567890,https://example.org/o\n"
+        "detention,2022-09-24,Tomsk,9223372036854775806,https://example.org/t\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    done = run_cli("ingest", str(path), "--rejects", str(rejects))
+    assert "Traceback" not in done.stderr and "count_too_large" in done.stdout
+    assert pd.read_csv(rejects)["reason"].tolist() == ["count_too_large"] * 2
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert stored["detained"].tolist() == [71]

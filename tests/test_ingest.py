@@ -40,7 +40,8 @@ def run(path: Path, data_dir: Path, regions, gazetteer, **options):
 REJECTS = [
     ("detention,,,Moscow,,,,,5,,https://example.org/a,,", "missing_date", "date is empty"),
     ("detention,21st of Sept,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "21st of Sept"),
-    ("detention,2099-01-01,,Moscow,,,,,5,,https://example.org/a,,", "future_date", "2099-01-01"),
+    ("detention,2099-01-01,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "after today"),
+    ("detention,1899-12-31,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "before 1900"),
     ("riot,2022-09-21,,Moscow,,,,,5,,https://example.org/a,,", "bad_kind", "riot"),
     ("detention,2022-09-21,25:61,Moscow,,,,,5,,https://example.org/a,,", "bad_time", "25:61"),
     ("detention,2022-09-21,,Moscow,,,,,-3,,https://example.org/a,,", "negative_count", "-3"),
@@ -50,6 +51,16 @@ REJECTS = [
         "detained = 2.5",
     ),
     ("detention,2022-09-21,,Moscow,,,,,many,,https://example.org/a,,", "non_integer_count", "many"),
+    (
+        "detention,2022-09-21,,Moscow,,,,,12345678901234567890,,https://example.org/a,,",
+        "count_too_large",
+        "detained = 12345678901234567890 is above 10,000,000",
+    ),
+    (
+        "detention,2022-09-21,,Moscow,,,,,9223372036854775806,,https://example.org/a,,",
+        "count_too_large",
+        "9223372036854775806",
+    ),
     ("detention,2022-09-21,,Moscow,,,,exact,5,,https://example.org/a,,", "bad_precision", "exact"),
     ("detention,2022-09-21,,Moscow,,,,,5,violence,https://example.org/a,,", "bad_tag", "violence"),
     ("detention,2022-09-21,,Moscow,,,,,5,,,,", "missing_source", "source_url"),
@@ -313,3 +324,40 @@ def test_rejects_keep_the_input_row_as_read(tmp_path, data_dir, regions, gazette
     assert rejected["city"] == "Atlantis" and rejected["detained"] == "-1"
     assert isinstance(result.reason_counts, pd.Series)
     assert result.reason_counts.to_dict() == {"negative_count": 1, "unknown_place": 1}
+
+
+TEXT_HEADER = "kind,date,city,detained,description,campaign,source_url"
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason", "detail"),
+    [
+        ("x" * 10_001 + ",", "too_long", "description is 10,001 characters (limit 10,000)"),
+        ("," + "y" * 501, "too_long", "campaign is 501 characters (limit 500)"),
+        (",Mobilization 2022", "bad_campaign", "campaign = Mobilization 2022"),
+        (",<script>", "bad_campaign", "<script>"),
+        (",mobilisation--2022", "bad_campaign", "mobilisation--2022"),
+    ],
+    ids=[
+        "long-description",
+        "long-campaign",
+        "campaign-spaces",
+        "campaign-markup",
+        "campaign-dashes",
+    ],
+)
+def test_text_limits_and_campaign_slugs(
+    tmp_path, data_dir, regions, gazetteer, cells, reason, detail
+):
+    good = (
+        "detention,2022-09-21,Moscow,5,Rally at the square,mobilization-2022,https://example.org/a"
+    )
+    bad = f"detention,2022-09-22,Moscow,5,{cells},https://example.org/b"
+    result = run(write_csv(tmp_path, good, bad, header=TEXT_HEADER), data_dir, regions, gazetteer)
+    assert result.accepted == 1
+    rejected = result.rejected.iloc[0]
+    assert rejected["row"] == 3 and reason in rejected["reason"].split("; ")
+    assert detail in rejected["detail"]
+    assert len(rejected["detail"]) < 400  # a huge cell is named, not copied into the detail
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert stored["campaign"].tolist() == ["mobilization-2022"]
