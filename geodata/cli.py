@@ -18,6 +18,7 @@ from geodata import boundaries, naturalearth, store
 from geodata.errors import ProtestmapError
 from geodata.geocoding import Gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
+from geodata.merging import MERGE_MODES, MergeSummary
 from geodata.readers import parse_map_options, read_mapping_file
 from geodata.schema import INPUT_FIELDS, KINDS
 from geodata.settings import PROJECT_ROOT, Settings
@@ -89,6 +90,7 @@ def _row_progress(enabled: bool) -> Iterator[Callable[[int], Callable[[int], Non
 
 
 def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
+    """The ingest summary: rows, rejects by reason, the store, then what merging did."""
     table = Table(
         title=f"{source}{' (dry run: nothing written)' if dry_run else ''}", show_header=False
     )
@@ -102,6 +104,17 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
     if result.encoding:
         table.add_row("encoding / delimiter", f"{result.encoding} / {result.delimiter!r}")
     console.print(table)
+    for line in _merge_lines(result.merging):
+        console.print(line)
+
+
+def _merge_lines(merging: MergeSummary) -> list[str]:
+    lines = [
+        f"merging: {merging.rows:,} rows in, {merging.incidents:,} incidents out, "
+        f"{merging.merged_rows:,} rows merged into another row's incident; "
+        f"{merging.set_aside:,} detentions set aside by the headline rule"
+    ]
+    return lines + [f"  e.g. {example}" for example in merging.examples]
 
 
 def _ensure_regions(
@@ -161,7 +174,7 @@ def build(
             incidents_path=settings.incidents_path,
             regions=regions,
             gazetteer=gazetteer,
-            options=IngestOptions(),
+            options=IngestOptions(merge="same-place-day"),
         )
         _print_result(result, f"seed/{seed.name}", dry_run=False)
         broken = result.rejected[result.rejected["reason"] != "duplicate"]
@@ -196,8 +209,24 @@ def build(
 @click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else cp1251).")
 @click.option("--delimiter", help="CSV delimiter (default: detected; ',' ';' or '\\t').")
 @click.option("--date-format", help="strptime format of dates, e.g. %d.%m.%Y.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Give FIELD the VALUE wherever the file gives none (repeatable), e.g. --set "
+    "reporter=OVD-Info.",
+)
 @click.option("--kind", type=click.Choice(KINDS), help="Kind for rows whose kind is empty.")
-@click.option("--campaign", help="Campaign label for rows that name none.")
+@click.option("--campaign", help="Campaign label (a slug) for rows that name none.")
+@click.option(
+    "--merge",
+    type=click.Choice(list(MERGE_MODES)),
+    default="none",
+    show_default=True,
+    help="none: each row is its own event (rows sharing --map event_id=COLUMN still merge); "
+    "same-place-day: rows with the same kind, date, place and campaign are reports of one event.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
 @click.option(
     "--rejects",
@@ -215,25 +244,33 @@ def ingest(
     encoding: str | None,
     delimiter: str | None,
     date_format: str | None,
+    sets: tuple[str, ...],
     kind: str | None,
     campaign: str | None,
+    merge: str,
     dry_run: bool,
     rejects: Path | None,
 ) -> None:
     """Add the incidents reported in FILE (CSV, GeoJSON or GeoParquet) to the store.
 
-    One row per report. Rows about the same event (kind, date, place, campaign) merge into
-    one incident that keeps every source. Every row is accepted or rejected with a reason.
+    Each row is its own event unless rows share an event key (--map event_id=COLUMN) or
+    --merge same-place-day is given; rows of one event become one incident that keeps every
+    source. Every row is accepted or rejected with a reason, and what merging did is printed.
     """
     fields = {**(read_mapping_file(mapping) if mapping else {}), **parse_map_options(maps)}
+    shortcuts = {"kind": kind, "campaign": campaign}
+    constants = {
+        **{k: v for k, v in shortcuts.items() if v is not None},
+        **parse_map_options(sets, "--set"),
+    }
     options = IngestOptions(
         mapping=fields,
         drop=drop,
+        constants=constants,
         encoding=encoding,
         delimiter=delimiter,
         date_format=date_format,
-        kind=kind,
-        campaign=campaign,
+        merge=merge,
         today=dt.date.today(),
     )
     regions = store.read_regions(settings.regions_path)

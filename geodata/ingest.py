@@ -26,6 +26,7 @@ from geodata import reports as rpt
 from geodata import store
 from geodata.boundaries import assign_regions
 from geodata.geocoding import Gazetteer, Place
+from geodata.merging import MergeSummary, incident_ids, summarize
 from geodata.readers import RawInput, apply_mapping, read_input
 from geodata.schema import CRS
 from geodata.validate import Checked, check_rows
@@ -43,11 +44,12 @@ class IngestOptions:
 
     mapping: dict[str, str] = field(default_factory=dict)
     drop: tuple[str, ...] = ()
+    #: ``--set FIELD=VALUE``: the value of FIELD wherever the file gives none.
+    constants: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
     date_format: str | None = None
-    kind: str | None = None
-    campaign: str | None = None
+    merge: str = "none"
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -64,6 +66,7 @@ class IngestResult:
     written: bool
     encoding: str | None = None
     delimiter: str | None = None
+    merging: MergeSummary = field(default_factory=MergeSummary)
 
     @property
     def reason_counts(self) -> pd.Series:
@@ -203,9 +206,7 @@ def prepare(
     located, problems = [], []
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows.iloc[start : start + CHUNK_ROWS]
-        checked = check_rows(
-            chunk, today=options.today, kind=options.kind, date_format=options.date_format
-        )
+        checked = check_rows(chunk, today=options.today, date_format=options.date_format)
         located.append(locate(checked.values, checked, gazetteer, regions))
         problems.extend(checked.problems)
         if progress:
@@ -220,18 +221,16 @@ def prepare(
     bad = set(problem_frame["row"].astype(int))
     reports = values[~values["row"].isin(bad)] if bad else values
     del values
-    if options.campaign:
-        reports["campaign"] = reports["campaign"].fillna(options.campaign)
     return reports, problem_frame
 
 
 def merge(
     existing: gpd.GeoDataFrame, reports: pd.DataFrame
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Merge new reports into stored incidents; return (incidents, duplicate problems)."""
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, MergeSummary]:
+    """Merge new reports into stored incidents; return (incidents, duplicates, what merged)."""
     old = rpt.explode(existing)
     if reports.empty:
-        return existing, pd.DataFrame(columns=["row", "reason", "detail"])
+        return existing, pd.DataFrame(columns=["row", "reason", "detail"]), MergeSummary()
     columns = ["incident_id", *rpt.REPORT_COLUMNS, "lon", "lat"]
     new = reports[[*columns, "row"]]
     repeated = rpt.duplicates(old, new)
@@ -240,11 +239,16 @@ def merge(
         {"row": new.loc[dup, "row"], "reason": "duplicate", "detail": repeated[dup]}
     )
     fresh = new.loc[~dup, columns]
+    added = new.loc[~dup, ["row", "incident_id", "detained"]]
     del new, repeated  # every copy of a million reports counts against peak memory
     if fresh.empty:
-        return existing, problems
+        return existing, problems, MergeSummary()
     both = fresh if old.empty else pd.concat([old, fresh], ignore_index=True)
-    return rpt.assemble(both), problems
+    del old, fresh
+    merged = rpt.assemble(both)
+    before = existing.set_index("incident_id")["detained"] if len(existing) else pd.Series()
+    summary = summarize(added, before, merged, set(existing["incident_id"]))
+    return merged, problems, summary
 
 
 def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
@@ -297,7 +301,9 @@ def ingest_file(
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
     with _spilled(raw.frame) as input_rows:
-        rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
+        rows = apply_mapping(
+            raw.frame, options.mapping, drop=options.drop, constants=options.constants
+        )
         encoding, delimiter = raw.encoding, raw.delimiter
         del raw
         n_rows = len(rows)
@@ -307,13 +313,13 @@ def ingest_file(
         )
         del rows  # a million rows of text: free them before ids and the merge need memory
         if not reports.empty:
-            reports["incident_id"] = rpt.incident_ids(reports)
+            reports["incident_id"] = incident_ids(reports, options.merge)
         existing = (
             store.read_incidents(incidents_path)
             if incidents_path.exists()
             else rpt.empty_incidents()
         )
-        merged, dup_problems = merge(existing, reports)
+        merged, dup_problems, merging = merge(existing, reports)
         before, changed = len(existing), merged is not existing
         del reports, existing  # the write below needs the memory more
         problems = pd.concat([problems, dup_problems], ignore_index=True)
@@ -333,4 +339,5 @@ def ingest_file(
         written=changed and not dry_run,
         encoding=encoding,
         delimiter=delimiter,
+        merging=merging,
     )

@@ -303,44 +303,57 @@ def read_mapping_file(path: Path) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
-def parse_map_options(options: tuple[str, ...]) -> dict[str, str]:
-    """Turn ``--map FIELD=COLUMN`` options into a mapping, naming any malformed one."""
+def parse_map_options(options: tuple[str, ...], flag: str = "--map") -> dict[str, str]:
+    """Turn ``--map FIELD=COLUMN`` (or ``--set FIELD=VALUE``) options into a dict."""
     mapping = {}
     for option in options:
         field, sep, column = option.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise DataError(f"--map {option!r}: expected FIELD=COLUMN, e.g. --map date=Дата")
+            shape, example = (
+                ("FIELD=COLUMN", "date=Дата") if flag == "--map" else ("FIELD=VALUE", "kind=rally")
+            )
+            raise DataError(f"{flag} {option!r}: expected {shape}, e.g. {flag} {example}")
         mapping[field.strip()] = column.strip()
     return mapping
 
 
 def apply_mapping(
-    frame: pd.DataFrame, mapping: dict[str, str], *, drop: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    *,
+    drop: tuple[str, ...] = (),
+    constants: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Rename the file's columns to protestmap's input fields.
 
-    Columns already named like a field are taken as they are (case-insensitively). Columns that
-    look like personal data are refused unless dropped explicitly with ``--drop``.
+    Columns already named like a field are taken as they are (case-insensitively), unless
+    dropped; a column mapped explicitly is read even when dropped (``--map city=region --drop
+    region`` reads the column as the city and not as the region). ``constants`` fill a field
+    wherever the file gives no value. Columns that look like personal data are refused unless
+    dropped.
     """
-    unknown = sorted(set(mapping) - set(INPUT_FIELDS))
-    if unknown:
-        raise DataError(
-            f"--map: unknown field(s) {', '.join(unknown)}; fields are: {', '.join(INPUT_FIELDS)}"
-        )
-    absent = [c for c in [*mapping.values(), *drop] if c not in frame.columns]
+    constants = constants or {}
+    for flag, given in (("--map", mapping), ("--set", constants)):
+        unknown = sorted(set(given) - set(INPUT_FIELDS))
+        if unknown:
+            raise DataError(
+                f"{flag}: unknown field(s) {', '.join(unknown)}; "
+                f"fields are: {', '.join(INPUT_FIELDS)}"
+            )
+    absent = [c for c in dict.fromkeys([*mapping.values(), *drop]) if c not in frame.columns]
     if absent:
         raise DataError(
             f"column(s) {', '.join(absent)} not in the file; its columns are: "
             f"{', '.join(c for c in frame.columns if c != 'row')}"
         )
-    frame = frame.drop(columns=list(drop))
-    personal = [c for c in frame.columns if looks_personal(c)]
+    kept = [c for c in frame.columns if c not in drop or c in mapping.values()]
+    personal = [c for c in kept if looks_personal(c)]
     if personal:
         raise DataError(
             f"column(s) {', '.join(personal)} look like personal data about people; protestmap "
             "stores no names of detainees. Remove them, or pass --drop COLUMN for each."
         )
-    by_lower = {c.lower(): c for c in frame.columns}
+    by_lower = {c.lower(): c for c in frame.columns if c not in drop and c != "row"}
     columns = {"row": frame["row"]}
     for field in INPUT_FIELDS:
         source = mapping.get(field) or by_lower.get(field)
@@ -352,4 +365,7 @@ def apply_mapping(
     for field in INPUT_FIELDS:
         if field not in out.columns:
             out[field] = None
-    return out.astype("object")
+    out = out.astype("object")
+    for field, value in constants.items():
+        out[field] = out[field].where(out[field].notna(), value)
+    return out

@@ -1,16 +1,16 @@
 """From reports to incidents (pure).
 
 A user's file has one row per *report*: a source saying how many were detained at a rally in a
-city on a day. Reports about the same event share an incident key (kind, date, place, campaign)
-and become one incident whose ``sources`` list keeps every report. The incident's headline figure
-is the *lead* report's: OVD-Info's latest count where OVD-Info reported, otherwise the latest
-dated report; among equally recent reports, the smaller figure (every count is a lower bound).
+city on a day. Reports about the same event share an incident id (``geodata.merging`` decides
+which rows those are) and become one incident whose ``sources`` list keeps every report. The
+incident's headline figure is the *lead* report's: OVD-Info's latest count where OVD-Info
+reported, otherwise the latest dated report; among equally recent reports, the smaller figure
+(every count is a lower bound).
 The store is always a function of its reports, so re-ingesting the same file changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import geopandas as gpd
@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geodata import schema
+from geodata.merging import as_text
 
 #: Columns of a report frame (one report per row), on top of lon/lat.
 REPORT_COLUMNS = (
@@ -55,53 +56,6 @@ _PARTS_OF_DAY = (
     ("morning", 9 * 60),
 )
 _PRIMARY_REPORTER = re.compile(r"^\s*OVD-Info\b", re.IGNORECASE)
-
-
-def incident_ids(reports: pd.DataFrame) -> pd.Series:
-    """Stable ids: the same kind, date, place and campaign always give the same id.
-
-    The id hashes a text key per report; it is built once per distinct combination of the
-    key's columns (reports repeat few), not once per row: a million rows of key text and its
-    intermediate strings were the ingest's peak memory.
-    """
-    parts = ["kind", "date", "geonameid", "lat", "lon", "place", "campaign"]
-    distinct = reports[parts].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
-    group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
-    firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
-    hashed = np.array(
-        [hashlib.sha256(k.encode()).hexdigest()[:16] for k in _id_keys(firsts)], dtype=object
-    )
-    return pd.Series(hashed[group], index=reports.index)
-
-
-def _id_keys(reports: pd.DataFrame) -> pd.Series:
-    """'kind|date|where|place|campaign' (where: a GeoNames id, else rounded coordinates)."""
-    where = np.where(
-        reports["geonameid"].notna(),
-        "g" + _text(reports["geonameid"]).fillna(""),
-        _text(reports["lat"]).fillna("") + "," + _text(reports["lon"]).fillna(""),
-    )
-    place = _text(reports["place"]).str.strip().str.lower().fillna("")
-    return (
-        _text(reports["kind"])
-        + "|"
-        + _text(reports["date"])
-        + "|"
-        + pd.Series(where, index=reports.index)
-        + "|"
-        + place
-        + "|"
-        + _text(reports["campaign"]).fillna("")
-    )
-
-
-def _text(column: pd.Series) -> pd.Series:
-    """``column.astype("string")``, converting each distinct value once (dates are slow)."""
-    codes, distinct = pd.factorize(column, use_na_sentinel=True)
-    text = pd.Series(distinct).astype("string").to_numpy(dtype=object, na_value=None)
-    return pd.Series(
-        np.append(text, np.array([None], dtype=object))[codes], index=column.index, dtype="string"
-    )
 
 
 def as_of_order(as_of: pd.Series) -> pd.DataFrame:
@@ -315,7 +269,7 @@ def explode(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _identity(reports: pd.DataFrame) -> pd.Series:
     """One integer per distinct report: same text in every REPORT_IDENTITY column (or empty)."""
-    codes = {c: pd.factorize(_text(reports[c]), use_na_sentinel=True)[0] for c in REPORT_IDENTITY}
+    codes = {c: pd.factorize(as_text(reports[c]), use_na_sentinel=True)[0] for c in REPORT_IDENTITY}
     key = pd.DataFrame(codes, index=reports.index).groupby(list(REPORT_IDENTITY), sort=False)
     return key.ngroup()
 

@@ -103,4 +103,5 @@ INPUT_FIELDS = {
     "reporter": "who produced the figure, e.g. OVD-Info (optional)",
     "as_of": "when the figure was current, e.g. 2022-09-22 09:51 MSK (optional)",
     "source_note": "qualifiers such as 'at least' (optional)",
+    "event_id": "the file's own event key: rows sharing it are reports of one event (optional)",
 }

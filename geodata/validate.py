@@ -36,7 +36,7 @@ REASONS = {
         "the date cannot be read (ISO YYYY-MM-DD, DD.MM.YYYY, or pass --date-format), "
         f"or lies before {EARLIEST_DATE.year} or after today"
     ),
-    "bad_kind": "kind must be 'detention' or 'rally' (or pass --kind)",
+    "bad_kind": "kind must be 'detention' or 'rally' (or pass --kind / --set kind=...)",
     "bad_time": "time must be HH:MM",
     "negative_count": "a count is negative",
     "non_integer_count": "a count is not a whole number",
@@ -69,6 +69,7 @@ TEXT_FIELDS = (
     "reporter",
     "as_of",
     "source_note",
+    "event_id",
 )
 _WHOLE = re.compile(r"^\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -104,16 +105,10 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("object").where(series.notna(), None)
 
 
-def check_rows(
-    rows: pd.DataFrame,
-    *,
-    today: dt.date,
-    kind: str | None = None,
-    date_format: str | None = None,
-) -> Checked:
+def check_rows(rows: pd.DataFrame, *, today: dt.date, date_format: str | None = None) -> Checked:
     """Parse and check every mapped field that needs no gazetteer or boundaries."""
     checked = Checked(values=rows[["row"]].copy())
-    _check_kind(rows, checked, kind)
+    _check_kind(rows, checked)
     _check_date(rows, checked, today, date_format)
     _check_time(rows, checked)
     for name in COUNT_FIELDS:
@@ -163,10 +158,8 @@ def _check_campaign(rows: pd.DataFrame, checked: Checked) -> None:
     )
 
 
-def _check_kind(rows: pd.DataFrame, checked: Checked, kind: str | None) -> None:
+def _check_kind(rows: pd.DataFrame, checked: Checked) -> None:
     given = rows["kind"].astype("object")
-    if kind is not None:
-        given = given.fillna(kind)
     normal = given.str.strip().str.lower()
     checked.values["kind"] = normal.where(normal.isin(KINDS), None)
     bad = ~normal.isin(KINDS)

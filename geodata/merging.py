@@ -1,0 +1,177 @@
+"""Which rows are reports of one event, and what merging them did (pure).
+
+By default every row is its own event: lists of one row per action (OVD-Info's daily lists,
+ACLED) lost real detentions when rows sharing a kind, day, place and campaign were merged and
+one headline figure kept. Rows become reports of one incident only when they share an event key
+(``--map event_id=COLUMN``) or when the user asks for ``--merge same-place-day``, the rule of
+files that hold several reports per event (the embedded seed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: How rows without an event key are grouped into incidents.
+MERGE_MODES = {
+    "none": "each row is its own event (the default)",
+    "same-place-day": "rows with the same kind, date, place and campaign are reports of one event",
+}
+#: The incident key of --merge same-place-day; ids built from it must never change.
+EVENT_PARTS = ("kind", "date", "geonameid", "lat", "lon", "place", "campaign")
+#: What else tells two rows apart when each row is its own event.
+ROW_PARTS = (
+    "time",
+    "description",
+    "tags",
+    "source_url",
+    "reporter",
+    "as_of",
+    "detained",
+    "participants",
+    "source_note",
+)
+#: Examples of merged incidents printed in the summary.
+EXAMPLES = 3
+
+
+def incident_ids(reports: pd.DataFrame, merge: str = "none") -> pd.Series:
+    """Stable ids: the same row (or event key, or place and day) always gives the same id.
+
+    The id hashes a text key per report; it is built once per distinct combination of the
+    key's columns (reports repeat few), not once per row: a million rows of key text and its
+    intermediate strings were the ingest's peak memory.
+    """
+    parts = [*EVENT_PARTS, *(ROW_PARTS if merge == "none" else ())]
+    distinct = reports[list(parts)].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
+    if "tags" in distinct:
+        distinct["tags"] = distinct["tags"].map(_joined)
+    group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
+    keys = _id_keys(firsts)
+    if merge == "none":
+        keys = keys + "|row|" + _joined_text(firsts, ROW_PARTS)
+    ids = pd.Series(np.array([_hash(k) for k in keys], dtype=object)[group], index=reports.index)
+    if "event_id" in reports:
+        keyed = reports["event_id"].notna()
+        events = (
+            as_text(reports.loc[keyed, "kind"])
+            + "|event|"
+            + as_text(reports.loc[keyed, "event_id"])
+        )
+        ids[keyed] = events.map(_hash)
+    return ids
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _joined(value: object) -> str | None:
+    if isinstance(value, list | tuple | np.ndarray):
+        return ";".join(map(str, value)) or None
+    return None if value is None or value is pd.NA else str(value)
+
+
+def _joined_text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    text = [as_text(frame[c]).fillna("") for c in columns]
+    out = text[0]
+    for more in text[1:]:
+        out = out + "|" + more
+    return out
+
+
+def _id_keys(reports: pd.DataFrame) -> pd.Series:
+    """'kind|date|where|place|campaign' (where: a GeoNames id, else rounded coordinates)."""
+    where = np.where(
+        reports["geonameid"].notna(),
+        "g" + as_text(reports["geonameid"]).fillna(""),
+        as_text(reports["lat"]).fillna("") + "," + as_text(reports["lon"]).fillna(""),
+    )
+    place = as_text(reports["place"]).str.strip().str.lower().fillna("")
+    return (
+        as_text(reports["kind"])
+        + "|"
+        + as_text(reports["date"])
+        + "|"
+        + pd.Series(where, index=reports.index)
+        + "|"
+        + place
+        + "|"
+        + as_text(reports["campaign"]).fillna("")
+    )
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """``column.astype("string")``, converting each distinct value once (dates are slow)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(distinct).astype("string").to_numpy(dtype=object, na_value=None)
+    return pd.Series(
+        np.append(text, np.array([None], dtype=object))[codes], index=column.index, dtype="string"
+    )
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    """What merging did to the rows a file added (duplicates and rejects not included).
+
+    ``set_aside`` is the file's own sum of detentions less what the store's headline figures
+    gained: the detentions a merged incident's headline rule did not count.
+    """
+
+    rows: int = 0
+    incidents: int = 0
+    merged_rows: int = 0
+    set_aside: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+def summarize(
+    fresh: pd.DataFrame, before: pd.Series, after: pd.DataFrame, stored: set[str]
+) -> MergeSummary:
+    """Compare the added reports with the headline figures of the incidents they went into.
+
+    ``fresh`` holds the added reports (``row``, ``incident_id``, ``detained``, where, date);
+    ``before`` the stored headline figures by incident id; ``after`` the incidents now;
+    ``stored`` the ids that existed before. A row split into several reports (one per source
+    URL) counts once.
+    """
+    if fresh.empty:
+        return MergeSummary()
+    rows = fresh.drop_duplicates("row")
+    touched = rows["incident_id"].unique()
+    new_incidents = len(set(touched) - stored)
+    gained = (
+        after.loc[after["incident_id"].isin(touched), "detained"].sum()
+        - before.reindex(touched).sum()
+    )
+    own = int(rows["detained"].sum())
+    shared = rows["incident_id"].duplicated(keep=False) | rows["incident_id"].isin(stored)
+    return MergeSummary(
+        rows=len(rows),
+        incidents=len(touched),
+        merged_rows=len(rows) - new_incidents,
+        set_aside=own - int(gained),
+        examples=_examples(rows[shared], after),
+    )
+
+
+def _examples(rows: pd.DataFrame, after: pd.DataFrame) -> list[str]:
+    headline = after.set_index("incident_id")
+    lines = []
+    groups = list(rows.groupby("incident_id", sort=False))
+    # Incidents whose rows gave different figures show the headline rule at work: them first.
+    groups.sort(key=lambda item: item[1]["detained"].dropna().nunique() < 2)
+    for incident, group in groups[:EXAMPLES]:
+        kept = headline.loc[incident]
+        figures = ", ".join("?" if pd.isna(d) else str(int(d)) for d in group["detained"])
+        where = kept["city_en"] or kept["city_ru"] or kept["region_code"]
+        lines.append(
+            f"rows {', '.join(map(str, group['row']))} -> one {kept['kind']} on "
+            f"{pd.Timestamp(kept['date']):%Y-%m-%d} in {where}: detained {figures}, "
+            f"headline {'?' if pd.isna(kept['detained']) else int(kept['detained'])}"
+        )
+    return lines
