@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -267,14 +267,17 @@ def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
 
 
 @contextmanager
-def _spilled(frame: pd.DataFrame) -> Iterator[Callable[[pd.Series], pd.DataFrame]]:
+def _spilled(frame: pd.DataFrame, data_dir: Path) -> Iterator[Callable[[pd.Series], pd.DataFrame]]:
     """Keep the input rows on disk (an Arrow file) for the rejects; yield their reader.
 
     Held in memory until the rejects were written, a million input rows kept the ingest's
     peak at 2.21 GB (1.94 GB without them); the rejects need only the rejected rows back.
+    The file lives in a work folder inside the data folder, removed on the way out and
+    swept by the next run if this one is killed.
     """
-    with tempfile.TemporaryDirectory(prefix="protestmap-ingest-") as folder:
-        path = Path(folder) / "input.arrow"
+    folder = Path(store.work_folder(data_dir))
+    try:
+        path = folder / "input.arrow"
         feather.write_feather(
             pa.Table.from_pandas(frame, preserve_index=False), path, compression="uncompressed"
         )
@@ -286,6 +289,8 @@ def _spilled(frame: pd.DataFrame) -> Iterator[Callable[[pd.Series], pd.DataFrame
             return table.filter(wanted).to_pandas()
 
         yield rows_of
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def ingest_file(
@@ -299,8 +304,9 @@ def ingest_file(
     progress_factory: Callable[[int], Progress] | None = None,
 ) -> IngestResult:
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
+    store.sweep_leftovers(incidents_path.parent)
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
-    with _spilled(raw.frame) as input_rows:
+    with _spilled(raw.frame, incidents_path.parent) as input_rows:
         rows = apply_mapping(
             raw.frame, options.mapping, drop=options.drop, constants=options.constants
         )
