@@ -19,6 +19,7 @@ from geodata.errors import ProtestmapError
 from geodata.geocoding import Gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
 from geodata.merging import MERGE_MODES, MergeSummary
+from geodata.presets import PRESETS
 from geodata.readers import parse_map_options, read_mapping_file
 from geodata.schema import INPUT_FIELDS, KINDS
 from geodata.settings import PROJECT_ROOT, Settings
@@ -104,8 +105,8 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
     if result.encoding:
         table.add_row("encoding / delimiter", f"{result.encoding} / {result.delimiter!r}")
     console.print(table)
-    for line in _merge_lines(result.merging):
-        console.print(line)
+    for line in [*result.notices, *_merge_lines(result.merging)]:
+        console.print(line, markup=False)
 
 
 def _merge_lines(merging: MergeSummary) -> list[str]:
@@ -206,7 +207,15 @@ def build(
     metavar="COLUMN",
     help="Ignore a column (required for columns that look like personal data).",
 )
-@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else cp1251).")
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    help="A standard export's columns and values (acled: an ACLED export, each event one "
+    "rally incident); --map and --set override them.",
+)
+@click.option(
+    "--encoding", help="Text encoding of a CSV (default: by byte-order mark, UTF-8, else cp1251)."
+)
 @click.option("--delimiter", help="CSV delimiter (default: detected; ',' ';' or '\\t').")
 @click.option("--date-format", help="strptime format of dates, e.g. %d.%m.%Y.")
 @click.option(
@@ -241,6 +250,7 @@ def ingest(
     maps: tuple[str, ...],
     mapping: Path | None,
     drop: tuple[str, ...],
+    preset: str | None,
     encoding: str | None,
     delimiter: str | None,
     date_format: str | None,
@@ -271,6 +281,7 @@ def ingest(
         delimiter=delimiter,
         date_format=date_format,
         merge=merge,
+        preset=preset,
         today=dt.date.today(),
     )
     regions = store.read_regions(settings.regions_path)
@@ -290,7 +301,10 @@ def ingest(
     if result.rejected.empty:
         return
     if dry_run:
-        console.print(result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False))
+        console.print(
+            result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False),
+            markup=False,
+        )
         return
     target = rejects or settings.data / "rejects" / f"{file.stem}.rejects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)

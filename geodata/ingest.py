@@ -25,9 +25,11 @@ from pyarrow import feather
 from geodata import reports as rpt
 from geodata import store
 from geodata.boundaries import assign_regions
+from geodata.columns import unfit_columns
 from geodata.geocoding import Gazetteer, Place
 from geodata.merging import MergeSummary, incident_ids, summarize
-from geodata.readers import RawInput, apply_mapping, read_input
+from geodata.presets import apply_preset, preset_named
+from geodata.readers import RawInput, apply_mapping, read_input, taken_by_name
 from geodata.schema import CRS
 from geodata.validate import Checked, check_rows
 
@@ -50,6 +52,8 @@ class IngestOptions:
     delimiter: str | None = None
     date_format: str | None = None
     merge: str = "none"
+    #: A standard export's name (``geodata.presets``); its mapping and values come first.
+    preset: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -67,6 +71,8 @@ class IngestResult:
     encoding: str | None = None
     delimiter: str | None = None
     merging: MergeSummary = field(default_factory=MergeSummary)
+    #: What the user should know about how the file was read (columns not used, ...).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def reason_counts(self) -> pd.Series:
@@ -235,9 +241,11 @@ def merge(
     new = reports[[*columns, "row"]]
     repeated = rpt.duplicates(old, new)
     dup = repeated.notna()
+    # A row of several URLs is a duplicate only when each of its reports is.
+    whole = dup.groupby(new["row"]).transform("all")
     problems = pd.DataFrame(
-        {"row": new.loc[dup, "row"], "reason": "duplicate", "detail": repeated[dup]}
-    )
+        {"row": new.loc[whole, "row"], "reason": "duplicate", "detail": repeated[whole]}
+    ).drop_duplicates("row")
     fresh = new.loc[~dup, columns]
     added = new.loc[~dup, ["row", "incident_id", "detained"]]
     del new, repeated  # every copy of a million reports counts against peak memory
@@ -293,6 +301,26 @@ def _spilled(frame: pd.DataFrame, data_dir: Path) -> Iterator[Callable[[pd.Serie
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _mapped(
+    frame: pd.DataFrame, options: IngestOptions, gazetteer: Gazetteer
+) -> tuple[pd.DataFrame, list[str]]:
+    """The file's rows as input fields, and notices about columns not taken by their name.
+
+    A preset's choices come first and the user's over them.
+    """
+    mapping, constants = options.mapping, options.constants
+    if options.preset:
+        preset = preset_named(options.preset)
+        frame, preset_mapping = apply_preset(frame, preset, options.preset)
+        mapping = {**preset_mapping, **mapping}
+        constants = {**preset.constants, **constants}
+    unfit = unfit_columns(frame, taken_by_name(frame, mapping, options.drop), gazetteer)
+    rows = apply_mapping(
+        frame, mapping, drop=options.drop, constants=constants, unused=tuple(unfit)
+    )
+    return rows, list(unfit.values())
+
+
 def ingest_file(
     path: Path,
     *,
@@ -307,9 +335,7 @@ def ingest_file(
     store.sweep_leftovers(incidents_path.parent)
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
     with _spilled(raw.frame, incidents_path.parent) as input_rows:
-        rows = apply_mapping(
-            raw.frame, options.mapping, drop=options.drop, constants=options.constants
-        )
+        rows, notices = _mapped(raw.frame, options, gazetteer)
         encoding, delimiter = raw.encoding, raw.delimiter
         del raw
         n_rows = len(rows)
@@ -320,6 +346,8 @@ def ingest_file(
         del rows  # a million rows of text: free them before ids and the merge need memory
         if not reports.empty:
             reports["incident_id"] = incident_ids(reports, options.merge)
+            # One report per URL of a row's source cell, all of the row's incident.
+            reports = reports.explode("source_url", ignore_index=True)
         existing = (
             store.read_incidents(incidents_path)
             if incidents_path.exists()
@@ -346,4 +374,5 @@ def ingest_file(
         encoding=encoding,
         delimiter=delimiter,
         merging=merging,
+        notices=notices,
     )

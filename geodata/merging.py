@@ -47,8 +47,9 @@ def incident_ids(reports: pd.DataFrame, merge: str = "none") -> pd.Series:
     """
     parts = [*EVENT_PARTS, *(ROW_PARTS if merge == "none" else ())]
     distinct = reports[list(parts)].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
-    if "tags" in distinct:
-        distinct["tags"] = distinct["tags"].map(_joined)
+    for listed in ("tags", "source_url"):
+        if listed in distinct:
+            distinct[listed] = distinct[listed].map(_joined)
     group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
     firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
     keys = _id_keys(firsts)

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,20 +318,30 @@ def parse_map_options(options: tuple[str, ...], flag: str = "--map") -> dict[str
     return mapping
 
 
+def taken_by_name(
+    frame: pd.DataFrame, mapping: dict[str, str], drop: tuple[str, ...]
+) -> dict[str, str]:
+    """Fields not mapped explicitly whose name a column has (case-insensitively, not dropped)."""
+    by_lower = {str(c).lower(): c for c in frame.columns if c not in drop and c != "row"}
+    return {f: by_lower[f] for f in INPUT_FIELDS if f not in mapping and f in by_lower}
+
+
 def apply_mapping(
     frame: pd.DataFrame,
     mapping: dict[str, str],
     *,
     drop: tuple[str, ...] = (),
     constants: dict[str, str] | None = None,
+    unused: Collection[str] = (),
 ) -> pd.DataFrame:
     """Rename the file's columns to protestmap's input fields.
 
     Columns already named like a field are taken as they are (case-insensitively), unless
     dropped; a column mapped explicitly is read even when dropped (``--map city=region --drop
     region`` reads the column as the city and not as the region). ``constants`` fill a field
-    wherever the file gives no value. Columns that look like personal data are refused unless
-    dropped.
+    wherever the file gives no value; ``unused`` fields are not taken by name (their column
+    does not hold what the field means). Columns that look like personal data are refused
+    unless dropped.
     """
     constants = constants or {}
     for flag, given in (("--map", mapping), ("--set", constants)):
@@ -353,10 +364,10 @@ def apply_mapping(
             f"column(s) {', '.join(personal)} look like personal data about people; protestmap "
             "stores no names of detainees. Remove them, or pass --drop COLUMN for each."
         )
-    by_lower = {c.lower(): c for c in frame.columns if c not in drop and c != "row"}
+    by_name = taken_by_name(frame, mapping, drop)
     columns = {"row": frame["row"]}
     for field in INPUT_FIELDS:
-        source = mapping.get(field) or by_lower.get(field)
+        source = mapping.get(field) or (by_name.get(field) if field not in unused else None)
         if source is not None:
             columns[field] = frame[source]
     if "_geometry_type" in frame.columns:

@@ -32,6 +32,12 @@ TAGS = {
     "road_blocked": "protesters blocked a road",
     "shots_fired": "shots fired (into the air or otherwise)",
     "conflicting_reports": "sources disagree substantially on the figure",
+    # ACLED's sub-event types of protests and riots, as its exports write them.
+    "peaceful_protest": "ACLED: peaceful protest",
+    "protest_with_intervention": "ACLED: protest with intervention (authorities tried to stop it)",
+    "excessive_force_against_protesters": "ACLED: excessive force against protesters",
+    "violent_demonstration": "ACLED: violent demonstration",
+    "mob_violence": "ACLED: mob violence",
 }
 
 SOURCE_TYPE = pa.struct(

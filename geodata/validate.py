@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.schema import INPUT_FIELDS, KINDS, PRECISIONS, TAGS
+from geodata.sources import split_source_cell
 
 #: No record of a Russian protest predates this; an earlier date is a typo or a wrong format.
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -46,7 +47,7 @@ REASONS = {
     "bad_campaign": "a campaign is a short slug: lower-case letters, digits and - _ . (max 64)",
     "too_long": "a text field is longer than its limit (description 10,000 characters)",
     "missing_source": "every row needs a source_url",
-    "bad_source_url": "source_url must be an http(s) URL",
+    "bad_source_url": "source_url holds no URL (http(s)://..., or a host such as ovdinfo.org/...)",
     "missing_place": "a row needs a city, coordinates, or a region",
     "bad_coordinates": "lat/lon cannot be read or are out of range",
     "not_a_point": "only Point geometries can be ingested",
@@ -74,7 +75,6 @@ TEXT_FIELDS = (
 _WHOLE = re.compile(r"^\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 @dataclass
@@ -120,6 +120,10 @@ def check_rows(rows: pd.DataFrame, *, today: dt.date, date_format: str | None = 
     values = checked.values
     for name in TEXT_FIELDS:
         values[name] = _text(rows[name])
+    words = values.pop("_source_words")
+    values["source_note"] = values["source_note"].where(
+        words.isna(), (values["source_note"].fillna("") + "; " + words).str.lstrip("; ")
+    )
     _check_lengths(rows, checked)
     _check_campaign(rows, checked)
     no_place = values["city"].isna() & values["lat"].isna() & values["region"].isna()
@@ -300,11 +304,17 @@ def _check_tags(rows: pd.DataFrame, checked: Checked) -> None:
 
 
 def _check_source(rows: pd.DataFrame, checked: Checked) -> None:
-    url = rows["source_url"].astype("object")
-    checked.values["source_url"] = url
-    checked.flag(url.isna(), "missing_source", "source_url is empty")
-    bad = url.notna() & ~url.str.match(_URL).fillna(False).astype(bool)
-    checked.flag(bad, "bad_source_url", "source_url = " + shown(url[bad]))
+    """Every URL of the source cell (a tuple per row); the words around them go to the note."""
+    cell = rows["source_url"].astype("object")
+    codes, distinct = _distinct(cell)
+    parsed = [split_source_cell(c) for c in distinct]
+    urls = pd.Series(_spread(codes, [u or None for u, _ in parsed], None), index=rows.index)
+    words = pd.Series(_spread(codes, [w for _, w in parsed], None), index=rows.index)
+    checked.values["source_url"] = urls
+    checked.values["_source_words"] = words
+    checked.flag(cell.isna(), "missing_source", "source_url is empty")
+    bad = cell.notna() & urls.isna()
+    checked.flag(bad, "bad_source_url", "no URL in source_url = " + shown(cell[bad]))
 
 
 def _coordinate(series: pd.Series) -> pd.Series:
