@@ -14,10 +14,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from geodata import boundaries, naturalearth, store
+from geodata import boundaries, breakdown, naturalearth, store
 from geodata.errors import ProtestmapError
 from geodata.geocoding import Gazetteer
-from geodata.ingest import IngestOptions, IngestResult, ingest_file
+from geodata.ingest import (
+    IngestOptions,
+    IngestResult,
+    ingest_file,
+    run_rejects_path,
+    write_rejects,
+)
 from geodata.merging import MERGE_MODES, MergeSummary
 from geodata.presets import PRESETS
 from geodata.readers import parse_map_options, read_mapping_file
@@ -240,7 +246,8 @@ def build(
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write rejected rows (default: <data>/rejects/<file>.rejects.csv).",
+    help="Where to write rejected rows (default: <data>/rejects/<file>.<time>.rejects.csv, "
+    "one per run); with --dry-run, write them there too.",
 )
 @click.pass_obj
 @_fail_cleanly
@@ -305,18 +312,19 @@ def ingest(
             result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False),
             markup=False,
         )
-        return
-    target = rejects or settings.data / "rejects" / f"{file.stem}.rejects.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result.rejected.to_csv(target, index=False)
-    console.print(f"rejected rows with reasons: {target}")
+    if rejects or not dry_run:
+        target = write_rejects(result.rejected, rejects or run_rejects_path(settings.data, file))
+        console.print(f"rejected rows with reasons: {target}", markup=False)
 
 
 @cli.command()
 @click.pass_obj
 @_fail_cleanly
 def info(settings: Settings) -> None:
-    """What the store holds: kinds, dates, places, data version, sources and licences."""
+    """What the store holds: totals, sources and licences, then per campaign and per reporter.
+
+    Per group: incidents, detention incidents, rallies, detained and the date range.
+    """
     incidents = store.read_incidents(settings.incidents_path)
     meta = store.read_metadata(settings.incidents_path)
     regions = store.read_regions(settings.regions_path)
@@ -352,6 +360,24 @@ def info(settings: Settings) -> None:
         "federal districts: hflabs/region (CC BY-SA 4.0)",
     )
     console.print(table)
+    for title, frame in (
+        ("per campaign", breakdown.by_campaign(incidents)),
+        ("per reporter", breakdown.by_reporter(incidents)),
+    ):
+        console.print(_breakdown_table(title, frame))
+
+
+def _breakdown_table(title: str, frame: pd.DataFrame) -> Table:
+    table = Table(title=title)
+    table.add_column(title.split()[-1])
+    for column in breakdown.COLUMNS:
+        table.add_column(column, justify="right")
+    for name, row in frame.iterrows():
+        cells = [
+            f"{row[c]:%Y-%m-%d}" if "date" in c else f"{int(row[c]):,}" for c in breakdown.COLUMNS
+        ]
+        table.add_row(str(name), *cells)
+    return table
 
 
 @cli.command()

@@ -26,8 +26,10 @@ from geodata import reports as rpt
 from geodata import store
 from geodata.boundaries import assign_regions
 from geodata.columns import unfit_columns
+from geodata.errors import DataError
 from geodata.geocoding import Gazetteer, Place
 from geodata.merging import MergeSummary, incident_ids, summarize
+from geodata.personal import name_warnings
 from geodata.presets import apply_preset, preset_named
 from geodata.readers import RawInput, apply_mapping, read_input, taken_by_name
 from geodata.schema import CRS
@@ -38,6 +40,8 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 #: Natural Earth's 1:10m coast is generalised: coastal towns can sit up to ~0.05° offshore.
 SNAP_DEG = 0.05
 Progress = Callable[[int], None]
+#: Fields of free text looked at for people's names (warned about, not rejected).
+FREE_TEXT = ("description", "place", "source_note")
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,7 @@ def _mapped(
     rows = apply_mapping(
         frame, mapping, drop=options.drop, constants=constants, unused=tuple(unfit)
     )
-    return rows, list(unfit.values())
+    return rows, [*unfit.values(), *name_warnings(rows, FREE_TEXT)]
 
 
 def ingest_file(
@@ -334,7 +338,11 @@ def ingest_file(
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
     store.sweep_leftovers(incidents_path.parent)
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
-    with _spilled(raw.frame, incidents_path.parent) as input_rows:
+    # Dropped columns (personal data among them) are never copied, not even into the rejects.
+    ignored = [c for c in options.drop if c not in options.mapping.values()]
+    kept = raw.frame.drop(columns=[c for c in ignored if c in raw.frame.columns])
+    with _spilled(kept, incidents_path.parent) as input_rows:
+        del kept
         rows, notices = _mapped(raw.frame, options, gazetteer)
         encoding, delimiter = raw.encoding, raw.delimiter
         del raw
@@ -376,3 +384,27 @@ def ingest_file(
         merging=merging,
         notices=notices,
     )
+
+
+def run_rejects_path(data_dir: Path, source: Path, now: dt.datetime | None = None) -> Path:
+    """``<data>/rejects/<file>.<UTC time>.rejects.csv``: each run keeps its own rejects."""
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return data_dir / "rejects" / f"{source.stem}.{stamp}.rejects.csv"
+
+
+def write_rejects(rejected: pd.DataFrame, target: Path) -> Path:
+    """Write the rejects to ``target``, or beside it when a file of that name exists.
+
+    Never overwrites: the rejects of an earlier run (two runs within a second share a time
+    stamp) stay as they were. Returns the path written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        path = target if attempt == 1 else target.with_name(f"{target.stem}-{attempt}.csv")
+        try:
+            with path.open("x", encoding="utf-8", newline="") as handle:
+                rejected.to_csv(handle, index=False)
+            return path
+        except FileExistsError:
+            continue
+    raise DataError(f"{target}: a thousand rejects files of that name exist; pass --rejects")

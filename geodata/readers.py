@@ -10,7 +10,6 @@ import codecs
 import csv
 import datetime as dt
 import json
-import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pandas as pd
 import shapely
 
 from geodata.errors import DataError
+from geodata.personal import personal_columns
 from geodata.schema import INPUT_FIELDS
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -35,30 +35,6 @@ MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NULL", "-", "—"})
 _SNIFF_LINES = 200
 #: Bytes read at a time when checking the encoding (and the head sniffed for a delimiter).
 _BLOCK_BYTES = 1 << 20
-
-#: Column names that suggest personal data about people: whole names, or telling fragments.
-PERSONAL_NAMES = {
-    "name",
-    "names",
-    "full name",
-    "full_name",
-    "fullname",
-    "first_name",
-    "first name",
-    "last_name",
-    "last name",
-    "person",
-    "имя",
-    "фио",
-}
-PERSONAL_FRAGMENTS = re.compile(
-    r"surname|passport|phone|birth|фамили|отчеств|паспорт|телефон|рождени|\bфио\b", re.IGNORECASE
-)
-
-
-def looks_personal(column: str) -> bool:
-    """Whether a column name suggests it holds personal data (names, documents, contacts)."""
-    return column.strip().lower() in PERSONAL_NAMES or bool(PERSONAL_FRAGMENTS.search(column))
 
 
 @dataclass(frozen=True)
@@ -357,12 +333,13 @@ def apply_mapping(
             f"column(s) {', '.join(absent)} not in the file; its columns are: "
             f"{', '.join(c for c in frame.columns if c != 'row')}"
         )
-    kept = [c for c in frame.columns if c not in drop or c in mapping.values()]
-    personal = [c for c in kept if looks_personal(c)]
+    kept = [c for c in frame.columns if c != "row" and (c not in drop or c in mapping.values())]
+    personal = personal_columns(frame, kept)
     if personal:
         raise DataError(
-            f"column(s) {', '.join(personal)} look like personal data about people; protestmap "
-            "stores no names of detainees. Remove them, or pass --drop COLUMN for each."
+            f"column(s) {', '.join(personal)} look like personal data about people (by their "
+            "name or their values, e.g. full names); protestmap stores no names of detainees. "
+            "Remove them, or pass --drop COLUMN for each."
         )
     by_name = taken_by_name(frame, mapping, drop)
     columns = {"row": frame["row"]}

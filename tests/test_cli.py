@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from geodata import store
@@ -85,6 +87,21 @@ def test_info_describes_the_store(tmp_path, run_cli):
     assert "2022-09-25 to 2022-09-29" in out
     assert "GeoNames (CC BY 4.0)" in out
     assert "OVD-Info (2)" in out
+    per_campaign = out[out.index("per campaign") : out.index("per reporter")]
+    assert "(none)" in per_campaign and "2022-09-25 │ 2022-09-29" in per_campaign
+    per_reporter = out[out.index("per reporter") :].splitlines()
+    ovd = next(line for line in per_reporter if "OVD-Info" in line)
+    rfe = next(line for line in per_reporter if "RFE/RL" in line)
+    # incidents, detention incidents, rallies, detained, first and last date
+    assert [c.strip() for c in ovd.split("│")[2:8]] == [
+        "2",
+        "1",
+        "1",
+        "101",
+        "2022-09-25",
+        "2022-09-25",
+    ]
+    assert [c.strip() for c in rfe.split("│")[2:6]] == ["1", "1", "0", "27"]
 
 
 def test_build_loads_the_embedded_data_and_is_idempotent(data_dir, run_cli):
@@ -142,3 +159,25 @@ def test_huge_counts_are_rejected_rows_not_tracebacks(tmp_path, data_dir, run_cl
     assert pd.read_csv(rejects)["reason"].tolist() == ["count_too_large"] * 2
     stored = store.read_incidents(data_dir / "incidents.parquet")
     assert stored["detained"].tolist() == [71]
+
+
+def test_each_run_keeps_its_own_rejects_and_dry_run_writes_them_on_request(
+    tmp_path, data_dir, run_cli
+):
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "kind,date,city,detained,source_url\n"
+        "detention,2022-09-21,Atlantis,3,https://example.org/x\n",
+        encoding="utf-8",
+    )
+    run_cli("ingest", str(path))
+    run_cli("ingest", str(path))
+    written = sorted((data_dir / "rejects").glob("list.*.rejects.csv"))
+    assert len(written) == 2
+    for rejects in written:
+        assert pd.read_csv(rejects)["reason"].tolist() == ["unknown_place"]
+        assert re.fullmatch(r"list\.\d{8}T\d{6}Z(-2)?\.rejects", rejects.stem)
+    asked = tmp_path / "dry-rejects.csv"
+    run_cli("ingest", str(path), "--dry-run", "--rejects", str(asked))
+    assert pd.read_csv(asked)["row"].tolist() == [2]
+    assert len(list((data_dir / "rejects").iterdir())) == 2
