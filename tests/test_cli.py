@@ -6,6 +6,7 @@ import pandas as pd
 
 from geodata import store
 from geodata.settings import PROJECT_ROOT
+from tests.test_ingest import write_csv
 
 
 def test_ingest_prints_summary_and_writes_rejects(tmp_path, data_dir, run_cli):
@@ -164,12 +165,9 @@ def test_huge_counts_are_rejected_rows_not_tracebacks(tmp_path, data_dir, run_cl
 def test_each_run_keeps_its_own_rejects_and_dry_run_writes_them_on_request(
     tmp_path, data_dir, run_cli
 ):
-    path = tmp_path / "list.csv"
-    path.write_text(
-        "kind,date,city,detained,source_url\n"
-        "detention,2022-09-21,Atlantis,3,https://example.org/x\n",
-        encoding="utf-8",
-    )
+    header = "kind,date,city,detained,source_url"
+    row = "detention,2022-09-21,Atlantis,3,https://example.org/x"
+    path = write_csv(tmp_path, row, header=header, name="list.csv")
     run_cli("ingest", str(path))
     run_cli("ingest", str(path))
     written = sorted((data_dir / "rejects").glob("list.*.rejects.csv"))

@@ -14,6 +14,7 @@ import pytest
 from bench import synthetic
 from geodata import store
 from tests.conftest import PROTESTMAP
+from tests.test_ingest import write_csv
 
 ROWS = 3000
 
@@ -104,11 +105,10 @@ def test_kill_9_leaves_the_store_whole_and_the_next_run_sweeps(
         assert after == before_bytes  # the old store, byte for byte
         assert _leftovers(data_dir), "the kill left nothing to sweep: the test proves nothing"
 
-    tiny = tmp_path / "tiny.csv"
-    tiny.write_text(
-        "kind,date,city,detained,source_url\n"
-        "detention,2022-09-24,Novosibirsk,71,https://example.org/tiny\n",
-        encoding="utf-8",
+    tiny = write_csv(
+        tmp_path,
+        "detention,2022-09-24,Novosibirsk,71,https://example.org/tiny",
+        header="kind,date,city,detained,source_url",
     )
     run_cli("ingest", str(tiny))
     assert _leftovers(data_dir) == []
