@@ -25,7 +25,6 @@ from pathlib import Path
 
 import click
 
-from bench.synthetic import write_reports_csv
 from geodata.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -47,10 +46,18 @@ class IngestRun:
 
 
 def input_file(work: Path, rows: int, variant: str, *, seed: int, data: Path) -> Path:
-    """The synthetic CSV for one size and variant, generated on first use."""
+    """The synthetic CSV for one size and variant, generated on first use.
+
+    Generated in a child process: a child forked from a bench that had loaded the gazetteer
+    (~600 MB) reported that as its own peak RSS (``ru_maxrss`` survives fork and exec), which
+    hid every ingest peak below it.
+    """
     path = work / f"reports-{variant}-{rows}-seed{seed}.csv"
     if not path.exists():
-        write_reports_csv(rows, path, seed=seed, data=data, geocode=variant == "geocode")
+        flag = "--geocode" if variant == "geocode" else "--coords"
+        generate = [sys.executable, "-m", "bench.synthetic", "csv", "--n", str(rows)]
+        options = ["--out", str(path), flag, "--seed", str(seed), "--data", str(data)]
+        subprocess.run([*generate, *options], check=True, stdout=subprocess.DEVNULL)
     return path
 
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from geodata import boundaries, breakdown, naturalearth, store
 from geodata.errors import ProtestmapError
-from geodata.geocoding import Gazetteer
+from geodata.gazetteer_cache import load_gazetteer
 from geodata.ingest import (
     IngestOptions,
     IngestResult,
@@ -174,7 +174,7 @@ def build(
         force,
     )
     regions = store.read_regions(settings.regions_path)
-    gazetteer = Gazetteer.load()
+    gazetteer = load_gazetteer(settings.cache)
     for seed in sorted(SEED_DIR.glob("*.csv")):
         result = ingest_file(
             seed,
@@ -292,7 +292,7 @@ def ingest(
         today=dt.date.today(),
     )
     regions = store.read_regions(settings.regions_path)
-    gazetteer = Gazetteer.load()
+    gazetteer = load_gazetteer(settings.cache)
     large = file.stat().st_size > 5_000_000
     with _row_progress(large and console.is_terminal) as factory:
         result = ingest_file(

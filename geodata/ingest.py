@@ -356,13 +356,16 @@ def ingest_file(
             reports["incident_id"] = incident_ids(reports, options.merge)
             # One report per URL of a row's source cell, all of the row's incident.
             reports = reports.explode("source_url", ignore_index=True)
+        # Nothing accepted: the store is not read at all (a large store costs seconds).
         existing = (
             store.read_incidents(incidents_path)
-            if incidents_path.exists()
+            if incidents_path.exists() and not reports.empty
             else rpt.empty_incidents()
         )
         merged, dup_problems, merging = merge(existing, reports)
-        before, changed = len(existing), merged is not existing
+        changed = merged is not existing
+        before = len(existing) if not reports.empty else _stored_rows(incidents_path)
+        after = len(merged) if changed else before
         del reports, existing  # the write below needs the memory more
         problems = pd.concat([problems, dup_problems], ignore_index=True)
         rejected = rejects_frame(input_rows(problems["row"]), problems)
@@ -376,7 +379,7 @@ def ingest_file(
         accepted=n_rows - len(rejected),
         rejected=rejected,
         incidents_before=before,
-        incidents_after=len(merged),
+        incidents_after=after,
         data_version=version,
         written=changed and not dry_run,
         encoding=encoding,
@@ -408,3 +411,7 @@ def write_rejects(rejected: pd.DataFrame, target: Path) -> Path:
         except FileExistsError:
             continue
     raise DataError(f"{target}: a thousand rejects files of that name exist; pass --rejects")
+
+
+def _stored_rows(path: Path) -> int:
+    return int(store.read_metadata(path)["rows"]) if path.exists() else 0
