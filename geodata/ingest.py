@@ -258,6 +258,7 @@ def merge(
     both = fresh if old.empty else pd.concat([old, fresh], ignore_index=True)
     del old, fresh
     merged = rpt.assemble(both)
+    del both
     before = existing.set_index("incident_id")["detained"] if len(existing) else pd.Series()
     summary = summarize(added, before, merged, set(existing["incident_id"]))
     return merged, problems, summary
@@ -325,6 +326,21 @@ def _mapped(
     return rows, [*unfit.values(), *name_warnings(rows, FREE_TEXT)]
 
 
+def _one_report_per_url(reports: pd.DataFrame) -> pd.DataFrame:
+    """One report per URL of a row's source cell, all of the row's incident.
+
+    A cell of one URL holds it as a string, of several a tuple: only those rows are repeated
+    (exploding the whole frame copied a million reports at the peak).
+    """
+    urls = reports["source_url"]
+    several = urls.map(lambda u: isinstance(u, tuple)).to_numpy(bool)
+    if not several.any():
+        return reports
+    extra = reports[several].assign(source_url=urls[several].map(lambda u: u[1:]))
+    reports.loc[several, "source_url"] = urls[several].map(lambda u: u[0])
+    return pd.concat([reports, extra.explode("source_url")], ignore_index=True)
+
+
 def ingest_file(
     path: Path,
     *,
@@ -354,8 +370,7 @@ def ingest_file(
         del rows  # a million rows of text: free them before ids and the merge need memory
         if not reports.empty:
             reports["incident_id"] = incident_ids(reports, options.merge)
-            # One report per URL of a row's source cell, all of the row's incident.
-            reports = reports.explode("source_url", ignore_index=True)
+            reports = _one_report_per_url(reports)
         # Nothing accepted: the store is not read at all (a large store costs seconds).
         existing = (
             store.read_incidents(incidents_path)

@@ -34,6 +34,8 @@ ROW_PARTS = (
     "participants",
     "source_note",
 )
+#: Rows whose id keys are built at a time when each row is its own event.
+KEY_CHUNK = 100_000
 #: Examples of merged incidents printed in the summary.
 EXAMPLES = 3
 
@@ -41,30 +43,43 @@ EXAMPLES = 3
 def incident_ids(reports: pd.DataFrame, merge: str = "none") -> pd.Series:
     """Stable ids: the same row (or event key, or place and day) always gives the same id.
 
-    The id hashes a text key per report; it is built once per distinct combination of the
-    key's columns (reports repeat few), not once per row: a million rows of key text and its
-    intermediate strings were the ingest's peak memory.
+    With ``--merge same-place-day`` the id hashes a text key built once per distinct key
+    (reports repeat few): a million rows of key text were the ingest's peak memory. Rows that
+    are their own events are nearly all distinct, so their keys are built and hashed a chunk
+    at a time instead.
     """
-    parts = [*EVENT_PARTS, *(ROW_PARTS if merge == "none" else ())]
-    distinct = reports[list(parts)].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
-    for listed in ("tags", "source_url"):
-        if listed in distinct:
-            distinct[listed] = distinct[listed].map(_joined)
-    group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
-    firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
-    keys = _id_keys(firsts)
     if merge == "none":
-        keys = keys + "|row|" + _joined_text(firsts, ROW_PARTS)
-    ids = pd.Series(np.array([_hash(k) for k in keys], dtype=object)[group], index=reports.index)
+        ids = pd.concat(
+            [
+                _hashed(_row_keys(reports.iloc[start : start + KEY_CHUNK]))
+                for start in range(0, len(reports), KEY_CHUNK)
+            ]
+        )
+    else:
+        parts = list(EVENT_PARTS)
+        distinct = reports[parts].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
+        group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
+        firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
+        ids = pd.Series(_hashed(_id_keys(firsts)).to_numpy()[group], index=reports.index)
     if "event_id" in reports:
         keyed = reports["event_id"].notna()
         events = (
-            as_text(reports.loc[keyed, "kind"])
-            + "|event|"
-            + as_text(reports.loc[keyed, "event_id"])
+            as_text(reports.loc[keyed, "kind"]) + "|event|" + as_text(reports["event_id"][keyed])
         )
         ids[keyed] = events.map(_hash)
     return ids
+
+
+def _row_keys(rows: pd.DataFrame) -> pd.Series:
+    """The same-place-day key plus every field that tells two events there apart."""
+    rows = rows.assign(lat=rows["lat"].round(4), lon=rows["lon"].round(4))
+    for listed in ("tags", "source_url"):
+        rows[listed] = rows[listed].map(_joined)
+    return _id_keys(rows) + "|row|" + _joined_text(rows, ROW_PARTS)
+
+
+def _hashed(keys: pd.Series) -> pd.Series:
+    return pd.Series([_hash(k) for k in keys], index=keys.index, dtype=object)
 
 
 def _hash(key: str) -> str:
@@ -161,13 +176,15 @@ def summarize(
 
 
 def _examples(rows: pd.DataFrame, after: pd.DataFrame) -> list[str]:
-    headline = after.set_index("incident_id")
+    """The first merged incidents, those whose rows gave different figures first."""
+    if rows.empty:
+        return []
+    differing = rows.groupby("incident_id", sort=False)["detained"].nunique() >= 2
+    chosen = differing.sort_values(ascending=False, kind="stable").index[:EXAMPLES]
+    headline = after[after["incident_id"].isin(chosen)].set_index("incident_id")
     lines = []
-    groups = list(rows.groupby("incident_id", sort=False))
-    # Incidents whose rows gave different figures show the headline rule at work: them first.
-    groups.sort(key=lambda item: item[1]["detained"].dropna().nunique() < 2)
-    for incident, group in groups[:EXAMPLES]:
-        kept = headline.loc[incident]
+    for incident in chosen:
+        group, kept = rows[rows["incident_id"] == incident], headline.loc[incident]
         figures = ", ".join("?" if pd.isna(d) else str(int(d)) for d in group["detained"])
         where = kept["city_en"] or kept["city_ru"] or kept["region_code"]
         lines.append(
