@@ -260,7 +260,7 @@ def merge(
     merged = rpt.assemble(both)
     del both
     before = existing.set_index("incident_id")["detained"] if len(existing) else pd.Series()
-    summary = summarize(added, before, merged, set(existing["incident_id"]))
+    summary = summarize(added, before, merged)
     return merged, problems, summary
 
 

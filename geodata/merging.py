@@ -145,32 +145,27 @@ class MergeSummary:
     examples: list[str] = field(default_factory=list)
 
 
-def summarize(
-    fresh: pd.DataFrame, before: pd.Series, after: pd.DataFrame, stored: set[str]
-) -> MergeSummary:
+def summarize(fresh: pd.DataFrame, before: pd.Series, after: pd.DataFrame) -> MergeSummary:
     """Compare the added reports with the headline figures of the incidents they went into.
 
-    ``fresh`` holds the added reports (``row``, ``incident_id``, ``detained``, where, date);
-    ``before`` the stored headline figures by incident id; ``after`` the incidents now;
-    ``stored`` the ids that existed before. A row split into several reports (one per source
-    URL) counts once.
+    ``fresh`` holds the added reports (``row``, ``incident_id``, ``detained``); ``before`` the
+    stored headline figures by incident id; ``after`` the incidents now. Incidents no report
+    touched keep their figures, so what the store gained is the difference of the totals. A
+    row split into several reports (one per source URL) counts once.
     """
     if fresh.empty:
         return MergeSummary()
     rows = fresh.drop_duplicates("row")
-    touched = rows["incident_id"].unique()
-    new_incidents = len(set(touched) - stored)
-    gained = (
-        after.loc[after["incident_id"].isin(touched), "detained"].sum()
-        - before.reindex(touched).sum()
-    )
-    own = int(rows["detained"].sum())
-    shared = rows["incident_id"].duplicated(keep=False) | rows["incident_id"].isin(stored)
+    touched = pd.Index(rows["incident_id"].unique())
+    stored = rows["incident_id"].isin(before.index)
+    new_incidents = int((~touched.isin(before.index)).sum())
+    gained = int(after["detained"].sum()) - int(before.sum())
+    shared = rows["incident_id"].duplicated(keep=False) | stored
     return MergeSummary(
         rows=len(rows),
         incidents=len(touched),
         merged_rows=len(rows) - new_incidents,
-        set_aside=own - int(gained),
+        set_aside=int(rows["detained"].sum()) - gained,
         examples=_examples(rows[shared], after),
     )
 
