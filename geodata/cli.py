@@ -17,16 +17,11 @@ from rich.table import Table
 from geodata import boundaries, breakdown, naturalearth, store
 from geodata.errors import ProtestmapError
 from geodata.gazetteer_cache import load_gazetteer
-from geodata.ingest import (
-    IngestOptions,
-    IngestResult,
-    ingest_file,
-    run_rejects_path,
-    write_rejects,
-)
+from geodata.ingest import IngestOptions, IngestResult, ingest_file
 from geodata.merging import MERGE_MODES, MergeSummary
 from geodata.presets import PRESETS
 from geodata.readers import parse_map_options, read_mapping_file
+from geodata.rejects import run_rejects_path, write_rejects
 from geodata.schema import INPUT_FIELDS, KINDS
 from geodata.settings import PROJECT_ROOT, Settings
 

@@ -9,29 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import feather
 
 from geodata import reports as rpt
 from geodata import store
 from geodata.boundaries import assign_regions
 from geodata.columns import unfit_columns
-from geodata.errors import DataError
 from geodata.geocoding import Gazetteer, Place
 from geodata.merging import MergeSummary, incident_ids, summarize
 from geodata.personal import name_warnings
 from geodata.presets import apply_preset, preset_named
 from geodata.readers import RawInput, apply_mapping, read_input, taken_by_name
+from geodata.rejects import rejects_frame, spilled_input
 from geodata.schema import CRS
 from geodata.validate import Checked, check_rows
 
@@ -264,48 +259,6 @@ def merge(
     return merged, problems, summary
 
 
-def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
-    """The rejected input rows as they were read, with their reasons joined per row."""
-    if problems.empty:
-        return pd.DataFrame(columns=["row", "reason", "detail"])
-    per_row = (
-        problems.groupby("row", sort=True)
-        .agg(
-            reason=("reason", lambda r: "; ".join(dict.fromkeys(r))),
-            detail=("detail", lambda d: "; ".join(dict.fromkeys(map(str, d)))),
-        )
-        .reset_index()
-    )
-    return per_row.merge(raw, on="row", how="left")
-
-
-@contextmanager
-def _spilled(frame: pd.DataFrame, data_dir: Path) -> Iterator[Callable[[pd.Series], pd.DataFrame]]:
-    """Keep the input rows on disk (an Arrow file) for the rejects; yield their reader.
-
-    Held in memory until the rejects were written, a million input rows kept the ingest's
-    peak at 2.21 GB (1.94 GB without them); the rejects need only the rejected rows back.
-    The file lives in a work folder inside the data folder, removed on the way out and
-    swept by the next run if this one is killed.
-    """
-    folder = Path(store.work_folder(data_dir))
-    try:
-        path = folder / "input.arrow"
-        feather.write_feather(
-            pa.Table.from_pandas(frame, preserve_index=False), path, compression="uncompressed"
-        )
-        del frame  # the caller frees the rows as soon as it is done with them
-
-        def rows_of(numbers: pd.Series) -> pd.DataFrame:
-            table = feather.read_table(path, memory_map=True)
-            wanted = pc.is_in(table["row"], value_set=pa.array(numbers.unique(), pa.int64()))
-            return table.filter(wanted).to_pandas()
-
-        yield rows_of
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def _mapped(
     frame: pd.DataFrame, options: IngestOptions, gazetteer: Gazetteer
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -357,7 +310,7 @@ def ingest_file(
     # Dropped columns (personal data among them) are never copied, not even into the rejects.
     ignored = [c for c in options.drop if c not in options.mapping.values()]
     kept = raw.frame.drop(columns=[c for c in ignored if c in raw.frame.columns])
-    with _spilled(kept, incidents_path.parent) as input_rows:
+    with spilled_input(kept, incidents_path.parent) as input_rows:
         del kept
         rows, notices = _mapped(raw.frame, options, gazetteer)
         encoding, delimiter = raw.encoding, raw.delimiter
@@ -402,30 +355,6 @@ def ingest_file(
         merging=merging,
         notices=notices,
     )
-
-
-def run_rejects_path(data_dir: Path, source: Path, now: dt.datetime | None = None) -> Path:
-    """``<data>/rejects/<file>.<UTC time>.rejects.csv``: each run keeps its own rejects."""
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return data_dir / "rejects" / f"{source.stem}.{stamp}.rejects.csv"
-
-
-def write_rejects(rejected: pd.DataFrame, target: Path) -> Path:
-    """Write the rejects to ``target``, or beside it when a file of that name exists.
-
-    Never overwrites: the rejects of an earlier run (two runs within a second share a time
-    stamp) stay as they were. Returns the path written.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in range(1, 1000):
-        path = target if attempt == 1 else target.with_name(f"{target.stem}-{attempt}.csv")
-        try:
-            with path.open("x", encoding="utf-8", newline="") as handle:
-                rejected.to_csv(handle, index=False)
-            return path
-        except FileExistsError:
-            continue
-    raise DataError(f"{target}: a thousand rejects files of that name exist; pass --rejects")
 
 
 def _stored_rows(path: Path) -> int:
