@@ -70,6 +70,10 @@ def test_bad_options_fail_with_a_message_not_a_traceback(tmp_path, run_cli):
     assert "Traceback" not in done.stderr
     done = run_cli("ingest", str(path), "--map", "date=Дата", check=False)
     assert "Дата not in the file" in done.stderr and "Traceback" not in done.stderr
+    done = run_cli("ingest", str(path), "--set", "reporter", check=False)
+    assert done.returncode == 2 and "--set 'reporter': expected FIELD=VALUE" in done.stderr
+    done = run_cli("ingest", str(path), "--set", "colour=red", check=False)
+    assert done.returncode == 2 and "--set: unknown field(s) colour" in done.stderr
 
 
 def test_info_describes_the_store(tmp_path, run_cli):
