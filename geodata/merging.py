@@ -102,23 +102,29 @@ def _joined_text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
 
 def _id_keys(reports: pd.DataFrame) -> pd.Series:
     """'kind|date|where|place|campaign' (where: a GeoNames id, else rounded coordinates)."""
-    where = np.where(
-        reports["geonameid"].notna(),
-        "g" + as_text(reports["geonameid"]).fillna(""),
-        as_text(reports["lat"]).fillna("") + "," + as_text(reports["lon"]).fillna(""),
-    )
+    where = where_text(reports)
     place = as_text(reports["place"]).str.strip().str.lower().fillna("")
     return (
         as_text(reports["kind"])
         + "|"
         + as_text(reports["date"])
         + "|"
-        + pd.Series(where, index=reports.index)
+        + where
         + "|"
         + place
         + "|"
         + as_text(reports["campaign"]).fillna("")
     )
+
+
+def where_text(reports: pd.DataFrame) -> pd.Series:
+    """'g<GeoNames id>', else 'lat,lon' as given (callers round the coordinates to 4 places)."""
+    where = np.where(
+        reports["geonameid"].notna(),
+        "g" + as_text(reports["geonameid"]).fillna(""),
+        as_text(reports["lat"]).fillna("") + "," + as_text(reports["lon"]).fillna(""),
+    )
+    return pd.Series(where, index=reports.index, dtype="string")
 
 
 def as_text(column: pd.Series) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geodata import schema
-from geodata.merging import as_text
+from geodata.merging import as_text, where_text
 
 #: Columns of a report frame (one report per row), on top of lon/lat.
 REPORT_COLUMNS = (
@@ -44,6 +44,21 @@ REPORT_COLUMNS = (
 )
 #: A report is the same report when all of these agree.
 REPORT_IDENTITY = ("incident_id", "source_url", "as_of", "detained", "participants", "source_note")
+
+#: The same report whatever incident holds it: where, when and what one source said.
+_STORED_REPORT = (
+    "kind",
+    "date",
+    "_where",
+    "_place",
+    "campaign",
+    "time",
+    "source_url",
+    "as_of",
+    "detained",
+    "participants",
+    "source_note",
+)
 
 _AS_OF_DAY = re.compile(r"(\d{4}-\d{2}(?:-\d{2})?)")
 _AS_OF_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
@@ -267,11 +282,18 @@ def explode(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
     return rows[["incident_id", *REPORT_COLUMNS, "lon", "lat"]]
 
 
-def _identity(reports: pd.DataFrame) -> pd.Series:
-    """One integer per distinct report: same text in every REPORT_IDENTITY column (or empty)."""
-    codes = {c: pd.factorize(as_text(reports[c]), use_na_sentinel=True)[0] for c in REPORT_IDENTITY}
-    key = pd.DataFrame(codes, index=reports.index).groupby(list(REPORT_IDENTITY), sort=False)
+def _identity(reports: pd.DataFrame, columns: tuple[str, ...] = REPORT_IDENTITY) -> pd.Series:
+    """One integer per distinct report: same text in every one of ``columns`` (or empty)."""
+    codes = {c: pd.factorize(as_text(reports[c]), use_na_sentinel=True)[0] for c in columns}
+    key = pd.DataFrame(codes, index=reports.index).groupby(list(columns), sort=False)
     return key.ngroup()
+
+
+def _stored_identity(reports: pd.DataFrame) -> pd.Series:
+    """:func:`_identity` over _STORED_REPORT: the place as the incident key writes it."""
+    rounded = reports.assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
+    place = as_text(reports["place"]).str.strip().str.lower()
+    return _identity(reports.assign(_where=where_text(rounded), _place=place), _STORED_REPORT)
 
 
 def _introduces(known: pd.DataFrame) -> pd.Series:
@@ -300,7 +322,10 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
     """For each new report, why it adds nothing (or None when it adds something).
 
     A report adds nothing when the same report (REPORT_IDENTITY) is already known, from the
-    store or from an earlier row of the file, and it brings no new description line or tag.
+    store or from an earlier row of the file, and it brings no new description line or tag;
+    or when the store holds the same report about the same place, day and time under another
+    incident (the file was ingested before with another ``--merge`` choice, or it repeats the
+    seed's reports one event per row): counting it again would count its people twice.
     ``new`` carries the file's ``row`` numbers so the answer can name the row it repeats.
     """
     known = pd.concat([existing.assign(row=pd.NA), new], ignore_index=True)
@@ -313,5 +338,13 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
         "repeats row " + origin.astype("string").fillna(""),
         "this report is already in the store",
     )
+    if len(existing):
+        loose = _stored_identity(known)
+        stored = loose.iloc[: len(existing)].unique()
+        elsewhere = loose.isin(stored).to_numpy() & (np.arange(len(known)) >= len(existing))
+        detail = np.where(
+            elsewhere & ~repeated.to_numpy(), "this report is already in the store", detail
+        )
+        repeated = repeated | elsewhere
     result = pd.Series(detail, index=known.index, dtype="object").where(repeated.to_numpy(), None)
     return result.iloc[len(existing) :].set_axis(new.index)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-#: Parts of a cell, between white space (new lines too), commas and semicolons.
-_TOKEN = re.compile(r"[^\s,;]+")
+#: Parts of a cell, between white space (new lines too), commas and semicolons. A comma or
+#: semicolon inside a URL ("...na-wojne,625992.html") is part of it: it separates only when
+#: white space, the end or another URL follows.
+_TOKEN = re.compile(r"(?:[^\s,;]|[,;](?!\s|$|https?://|www\.))+", re.IGNORECASE)
 _SEPARATORS = " ,;-–—:"
 _SCHEME = re.compile(r"^https?://\S+$", re.IGNORECASE)
 #: A bare host with a dot and a letter TLD, and an optional path: "ovdinfo.org/news/1".

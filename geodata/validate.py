@@ -318,7 +318,11 @@ def _check_source(rows: pd.DataFrame, checked: Checked) -> None:
         for text, simple in zip(distinct, plain, strict=True)
     ]
     urls = [u if isinstance(u, str) else (u[0] if len(u) == 1 else u or None) for u, _ in parsed]
-    checked.values["source_url"] = pd.Series(_spread(codes, urls, None), index=rows.index)
+    # Kept as Python objects: pandas would infer its Arrow string dtype for an all-text column,
+    # and Arrow-backed columns concatenated with stored reports become chunked arrays.
+    checked.values["source_url"] = pd.Series(
+        _spread(codes, urls, None), index=rows.index, dtype="object"
+    )
     words = pd.Series(_spread(codes, [w for _, w in parsed], None), index=rows.index)
     checked.values["_source_words"] = words
     checked.flag(cell.isna(), "missing_source", "source_url is empty")

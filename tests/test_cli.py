@@ -119,6 +119,8 @@ def test_build_loads_the_embedded_data_and_is_idempotent(data_dir, run_cli):
     # The seed holds several reports per event: built with --merge same-place-day, its
     # figures are those of the store before rows became their own events by default.
     assert len(incidents) == 85 and int(incidents["detained"].sum()) == 2278
+    seed_urls = set(pd.read_csv(PROJECT_ROOT / "seed" / "mobilization_2022.csv")["source_url"])
+    assert {s["url"] for sources in incidents["sources"] for s in sources} == seed_urls
     notes = (PROJECT_ROOT / "docs" / "data-notes.md").read_text(encoding="utf-8")
     assert "1,289" in notes
     assert sep21["sources"].map(len).min() >= 1

@@ -418,3 +418,21 @@ def test_rows_sharing_an_event_key_merge_and_others_stay_apart(
     assert sorted(stored["detained"]) == [5, 13, 20]
     assert result.merging.merged_rows == 1 and result.merging.set_aside == 18
     assert result.merging.examples[0].startswith("rows 2, 3 -> one detention on 2022-09-21")
+
+
+def test_a_report_stored_under_another_merge_choice_is_a_duplicate(
+    tmp_path, data_dir, regions, gazetteer
+):
+    rows = [
+        "detention,2022-09-21,,Grozny,,,,,130,,https://b.example/1,Adat,2022-09-21",
+        "detention,2022-09-21,,Grozny,,,,,15,,https://b.example/2,official,2022-09-22",
+    ]
+    path = write_csv(tmp_path, *rows)
+    run(path, data_dir, regions, gazetteer, merge="same-place-day")
+    before = (data_dir / "incidents.parquet").read_bytes()
+    again = run(path, data_dir, regions, gazetteer)  # now one event per row
+    assert again.rejected["reason"].tolist() == ["duplicate", "duplicate"]
+    assert set(again.rejected["detail"]) == {"this report is already in the store"}
+    assert not again.written and (data_dir / "incidents.parquet").read_bytes() == before
+    other = write_csv(tmp_path, rows[0].replace(",130,", ",131,"), name="other.csv")
+    assert run(other, data_dir, regions, gazetteer).accepted == 1  # another figure: not the same

@@ -32,6 +32,16 @@ from geodata.sources import split_source_cell
             "see (updated), and",
         ),
         ("(https://a.example/1)", ("https://a.example/1",), None),
+        (
+            "https://www.wnp.pl/rynki/rosja-protesty,625992.html",
+            ("https://www.wnp.pl/rynki/rosja-protesty,625992.html",),
+            None,
+        ),
+        (
+            "https://a.example/1;https://a.example/2,",
+            ("https://a.example/1", "https://a.example/2"),
+            None,
+        ),
         ("https://a.example/1 https://a.example/1", ("https://a.example/1",), None),
         ("at least 5, e.g. 3.5", (), "at least 5, e.g. 3.5"),
         ("OVD-Info telegram", (), "OVD-Info telegram"),
