@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,12 +14,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from geodata import boundaries, naturalearth, store
+from geodata import boundaries, breakdown, naturalearth, store
 from geodata.errors import ProtestmapError
-from geodata.geocoding import Gazetteer
+from geodata.gazetteer_cache import load_gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
 from geodata.location import DEFAULT_TOLERANCE_KM, LocationRules, conflict_counts
+from geodata.merging import MERGE_MODES, MergeSummary
+from geodata.presets import PRESETS
 from geodata.readers import parse_map_options, read_mapping_file
+from geodata.rejects import run_rejects_path, write_rejects
 from geodata.schema import INPUT_FIELDS, KINDS
 from geodata.settings import PROJECT_ROOT, Settings
 
@@ -28,14 +32,33 @@ console = Console(highlight=False)
 CONFLICT_EXAMPLES = 10
 
 
+class _Failure(click.ClickException):
+    """A failure the user can act on: one line on stderr and exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
 def _fail_cleanly(fn: Callable[..., None]) -> Callable[..., None]:
-    """Turn expected failures into one-line CLI errors instead of tracebacks."""
+    """Turn every failure into one line and exit status 2 instead of a traceback.
+
+    Expected failures carry their own message; anything else is named by its type, with
+    PROTESTMAP_DEBUG=1 to see the traceback.
+    """
 
     def wrapper(*args: object, **kwargs: object) -> None:
         try:
             fn(*args, **kwargs)
         except ProtestmapError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise _Failure(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PROTESTMAP_DEBUG"):
+                raise
+            raise _Failure(
+                f"unexpected {type(exc).__name__}: {str(exc)[:300]} "
+                "(set PROTESTMAP_DEBUG=1 for the traceback, and please report it)"
+            ) from exc
 
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return wrapper
@@ -72,6 +95,7 @@ def _row_progress(enabled: bool) -> Iterator[Callable[[int], Callable[[int], Non
 
 
 def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
+    """The ingest summary: rows, rejects by reason, the store, then what merging did."""
     table = Table(
         title=f"{source}{' (dry run: nothing written)' if dry_run else ''}", show_header=False
     )
@@ -90,7 +114,9 @@ def _print_result(result: IngestResult, source: str, *, dry_run: bool) -> None:
         first = result.conflicts.head(CONFLICT_EXAMPLES)
         console.print("location conflicts, first rows:")
         for row, detail in zip(first["row"], first["detail"], strict=True):
-            console.print(f"  row {row}: {detail}")
+            console.print(f"  row {row}: {detail}", markup=False)
+    for line in [*result.notices, *_merge_lines(result.merging)]:
+        console.print(line, markup=False)
 
 
 def _add_conflict_rows(table: Table, conflicts: pd.DataFrame) -> None:
@@ -98,6 +124,15 @@ def _add_conflict_rows(table: Table, conflicts: pd.DataFrame) -> None:
     table.add_row("rows with a location conflict", f"{conflicts['row'].nunique():,}")
     for kind, count in conflicts["kind"].value_counts().sort_index().items():
         table.add_row(f"  {kind}", f"{count:,}")
+
+
+def _merge_lines(merging: MergeSummary) -> list[str]:
+    lines = [
+        f"merging: {merging.rows:,} rows in, {merging.incidents:,} incidents out, "
+        f"{merging.merged_rows:,} rows merged into another row's incident; "
+        f"{merging.set_aside:,} detentions set aside by the headline rule"
+    ]
+    return lines + [f"  e.g. {example}" for example in merging.examples]
 
 
 def _ensure_regions(
@@ -150,14 +185,14 @@ def build(
         force,
     )
     regions = store.read_regions(settings.regions_path)
-    gazetteer = Gazetteer.load()
+    gazetteer = load_gazetteer(settings.cache)
     for seed in sorted(SEED_DIR.glob("*.csv")):
         result = ingest_file(
             seed,
             incidents_path=settings.incidents_path,
             regions=regions,
             gazetteer=gazetteer,
-            options=IngestOptions(),
+            options=IngestOptions(merge="same-place-day"),
         )
         _print_result(result, f"seed/{seed.name}", dry_run=False)
         broken = result.rejected[result.rejected["reason"] != "duplicate"]
@@ -189,11 +224,35 @@ def build(
     metavar="COLUMN",
     help="Ignore a column (required for columns that look like personal data).",
 )
-@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else cp1251).")
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    help="A standard export's columns and values (acled: an ACLED export, each event one "
+    "rally incident); --map and --set override them.",
+)
+@click.option(
+    "--encoding", help="Text encoding of a CSV (default: by byte-order mark, UTF-8, else cp1251)."
+)
 @click.option("--delimiter", help="CSV delimiter (default: detected; ',' ';' or '\\t').")
 @click.option("--date-format", help="strptime format of dates, e.g. %d.%m.%Y.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Give FIELD the VALUE wherever the file gives none (repeatable), e.g. --set "
+    "reporter=OVD-Info.",
+)
 @click.option("--kind", type=click.Choice(KINDS), help="Kind for rows whose kind is empty.")
-@click.option("--campaign", help="Campaign label for rows that name none.")
+@click.option("--campaign", help="Campaign label (a slug) for rows that name none.")
+@click.option(
+    "--merge",
+    type=click.Choice(list(MERGE_MODES)),
+    default="none",
+    show_default=True,
+    help="none: each row is its own event (rows sharing --map event_id=COLUMN still merge); "
+    "same-place-day: rows with the same kind, date, place and campaign are reports of one event.",
+)
 @click.option(
     "--location-tolerance",
     type=click.FloatRange(min=0, min_open=True),
@@ -212,7 +271,8 @@ def build(
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write rejected rows (default: <data>/rejects/<file>.rejects.csv).",
+    help="Where to write rejected rows (default: <data>/rejects/<file>.<time>.rejects.csv, "
+    "one per run); with --dry-run, write them there too.",
 )
 @click.pass_obj
 @_fail_cleanly
@@ -222,11 +282,14 @@ def ingest(
     maps: tuple[str, ...],
     mapping: Path | None,
     drop: tuple[str, ...],
+    preset: str | None,
     encoding: str | None,
     delimiter: str | None,
     date_format: str | None,
+    sets: tuple[str, ...],
     kind: str | None,
     campaign: str | None,
+    merge: str,
     location_tolerance: float,
     strict_location: bool,
     dry_run: bool,
@@ -234,23 +297,30 @@ def ingest(
 ) -> None:
     """Add the incidents reported in FILE (CSV, GeoJSON or GeoParquet) to the store.
 
-    One row per report. Rows about the same event (kind, date, place, campaign) merge into
-    one incident that keeps every source. Every row is accepted or rejected with a reason.
+    Each row is its own event unless rows share an event key (--map event_id=COLUMN) or
+    --merge same-place-day is given; rows of one event become one incident that keeps every
+    source. Every row is accepted or rejected with a reason, and what merging did is printed.
     """
     fields = {**(read_mapping_file(mapping) if mapping else {}), **parse_map_options(maps)}
+    shortcuts = {"kind": kind, "campaign": campaign}
+    constants = {
+        **{k: v for k, v in shortcuts.items() if v is not None},
+        **parse_map_options(sets, "--set"),
+    }
     options = IngestOptions(
         mapping=fields,
         drop=drop,
+        constants=constants,
         encoding=encoding,
         delimiter=delimiter,
         date_format=date_format,
-        kind=kind,
-        campaign=campaign,
+        merge=merge,
+        preset=preset,
         today=dt.date.today(),
         location=LocationRules(tolerance_km=location_tolerance, strict=strict_location),
     )
     regions = store.read_regions(settings.regions_path)
-    gazetteer = Gazetteer.load()
+    gazetteer = load_gazetteer(settings.cache)
     large = file.stat().st_size > 5_000_000
     with _row_progress(large and console.is_terminal) as factory:
         result = ingest_file(
@@ -266,19 +336,23 @@ def ingest(
     if result.rejected.empty:
         return
     if dry_run:
-        console.print(result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False))
-        return
-    target = rejects or settings.data / "rejects" / f"{file.stem}.rejects.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result.rejected.to_csv(target, index=False)
-    console.print(f"rejected rows with reasons: {target}")
+        console.print(
+            result.rejected[["row", "reason", "detail"]].head(20).to_string(index=False),
+            markup=False,
+        )
+    if rejects or not dry_run:
+        target = write_rejects(result.rejected, rejects or run_rejects_path(settings.data, file))
+        console.print(f"rejected rows with reasons: {target}", markup=False)
 
 
 @cli.command()
 @click.pass_obj
 @_fail_cleanly
 def info(settings: Settings) -> None:
-    """What the store holds: kinds, dates, places, data version, sources and licences."""
+    """What the store holds: totals, sources and licences, then per campaign and per reporter.
+
+    Per group: incidents, detention incidents, rallies, detained and the date range.
+    """
     incidents = store.read_incidents(settings.incidents_path)
     meta = store.read_metadata(settings.incidents_path)
     regions = store.read_regions(settings.regions_path)
@@ -320,6 +394,24 @@ def info(settings: Settings) -> None:
         "federal districts: hflabs/region (CC BY-SA 4.0)",
     )
     console.print(table)
+    for title, frame in (
+        ("per campaign", breakdown.by_campaign(incidents)),
+        ("per reporter", breakdown.by_reporter(incidents)),
+    ):
+        console.print(_breakdown_table(title, frame))
+
+
+def _breakdown_table(title: str, frame: pd.DataFrame) -> Table:
+    table = Table(title=title)
+    table.add_column(title.split()[-1])
+    for column in breakdown.COLUMNS:
+        table.add_column(column, justify="right")
+    for name, row in frame.iterrows():
+        cells = [
+            f"{row[c]:%Y-%m-%d}" if "date" in c else f"{int(row[c]):,}" for c in breakdown.COLUMNS
+        ]
+        table.add_row(str(name), *cells)
+    return table
 
 
 @cli.command()

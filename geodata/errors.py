@@ -19,3 +19,9 @@ class BoundaryError(ProtestmapError):
 
 class GeocodeError(ProtestmapError):
     """The gazetteer cannot be loaded (a place that does not resolve is data, not an error)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a library's multi-line text is cut there)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -8,27 +8,29 @@ changed, so a failed or repeated ingest leaves it as it was.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import feather
 
 from geodata import reports as rpt
 from geodata import store
+from geodata.columns import unfit_columns
 from geodata.geocoding import Gazetteer
 from geodata.location import LocationRules, conflict_rows, locate
-from geodata.readers import RawInput, apply_mapping, read_input
+from geodata.merging import MergeSummary, incident_ids, summarize
+from geodata.personal import name_warnings
+from geodata.presets import apply_preset, preset_named
+from geodata.readers import RawInput, apply_mapping, read_input, taken_by_name
+from geodata.rejects import rejects_frame, spilled_input
 from geodata.validate import check_rows
 
 CHUNK_ROWS = 100_000
 Progress = Callable[[int], None]
+#: Fields of free text looked at for people's names (warned about, not rejected).
+FREE_TEXT = ("description", "place", "source_note")
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,14 @@ class IngestOptions:
 
     mapping: dict[str, str] = field(default_factory=dict)
     drop: tuple[str, ...] = ()
+    #: ``--set FIELD=VALUE``: the value of FIELD wherever the file gives none.
+    constants: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
     date_format: str | None = None
-    kind: str | None = None
-    campaign: str | None = None
+    merge: str = "none"
+    #: A standard export's name (``geodata.presets``); its mapping and values come first.
+    preset: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
     location: LocationRules = field(default_factory=LocationRules)
 
@@ -61,6 +66,9 @@ class IngestResult:
     delimiter: str | None = None
     #: Accepted rows whose coordinates disagree with their named place: row, kind, detail.
     conflicts: pd.DataFrame = field(default_factory=lambda: conflict_rows(pd.DataFrame()))
+    merging: MergeSummary = field(default_factory=MergeSummary)
+    #: What the user should know about how the file was read (columns not used, ...).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def reason_counts(self) -> pd.Series:
@@ -85,9 +93,7 @@ def prepare(
     located, problems = [], []
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows.iloc[start : start + CHUNK_ROWS]
-        checked = check_rows(
-            chunk, today=options.today, kind=options.kind, date_format=options.date_format
-        )
+        checked = check_rows(chunk, today=options.today, date_format=options.date_format)
         located.append(locate(checked.values, checked, gazetteer, regions, options.location))
         problems.extend(checked.problems)
         if progress:
@@ -102,68 +108,72 @@ def prepare(
     bad = set(problem_frame["row"].astype(int))
     reports = values[~values["row"].isin(bad)] if bad else values
     del values
-    if options.campaign:
-        reports["campaign"] = reports["campaign"].fillna(options.campaign)
     return reports, problem_frame
 
 
 def merge(
     existing: gpd.GeoDataFrame, reports: pd.DataFrame
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Merge new reports into stored incidents; return (incidents, duplicate problems)."""
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, MergeSummary]:
+    """Merge new reports into stored incidents; return (incidents, duplicates, what merged)."""
     old = rpt.explode(existing)
     if reports.empty:
-        return existing, pd.DataFrame(columns=["row", "reason", "detail"])
+        return existing, pd.DataFrame(columns=["row", "reason", "detail"]), MergeSummary()
     columns = ["incident_id", *rpt.REPORT_COLUMNS, "lon", "lat"]
     new = reports[[*columns, "row"]]
     repeated = rpt.duplicates(old, new)
     dup = repeated.notna()
+    # A row of several URLs is a duplicate only when each of its reports is.
+    whole = dup.groupby(new["row"]).transform("all")
     problems = pd.DataFrame(
-        {"row": new.loc[dup, "row"], "reason": "duplicate", "detail": repeated[dup]}
-    )
+        {"row": new.loc[whole, "row"], "reason": "duplicate", "detail": repeated[whole]}
+    ).drop_duplicates("row")
     fresh = new.loc[~dup, columns]
+    added = new.loc[~dup, ["row", "incident_id", "detained"]]
     del new, repeated  # every copy of a million reports counts against peak memory
     if fresh.empty:
-        return existing, problems
+        return existing, problems, MergeSummary()
     both = fresh if old.empty else pd.concat([old, fresh], ignore_index=True)
-    return rpt.assemble(both), problems
+    del old, fresh
+    merged = rpt.assemble(both)
+    del both
+    before = existing.set_index("incident_id")["detained"] if len(existing) else pd.Series()
+    summary = summarize(added, before, merged)
+    return merged, problems, summary
 
 
-def rejects_frame(raw: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
-    """The rejected input rows as they were read, with their reasons joined per row."""
-    if problems.empty:
-        return pd.DataFrame(columns=["row", "reason", "detail"])
-    per_row = (
-        problems.groupby("row", sort=True)
-        .agg(
-            reason=("reason", lambda r: "; ".join(dict.fromkeys(r))),
-            detail=("detail", lambda d: "; ".join(dict.fromkeys(map(str, d)))),
-        )
-        .reset_index()
-    )
-    return per_row.merge(raw, on="row", how="left")
+def _mapped(
+    frame: pd.DataFrame, options: IngestOptions, gazetteer: Gazetteer
+) -> tuple[pd.DataFrame, list[str]]:
+    """The file's rows as input fields, and notices about columns not taken by their name.
 
-
-@contextmanager
-def _spilled(frame: pd.DataFrame) -> Iterator[Callable[[pd.Series], pd.DataFrame]]:
-    """Keep the input rows on disk (an Arrow file) for the rejects; yield their reader.
-
-    Held in memory until the rejects were written, a million input rows kept the ingest's
-    peak at 2.21 GB (1.94 GB without them); the rejects need only the rejected rows back.
+    A preset's choices come first and the user's over them.
     """
-    with tempfile.TemporaryDirectory(prefix="protestmap-ingest-") as folder:
-        path = Path(folder) / "input.arrow"
-        feather.write_feather(
-            pa.Table.from_pandas(frame, preserve_index=False), path, compression="uncompressed"
-        )
-        del frame  # the caller frees the rows as soon as it is done with them
+    mapping, constants = options.mapping, options.constants
+    if options.preset:
+        preset = preset_named(options.preset)
+        frame, preset_mapping = apply_preset(frame, preset, options.preset)
+        mapping = {**preset_mapping, **mapping}
+        constants = {**preset.constants, **constants}
+    unfit = unfit_columns(frame, taken_by_name(frame, mapping, options.drop), gazetteer)
+    rows = apply_mapping(
+        frame, mapping, drop=options.drop, constants=constants, unused=tuple(unfit)
+    )
+    return rows, [*unfit.values(), *name_warnings(rows, FREE_TEXT)]
 
-        def rows_of(numbers: pd.Series) -> pd.DataFrame:
-            table = feather.read_table(path, memory_map=True)
-            wanted = pc.is_in(table["row"], value_set=pa.array(numbers.unique(), pa.int64()))
-            return table.filter(wanted).to_pandas()
 
-        yield rows_of
+def _one_report_per_url(reports: pd.DataFrame) -> pd.DataFrame:
+    """One report per URL of a row's source cell, all of the row's incident.
+
+    A cell of one URL holds it as a string, of several a tuple: only those rows are repeated
+    (exploding the whole frame copied a million reports at the peak).
+    """
+    urls = reports["source_url"]
+    several = urls.map(lambda u: isinstance(u, tuple)).to_numpy(bool)
+    if not several.any():
+        return reports
+    extra = reports[several].assign(source_url=urls[several].map(lambda u: u[1:]))
+    reports.loc[several, "source_url"] = urls[several].map(lambda u: u[0])
+    return pd.concat([reports, extra.explode("source_url")], ignore_index=True)
 
 
 def ingest_file(
@@ -177,9 +187,14 @@ def ingest_file(
     progress_factory: Callable[[int], Progress] | None = None,
 ) -> IngestResult:
     """Read, check, locate and merge one file into the store (unless ``dry_run``)."""
+    store.sweep_leftovers(incidents_path.parent)
     raw: RawInput = read_input(path, encoding=options.encoding, delimiter=options.delimiter)
-    with _spilled(raw.frame) as input_rows:
-        rows = apply_mapping(raw.frame, options.mapping, drop=options.drop)
+    # Dropped columns (personal data among them) are never copied, not even into the rejects.
+    ignored = [c for c in options.drop if c not in options.mapping.values()]
+    kept = raw.frame.drop(columns=[c for c in ignored if c in raw.frame.columns])
+    with spilled_input(kept, incidents_path.parent) as input_rows:
+        del kept
+        rows, notices = _mapped(raw.frame, options, gazetteer)
         encoding, delimiter = raw.encoding, raw.delimiter
         del raw
         n_rows = len(rows)
@@ -190,14 +205,18 @@ def ingest_file(
         del rows  # a million rows of text: free them before ids and the merge need memory
         conflicts = conflict_rows(reports)
         if not reports.empty:
-            reports["incident_id"] = rpt.incident_ids(reports)
+            reports["incident_id"] = incident_ids(reports, options.merge)
+            reports = _one_report_per_url(reports)
+        # Nothing accepted: the store is not read at all (a large store costs seconds).
         existing = (
             store.read_incidents(incidents_path)
-            if incidents_path.exists()
+            if incidents_path.exists() and not reports.empty
             else rpt.empty_incidents()
         )
-        merged, dup_problems = merge(existing, reports)
-        before, changed = len(existing), merged is not existing
+        merged, dup_problems, merging = merge(existing, reports)
+        changed = merged is not existing
+        before = len(existing) if not reports.empty else _stored_rows(incidents_path)
+        after = len(merged) if changed else before
         del reports, existing  # the write below needs the memory more
         problems = pd.concat([problems, dup_problems], ignore_index=True)
         rejected = rejects_frame(input_rows(problems["row"]), problems)
@@ -211,10 +230,16 @@ def ingest_file(
         accepted=n_rows - len(rejected),
         rejected=rejected,
         incidents_before=before,
-        incidents_after=len(merged),
+        incidents_after=after,
         data_version=version,
         written=changed and not dry_run,
         encoding=encoding,
         delimiter=delimiter,
         conflicts=conflicts[~conflicts["row"].isin(rejected["row"])],
+        merging=merging,
+        notices=notices,
     )
+
+
+def _stored_rows(path: Path) -> int:
+    return int(store.read_metadata(path)["rows"]) if path.exists() else 0

@@ -6,12 +6,10 @@ spreadsheet does (header = row 1), so every later error can name the row it is a
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import json
-import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,39 +18,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.errors import DataError
+from geodata.csvfiles import read_csv_cells
+from geodata.errors import DataError, first_line
+from geodata.personal import personal_columns
 from geodata.schema import INPUT_FIELDS
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 GEOJSON_SUFFIXES = {".geojson", ".json"}
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
-FALLBACK_ENCODING = "cp1251"
-#: Bytes read at a time when checking the encoding (and the head sniffed for a delimiter).
-_BLOCK_BYTES = 1 << 20
-
-#: Column names that suggest personal data about people: whole names, or telling fragments.
-PERSONAL_NAMES = {
-    "name",
-    "names",
-    "full name",
-    "full_name",
-    "fullname",
-    "first_name",
-    "first name",
-    "last_name",
-    "last name",
-    "person",
-    "имя",
-    "фио",
-}
-PERSONAL_FRAGMENTS = re.compile(
-    r"surname|passport|phone|birth|фамили|отчеств|паспорт|телефон|рождени|\bфио\b", re.IGNORECASE
-)
-
-
-def looks_personal(column: str) -> bool:
-    """Whether a column name suggests it holds personal data (names, documents, contacts)."""
-    return column.strip().lower() in PERSONAL_NAMES or bool(PERSONAL_FRAGMENTS.search(column))
+#: What R, spreadsheets and databases write for "no value" (compared upper-cased).
+MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NULL", "-", "—"})
 
 
 @dataclass(frozen=True)
@@ -72,74 +47,16 @@ def read_input(
         raise DataError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, encoding, delimiter)
+        frame, used, sep = read_csv_cells(path, encoding, delimiter)
+        return RawInput(_finish(frame), used, sep)
     if suffix in GEOJSON_SUFFIXES:
-        return RawInput(_from_geo(gpd.read_file(path)), None, None)
+        return RawInput(_from_geo(_read_geojson(path)), None, None)
     if suffix in PARQUET_SUFFIXES:
         return RawInput(_from_parquet(path), None, None)
     raise DataError(
         f"{path}: unsupported file type '{suffix}'; use CSV (.csv), GeoJSON (.geojson) "
         "or GeoParquet (.parquet)"
     )
-
-
-def _encoding_of(path: Path, encoding: str | None) -> str:
-    """The encoding the whole file decodes with: the given one, else UTF-8, else cp1251.
-
-    Decoded a block at a time and thrown away: holding a large file as text (and pandas a
-    second copy of it) doubled the reader's peak memory.
-    """
-    for candidate in [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]:
-        try:
-            decoder = codecs.getincrementaldecoder(candidate)()
-        except LookupError as exc:
-            raise DataError(f"--encoding: unknown encoding '{encoding}'") from exc
-        fed = start = 0  # bytes given to the decoder; file offset of its current input
-        try:
-            with path.open("rb") as handle:
-                while block := handle.read(_BLOCK_BYTES):
-                    start = fed - len(decoder.getstate()[0])  # it holds a split character
-                    decoder.decode(block)
-                    fed += len(block)
-                start = fed - len(decoder.getstate()[0])
-                decoder.decode(b"", final=True)
-            return candidate
-        except UnicodeDecodeError as exc:
-            if encoding:
-                raise DataError(
-                    f"{path}: cannot decode as {encoding} at byte {start + exc.start}; "
-                    "try --encoding utf-8 or --encoding cp1251"
-                ) from exc
-    raise DataError(f"{path}: neither UTF-8 nor cp1251; pass --encoding")  # pragma: no cover
-
-
-def _sniff_delimiter(path: Path, encoding: str) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(_BLOCK_BYTES).decode(encoding, errors="ignore")
-    sample = "\n".join(head.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
-
-
-def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawInput:
-    used = _encoding_of(path, encoding)
-    sep = delimiter or _sniff_delimiter(path, used)
-    if sep == "\\t":
-        sep = "\t"
-    try:
-        frame = pd.read_csv(
-            path,
-            encoding=used,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{path}: not a readable CSV with delimiter {sep!r}: {exc}") from exc
-    return RawInput(_finish(frame), used, sep)
 
 
 def _from_geo(frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -156,11 +73,25 @@ def _from_geo(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return _finish(attributes.astype("object").map(_as_text))
 
 
-def _from_parquet(path: Path) -> pd.DataFrame:
+def _read_geojson(path: Path) -> gpd.GeoDataFrame:
+    from pyogrio.errors import DataLayerError, DataSourceError
+
     try:
-        return _from_geo(gpd.read_parquet(path))
-    except ValueError:  # plain Parquet without GeoParquet metadata
+        return gpd.read_file(path)
+    except (DataSourceError, DataLayerError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable GeoJSON file: {first_line(exc)}") from exc
+
+
+def _from_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        if b"geo" in metadata:
+            return _from_geo(gpd.read_parquet(path))
         return _finish(pd.read_parquet(path).astype("object").map(_as_text))
+    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
+        raise DataError(f"{path}: not a readable Parquet file: {first_line(exc)}") from exc
 
 
 def _as_text(value: object) -> str | None:
@@ -178,13 +109,13 @@ def _as_text(value: object) -> str | None:
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip every cell, read blanks as missing, number the rows.
+    """Strip every cell, read blanks and missing-value tokens as missing, number the rows.
 
     Cells are text (or missing) by now; the strip runs column-wise on pandas' Arrow-backed
     string dtype, which is much faster than a Python call per cell on large files.
     """
     text = frame.astype("str").apply(lambda column: column.str.strip())
-    text = text.where(text.ne(""))
+    text = text.where(~text.apply(lambda column: column.str.upper().isin(MISSING_TOKENS)))
     frame = pd.DataFrame(
         {i: _shared_strings(text.iloc[:, i]) for i in range(text.shape[1])}, index=text.index
     )
@@ -218,47 +149,71 @@ def read_mapping_file(path: Path) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
-def parse_map_options(options: tuple[str, ...]) -> dict[str, str]:
-    """Turn ``--map FIELD=COLUMN`` options into a mapping, naming any malformed one."""
+def parse_map_options(options: tuple[str, ...], flag: str = "--map") -> dict[str, str]:
+    """Turn ``--map FIELD=COLUMN`` (or ``--set FIELD=VALUE``) options into a dict."""
     mapping = {}
     for option in options:
         field, sep, column = option.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise DataError(f"--map {option!r}: expected FIELD=COLUMN, e.g. --map date=Дата")
+            shape, example = (
+                ("FIELD=COLUMN", "date=Дата") if flag == "--map" else ("FIELD=VALUE", "kind=rally")
+            )
+            raise DataError(f"{flag} {option!r}: expected {shape}, e.g. {flag} {example}")
         mapping[field.strip()] = column.strip()
     return mapping
 
 
+def taken_by_name(
+    frame: pd.DataFrame, mapping: dict[str, str], drop: tuple[str, ...]
+) -> dict[str, str]:
+    """Fields not mapped explicitly whose name a column has (case-insensitively, not dropped)."""
+    by_lower = {str(c).lower(): c for c in frame.columns if c not in drop and c != "row"}
+    return {f: by_lower[f] for f in INPUT_FIELDS if f not in mapping and f in by_lower}
+
+
 def apply_mapping(
-    frame: pd.DataFrame, mapping: dict[str, str], *, drop: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    *,
+    drop: tuple[str, ...] = (),
+    constants: dict[str, str] | None = None,
+    unused: Collection[str] = (),
 ) -> pd.DataFrame:
     """Rename the file's columns to protestmap's input fields.
 
-    Columns already named like a field are taken as they are (case-insensitively). Columns that
-    look like personal data are refused unless dropped explicitly with ``--drop``.
+    Columns already named like a field are taken as they are (case-insensitively), unless
+    dropped; a column mapped explicitly is read even when dropped (``--map city=region --drop
+    region`` reads the column as the city and not as the region). ``constants`` fill a field
+    wherever the file gives no value; ``unused`` fields are not taken by name (their column
+    does not hold what the field means). Columns that look like personal data are refused
+    unless dropped.
     """
-    unknown = sorted(set(mapping) - set(INPUT_FIELDS))
-    if unknown:
-        raise DataError(
-            f"--map: unknown field(s) {', '.join(unknown)}; fields are: {', '.join(INPUT_FIELDS)}"
-        )
-    absent = [c for c in [*mapping.values(), *drop] if c not in frame.columns]
+    constants = constants or {}
+    for flag, given in (("--map", mapping), ("--set", constants)):
+        unknown = sorted(set(given) - set(INPUT_FIELDS))
+        if unknown:
+            raise DataError(
+                f"{flag}: unknown field(s) {', '.join(unknown)}; "
+                f"fields are: {', '.join(INPUT_FIELDS)}"
+            )
+    absent = [c for c in dict.fromkeys([*mapping.values(), *drop]) if c not in frame.columns]
     if absent:
         raise DataError(
             f"column(s) {', '.join(absent)} not in the file; its columns are: "
             f"{', '.join(c for c in frame.columns if c != 'row')}"
         )
-    frame = frame.drop(columns=list(drop))
-    personal = [c for c in frame.columns if looks_personal(c)]
+    kept = [c for c in frame.columns if c != "row" and (c not in drop or c in mapping.values())]
+    personal = personal_columns(frame, kept)
     if personal:
         raise DataError(
-            f"column(s) {', '.join(personal)} look like personal data about people; protestmap "
-            "stores no names of detainees. Remove them, or pass --drop COLUMN for each."
+            f"column(s) {', '.join(personal)} look like personal data about people (by their "
+            "name or their values, e.g. full names); protestmap stores no names of detainees. "
+            "Remove them, or pass --drop COLUMN for each."
         )
-    by_lower = {c.lower(): c for c in frame.columns}
+    by_name = taken_by_name(frame, mapping, drop)
     columns = {"row": frame["row"]}
     for field in INPUT_FIELDS:
-        source = mapping.get(field) or by_lower.get(field)
+        source = mapping.get(field) or (by_name.get(field) if field not in unused else None)
         if source is not None:
             columns[field] = frame[source]
     if "_geometry_type" in frame.columns:
@@ -267,4 +222,7 @@ def apply_mapping(
     for field in INPUT_FIELDS:
         if field not in out.columns:
             out[field] = None
-    return out.astype("object")
+    out = out.astype("object")
+    for field, value in constants.items():
+        out[field] = out[field].where(out[field].notna(), value)
+    return out

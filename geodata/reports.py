@@ -1,16 +1,16 @@
 """From reports to incidents (pure).
 
 A user's file has one row per *report*: a source saying how many were detained at a rally in a
-city on a day. Reports about the same event share an incident key (kind, date, place, campaign)
-and become one incident whose ``sources`` list keeps every report. The incident's headline figure
-is the *lead* report's: OVD-Info's latest count where OVD-Info reported, otherwise the latest
-dated report; among equally recent reports, the smaller figure (every count is a lower bound).
+city on a day. Reports about the same event share an incident id (``geodata.merging`` decides
+which rows those are) and become one incident whose ``sources`` list keeps every report. The
+incident's headline figure is the *lead* report's: OVD-Info's latest count where OVD-Info
+reported, otherwise the latest dated report; among equally recent reports, the smaller figure
+(every count is a lower bound).
 The store is always a function of its reports, so re-ingesting the same file changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import geopandas as gpd
@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geodata import schema
+from geodata.merging import as_text, where_text
 
 #: Columns of a report frame (one report per row), on top of lon/lat.
 REPORT_COLUMNS = (
@@ -45,6 +46,21 @@ REPORT_COLUMNS = (
 #: A report is the same report when all of these agree.
 REPORT_IDENTITY = ("incident_id", "source_url", "as_of", "detained", "participants", "source_note")
 
+#: The same report whatever incident holds it: where, when and what one source said.
+_STORED_REPORT = (
+    "kind",
+    "date",
+    "_where",
+    "_place",
+    "campaign",
+    "time",
+    "source_url",
+    "as_of",
+    "detained",
+    "participants",
+    "source_note",
+)
+
 _AS_OF_DAY = re.compile(r"(\d{4}-\d{2}(?:-\d{2})?)")
 _AS_OF_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 #: Minutes after midnight standing for the words sources use instead of a time.
@@ -56,53 +72,6 @@ _PARTS_OF_DAY = (
     ("morning", 9 * 60),
 )
 _PRIMARY_REPORTER = re.compile(r"^\s*OVD-Info\b", re.IGNORECASE)
-
-
-def incident_ids(reports: pd.DataFrame) -> pd.Series:
-    """Stable ids: the same kind, date, place and campaign always give the same id.
-
-    The id hashes a text key per report; it is built once per distinct combination of the
-    key's columns (reports repeat few), not once per row: a million rows of key text and its
-    intermediate strings were the ingest's peak memory.
-    """
-    parts = ["kind", "date", "geonameid", "lat", "lon", "place", "campaign"]
-    distinct = reports[parts].assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
-    group = distinct.groupby(parts, sort=False, dropna=False).ngroup().to_numpy()
-    firsts = distinct.iloc[np.unique(group, return_index=True)[1]]
-    hashed = np.array(
-        [hashlib.sha256(k.encode()).hexdigest()[:16] for k in _id_keys(firsts)], dtype=object
-    )
-    return pd.Series(hashed[group], index=reports.index)
-
-
-def _id_keys(reports: pd.DataFrame) -> pd.Series:
-    """'kind|date|where|place|campaign' (where: a GeoNames id, else rounded coordinates)."""
-    where = np.where(
-        reports["geonameid"].notna(),
-        "g" + _text(reports["geonameid"]).fillna(""),
-        _text(reports["lat"]).fillna("") + "," + _text(reports["lon"]).fillna(""),
-    )
-    place = _text(reports["place"]).str.strip().str.lower().fillna("")
-    return (
-        _text(reports["kind"])
-        + "|"
-        + _text(reports["date"])
-        + "|"
-        + pd.Series(where, index=reports.index)
-        + "|"
-        + place
-        + "|"
-        + _text(reports["campaign"]).fillna("")
-    )
-
-
-def _text(column: pd.Series) -> pd.Series:
-    """``column.astype("string")``, converting each distinct value once (dates are slow)."""
-    codes, distinct = pd.factorize(column, use_na_sentinel=True)
-    text = pd.Series(distinct).astype("string").to_numpy(dtype=object, na_value=None)
-    return pd.Series(
-        np.append(text, np.array([None], dtype=object))[codes], index=column.index, dtype="string"
-    )
 
 
 def as_of_order(as_of: pd.Series) -> pd.DataFrame:
@@ -315,11 +284,18 @@ def explode(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
     return rows[["incident_id", *REPORT_COLUMNS, "lon", "lat"]]
 
 
-def _identity(reports: pd.DataFrame) -> pd.Series:
-    """One integer per distinct report: same text in every REPORT_IDENTITY column (or empty)."""
-    codes = {c: pd.factorize(_text(reports[c]), use_na_sentinel=True)[0] for c in REPORT_IDENTITY}
-    key = pd.DataFrame(codes, index=reports.index).groupby(list(REPORT_IDENTITY), sort=False)
+def _identity(reports: pd.DataFrame, columns: tuple[str, ...] = REPORT_IDENTITY) -> pd.Series:
+    """One integer per distinct report: same text in every one of ``columns`` (or empty)."""
+    codes = {c: pd.factorize(as_text(reports[c]), use_na_sentinel=True)[0] for c in columns}
+    key = pd.DataFrame(codes, index=reports.index).groupby(list(columns), sort=False)
     return key.ngroup()
+
+
+def _stored_identity(reports: pd.DataFrame) -> pd.Series:
+    """:func:`_identity` over _STORED_REPORT: the place as the incident key writes it."""
+    rounded = reports.assign(lat=reports["lat"].round(4), lon=reports["lon"].round(4))
+    place = as_text(reports["place"]).str.strip().str.lower()
+    return _identity(reports.assign(_where=where_text(rounded), _place=place), _STORED_REPORT)
 
 
 def _introduces(known: pd.DataFrame) -> pd.Series:
@@ -348,7 +324,10 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
     """For each new report, why it adds nothing (or None when it adds something).
 
     A report adds nothing when the same report (REPORT_IDENTITY) is already known, from the
-    store or from an earlier row of the file, and it brings no new description line or tag.
+    store or from an earlier row of the file, and it brings no new description line or tag;
+    or when the store holds the same report about the same place, day and time under another
+    incident (the file was ingested before with another ``--merge`` choice, or it repeats the
+    seed's reports one event per row): counting it again would count its people twice.
     ``new`` carries the file's ``row`` numbers so the answer can name the row it repeats.
     """
     known = pd.concat([existing.assign(row=pd.NA), new], ignore_index=True)
@@ -361,5 +340,13 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
         "repeats row " + origin.astype("string").fillna(""),
         "this report is already in the store",
     )
+    if len(existing):
+        loose = _stored_identity(known)
+        stored = loose.iloc[: len(existing)].unique()
+        elsewhere = loose.isin(stored).to_numpy() & (np.arange(len(known)) >= len(existing))
+        detail = np.where(
+            elsewhere & ~repeated.to_numpy(), "this report is already in the store", detail
+        )
+        repeated = repeated | elsewhere
     result = pd.Series(detail, index=known.index, dtype="object").where(repeated.to_numpy(), None)
     return result.iloc[len(existing) :].set_axis(new.index)

@@ -32,6 +32,12 @@ TAGS = {
     "road_blocked": "protesters blocked a road",
     "shots_fired": "shots fired (into the air or otherwise)",
     "conflicting_reports": "sources disagree substantially on the figure",
+    # ACLED's sub-event types of protests and riots, as its exports write them.
+    "peaceful_protest": "ACLED: peaceful protest",
+    "protest_with_intervention": "ACLED: protest with intervention (authorities tried to stop it)",
+    "excessive_force_against_protesters": "ACLED: excessive force against protesters",
+    "violent_demonstration": "ACLED: violent demonstration",
+    "mob_violence": "ACLED: mob violence",
 }
 
 SOURCE_TYPE = pa.struct(
@@ -106,4 +112,5 @@ INPUT_FIELDS = {
     "reporter": "who produced the figure, e.g. OVD-Info (optional)",
     "as_of": "when the figure was current, e.g. 2022-09-22 09:51 MSK (optional)",
     "source_note": "qualifiers such as 'at least' (optional)",
+    "event_id": "the file's own event key: rows sharing it are reports of one event (optional)",
 }

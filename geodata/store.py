@@ -40,11 +40,18 @@ _VERSION = re.compile(r"^[0-9a-f]{12}$")
 _NULLABLE_INTS = {pa.int64(): pd.Int64Dtype()}
 
 
+#: Temporary files and folders carry their writer's process id, so a later run can tell the
+#: leftovers of a killed process (kill -9 runs no cleanup) from the work of a live one.
+_LEFTOVER = re.compile(r"^\.(?:.+\.(?P<pid>\d+)\.[^.]+\.tmp|protestmap-ingest-(?P<ingest>\d+)-.+)$")
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -54,6 +61,47 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def work_folder(data_dir: Path) -> str:
+    """A fresh private folder inside the data folder for one ingest's temporary files.
+
+    Kept beside the store rather than in /tmp, so ``sweep_leftovers`` finds it after a kill.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f".protestmap-ingest-{os.getpid()}-", dir=data_dir)
+
+
+def sweep_leftovers(data_dir: Path) -> list[Path]:
+    """Remove temporary files and folders that killed processes left in the data folder.
+
+    Only entries named by ``atomic_path`` or ``work_folder`` are touched, and only when the
+    process that made them is gone; returns what was removed.
+    """
+    removed = []
+    for folder in (data_dir, data_dir / VERSIONS_DIR):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            match = _LEFTOVER.match(entry.name)
+            if not match or _alive(int(match["pid"] or match["ingest"])):
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def incidents_to_arrow(frame: gpd.GeoDataFrame) -> pa.Table:

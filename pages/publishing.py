@@ -29,9 +29,13 @@ DOWNLOADS = (
 )
 
 
-def split_version(search: str | None) -> tuple[str, str | None]:
-    """The view's query without ``v``, and the pinned version (the last ``v`` given)."""
-    pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+def split_version(search: object) -> tuple[str, str | None]:
+    """The view's query without ``v``, and the pinned version (the last ``v`` given).
+
+    Anything but text (a store forged into another type) is read as no query at all.
+    """
+    text = search if isinstance(search, str) else ""
+    pairs = parse_qsl(text.lstrip("?"), keep_blank_values=True)
     versions = [value for name, value in pairs if name == "v" and value]
     rest = urlencode([(name, value) for name, value in pairs if name != "v"], safe=",:")
     return (f"?{rest}" if rest else ""), (versions[-1] if versions else None)

@@ -40,7 +40,8 @@ def run(path: Path, data_dir: Path, regions, gazetteer, **options):
 REJECTS = [
     ("detention,,,Moscow,,,,,5,,https://example.org/a,,", "missing_date", "date is empty"),
     ("detention,21st of Sept,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "21st of Sept"),
-    ("detention,2099-01-01,,Moscow,,,,,5,,https://example.org/a,,", "future_date", "2099-01-01"),
+    ("detention,2099-01-01,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "after today"),
+    ("detention,1899-12-31,,Moscow,,,,,5,,https://example.org/a,,", "bad_date", "before 1900"),
     ("riot,2022-09-21,,Moscow,,,,,5,,https://example.org/a,,", "bad_kind", "riot"),
     ("detention,2022-09-21,25:61,Moscow,,,,,5,,https://example.org/a,,", "bad_time", "25:61"),
     ("detention,2022-09-21,,Moscow,,,,,-3,,https://example.org/a,,", "negative_count", "-3"),
@@ -50,6 +51,16 @@ REJECTS = [
         "detained = 2.5",
     ),
     ("detention,2022-09-21,,Moscow,,,,,many,,https://example.org/a,,", "non_integer_count", "many"),
+    (
+        "detention,2022-09-21,,Moscow,,,,,12345678901234567890,,https://example.org/a,,",
+        "count_too_large",
+        "detained = 12345678901234567890 is above 10,000,000",
+    ),
+    (
+        "detention,2022-09-21,,Moscow,,,,,9223372036854775806,,https://example.org/a,,",
+        "count_too_large",
+        "9223372036854775806",
+    ),
     ("detention,2022-09-21,,Moscow,,,,exact,5,,https://example.org/a,,", "bad_precision", "exact"),
     ("detention,2022-09-21,,Moscow,,,,,5,violence,https://example.org/a,,", "bad_tag", "violence"),
     ("detention,2022-09-21,,Moscow,,,,,5,,,,", "missing_source", "source_url"),
@@ -123,8 +134,14 @@ def test_reports_merge_into_one_incident_with_the_lead_figure(
         "detention,2022-09-21,,Moscow,,,,,541,,https://a.example/4,"
         "Russian rights defenders (probably OVD-Info),2022-09-23",
     ]
-    result = run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer)
+    result = run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer, merge="same-place-day")
     assert result.accepted == 4 and result.incidents_after == 1
+    assert (result.merging.rows, result.merging.incidents, result.merging.merged_rows) == (4, 1, 3)
+    assert result.merging.set_aside == 509 + 600 + 541  # the file's 2,192 less the headline 542
+    assert result.merging.examples == [
+        "rows 2, 3, 4, 5 -> one detention on 2022-09-21 in Moscow: "
+        "detained 509, 542, 600, 541, headline 542"
+    ]
     incident = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
     assert incident["detained"] == 542
     assert incident["region_code"] == "RU-MOW"
@@ -138,19 +155,23 @@ def test_without_ovd_info_the_latest_dated_report_leads(tmp_path, data_dir, regi
         "detention,2022-09-21,,Grozny,,,,,130,,https://b.example/1,Adat,2022-09-21",
         "detention,2022-09-21,,Grozny,,,,,15,,https://b.example/2,official,2022-09-22",
     ]
-    run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer)
+    run(write_csv(tmp_path, *rows), data_dir, regions, gazetteer, merge="same-place-day")
     assert store.read_incidents(data_dir / "incidents.parquet")["detained"].tolist() == [15]
 
 
 def test_new_report_for_known_incident_is_merged(tmp_path, data_dir, regions, gazetteer):
-    run(write_csv(tmp_path, GOOD, name="one.csv"), data_dir, regions, gazetteer)
+    merge = "same-place-day"
+    run(write_csv(tmp_path, GOOD, name="one.csv"), data_dir, regions, gazetteer, merge=merge)
     later = (
         GOOD.replace(",5,", ",9,")
         .replace("example.org/a", "example.org/b")
         .replace("2022-09-22 09:51", "2022-09-23 10:00")
     )
-    result = run(write_csv(tmp_path, later, name="two.csv"), data_dir, regions, gazetteer)
+    result = run(
+        write_csv(tmp_path, later, name="two.csv"), data_dir, regions, gazetteer, merge=merge
+    )
     assert result.incidents_before == 1 and result.incidents_after == 1
+    assert result.merging.merged_rows == 1 and result.merging.set_aside == 5
     incident = store.read_incidents(data_dir / "incidents.parquet").iloc[0]
     assert incident["detained"] == 9 and len(incident["sources"]) == 2
 
@@ -176,7 +197,7 @@ def test_cp1251_semicolon_file_with_russian_columns(tmp_path, data_dir, regions,
         regions,
         gazetteer,
         mapping=mapping,
-        kind="detention",
+        constants={"kind": "detention"},
         date_format="%d.%m.%Y",
     )
     assert (result.encoding, result.delimiter) == ("cp1251", ";")
@@ -308,3 +329,105 @@ def test_rejects_keep_the_input_row_as_read(tmp_path, data_dir, regions, gazette
     assert rejected["city"] == "Atlantis" and rejected["detained"] == "-1"
     assert isinstance(result.reason_counts, pd.Series)
     assert result.reason_counts.to_dict() == {"negative_count": 1, "unknown_place": 1}
+
+
+TEXT_HEADER = "kind,date,city,detained,description,campaign,source_url"
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason", "detail"),
+    [
+        ("x" * 10_001 + ",", "too_long", "description is 10,001 characters (limit 10,000)"),
+        ("," + "y" * 501, "too_long", "campaign is 501 characters (limit 500)"),
+        (",Mobilization 2022", "bad_campaign", "campaign = Mobilization 2022"),
+        (",<script>", "bad_campaign", "<script>"),
+        (",mobilisation--2022", "bad_campaign", "mobilisation--2022"),
+    ],
+    ids=[
+        "long-description",
+        "long-campaign",
+        "campaign-spaces",
+        "campaign-markup",
+        "campaign-dashes",
+    ],
+)
+def test_text_limits_and_campaign_slugs(
+    tmp_path, data_dir, regions, gazetteer, cells, reason, detail
+):
+    good = (
+        "detention,2022-09-21,Moscow,5,Rally at the square,mobilization-2022,https://example.org/a"
+    )
+    bad = f"detention,2022-09-22,Moscow,5,{cells},https://example.org/b"
+    result = run(write_csv(tmp_path, good, bad, header=TEXT_HEADER), data_dir, regions, gazetteer)
+    assert result.accepted == 1
+    rejected = result.rejected.iloc[0]
+    assert rejected["row"] == 3 and reason in rejected["reason"].split("; ")
+    assert detail in rejected["detail"]
+    assert len(rejected["detail"]) < 400  # a huge cell is named, not copied into the detail
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert stored["campaign"].tolist() == ["mobilization-2022"]
+
+
+def test_row_per_event_file_keeps_its_total_to_the_person(tmp_path, data_dir, regions, gazetteer):
+    # Test data in the shape of a row-per-event list: two actions at one place on one day,
+    # a row with no figure, a rejected row and an exact duplicate.
+    header = "kind,date,time,city,place,detained,description,source_url"
+    rows = [
+        "detention,2022-09-21,,Moscow,State Duma,18,First action,https://t.example/list",
+        "detention,2022-09-21,,Moscow,State Duma,13,Second action,https://t.example/list",
+        "detention,2022-09-21,,Moscow,State Duma,13,Second action,https://t.example/list",
+        "detention,2022-09-21,19:00,Moscow,,7,,https://t.example/list",
+        "detention,2022-09-21,20:00,Moscow,,7,,https://t.example/list",
+        "detention,2022-09-21,,Perm,,4,,https://t.example/list",
+        "detention,2022-09-21,,Perm,,,,https://t.example/list",
+        "detention,2022-09-21,,Atlantis,,11,,https://t.example/list",
+    ]
+    path = write_csv(tmp_path, *rows, header=header)
+    result = run(path, data_dir, regions, gazetteer)
+    file_sum = 18 + 13 + 13 + 7 + 7 + 4 + 11
+    rejected = result.rejected.set_index("row")["reason"].to_dict()
+    assert rejected == {4: "duplicate", 9: "unknown_place"}
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert int(stored["detained"].sum()) == file_sum - 13 - 11 == 49
+    assert len(stored) == result.accepted == 6
+    assert (result.merging.rows, result.merging.incidents) == (6, 6)
+    assert (result.merging.merged_rows, result.merging.set_aside) == (0, 0)
+    again = run(path, data_dir, regions, gazetteer)
+    assert again.accepted == 0 and not again.written
+    assert set(again.rejected["reason"]) == {"duplicate", "unknown_place"}
+
+
+def test_rows_sharing_an_event_key_merge_and_others_stay_apart(
+    tmp_path, data_dir, regions, gazetteer
+):
+    header = "kind,date,city,detained,source_url,reporter,as_of,event"
+    rows = [
+        "detention,2022-09-21,Moscow,18,https://t.example/1,OVD-Info,2022-09-21 20:00,ev-1",
+        "detention,2022-09-21,Moscow,20,https://t.example/2,OVD-Info,2022-09-22 09:00,ev-1",
+        "detention,2022-09-21,Moscow,13,https://t.example/3,OVD-Info,2022-09-21 20:00,ev-2",
+        "detention,2022-09-21,Moscow,5,https://t.example/4,OVD-Info,2022-09-21 20:00,",
+    ]
+    path = write_csv(tmp_path, *rows, header=header)
+    result = run(path, data_dir, regions, gazetteer, mapping={"event_id": "event"})
+    stored = store.read_incidents(data_dir / "incidents.parquet")
+    assert sorted(stored["detained"]) == [5, 13, 20]
+    assert result.merging.merged_rows == 1 and result.merging.set_aside == 18
+    assert result.merging.examples[0].startswith("rows 2, 3 -> one detention on 2022-09-21")
+
+
+def test_a_report_stored_under_another_merge_choice_is_a_duplicate(
+    tmp_path, data_dir, regions, gazetteer
+):
+    rows = [
+        "detention,2022-09-21,,Grozny,,,,,130,,https://b.example/1,Adat,2022-09-21",
+        "detention,2022-09-21,,Grozny,,,,,15,,https://b.example/2,official,2022-09-22",
+    ]
+    path = write_csv(tmp_path, *rows)
+    run(path, data_dir, regions, gazetteer, merge="same-place-day")
+    before = (data_dir / "incidents.parquet").read_bytes()
+    again = run(path, data_dir, regions, gazetteer)  # now one event per row
+    assert again.rejected["reason"].tolist() == ["duplicate", "duplicate"]
+    assert set(again.rejected["detail"]) == {"this report is already in the store"}
+    assert not again.written and (data_dir / "incidents.parquet").read_bytes() == before
+    other = write_csv(tmp_path, rows[0].replace(",130,", ",131,"), name="other.csv")
+    assert run(other, data_dir, regions, gazetteer).accepted == 1  # another figure: not the same
