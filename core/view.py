@@ -218,7 +218,24 @@ _DEFAULTS = {f.name: f.default for f in fields(Filters)}
 PERIOD_ALIASES = {"start": "from", "end": "to"}
 
 
-def parse_query(search: str) -> tuple[Filters, tuple[str, ...]]:
+class Notice(str):
+    """What a link asked for that the view could not use, and what the view did instead.
+
+    The text is the dashboard's, which forgives and says what it did; ``refusal`` is what a
+    strict reader (an export URL) answers instead, since it ignores nothing. A ``str``, so
+    notices travel through Dash stores and JSON as plain text.
+    """
+
+    refusal: str
+
+    def __new__(cls, text: str, refusal: str) -> Notice:
+        """A notice reading ``text``, refused as ``refusal``."""
+        notice = super().__new__(cls, text)
+        notice.refusal = refusal
+        return notice
+
+
+def parse_query(search: str) -> tuple[Filters, tuple[Notice, ...]]:
     """Parse a query string into ``Filters`` plus one notice per parameter that was ignored.
 
     ``start``/``end`` are read as ``from``/``to`` (``PERIOD_ALIASES``). Never raises: unknown
@@ -226,21 +243,31 @@ def parse_query(search: str) -> tuple[Filters, tuple[str, ...]]:
     link still opens a working page that says what it ignored.
     """
     values: dict[str, object] = {}
-    notices: list[str] = []
+    notices: list[Notice] = []
     for name, raw in parse_qs(search.lstrip("?"), keep_blank_values=True).items():
         shown = _shorten(f"{name}={','.join(raw)}")
         name = PERIOD_ALIASES.get(name, name)
         if name not in _PARAMS:
-            notices.append(f"'{shown}' is not a known parameter and was ignored.")
+            notices.append(
+                Notice(
+                    f"'{shown}' is not a known parameter and was ignored.",
+                    f"'{shown}' is not a known parameter.",
+                )
+            )
             continue
         attr, parse, _show = _PARAMS[name]
         try:
             values[attr] = parse(raw)
         except ValueError as exc:
-            notices.append(f"'{shown}' was ignored: {exc}.")
+            notices.append(Notice(f"'{shown}' was ignored: {exc}.", f"'{shown}': {exc}."))
     filters = Filters(**values)  # type: ignore[arg-type]
     if filters.start and filters.end and filters.start > filters.end:
-        notices.append("The period ends before it starts; showing all dates.")
+        notices.append(
+            Notice(
+                "The period ends before it starts; showing all dates.",
+                "The period ends before it starts.",
+            )
+        )
         filters = replace(filters, start=None, end=None)
     return filters, tuple(notices)
 
@@ -301,12 +328,17 @@ class IncidentPlaces(Mapping[str, tuple[str, str]]):
         return len(self._ids)
 
 
-def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[str, ...]]:
+def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[Notice, ...]]:
     """Drop references to things the data lacks; an incident or city implies its region."""
-    notices: list[str] = []
+    notices: list[Notice] = []
     f = filters
     if f.campaign and f.campaign not in known.campaigns:
-        notices.append(f"There is no campaign '{_shorten(f.campaign)}' in the data; ignored.")
+        notices.append(
+            Notice(
+                f"There is no campaign '{_shorten(f.campaign)}' in the data; ignored.",
+                f"There is no campaign '{_shorten(f.campaign)}' in the data.",
+            )
+        )
         f = replace(f, campaign=None)
     incident, city = f.incident, f.city
     if incident:
@@ -314,16 +346,31 @@ def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[str,
             region, city = known.incidents[incident]
             f = replace(f, region=region, city=city)
         else:
-            notices.append(f"There is no incident '{_shorten(incident)}'; ignored.")
+            notices.append(
+                Notice(
+                    f"There is no incident '{_shorten(incident)}'; ignored.",
+                    f"There is no incident '{_shorten(incident)}'.",
+                )
+            )
             f = replace(f, incident=None)
     if city:
         if city in known.cities:
             f = replace(f, region=known.cities[city])
         else:
-            notices.append(f"There is no city '{_shorten(city)}' in the data; ignored.")
+            notices.append(
+                Notice(
+                    f"There is no city '{_shorten(city)}' in the data; ignored.",
+                    f"There is no city '{_shorten(city)}' in the data.",
+                )
+            )
             f = replace(f, city=None)
     if f.region and f.region not in known.regions:
-        notices.append(f"There is no region '{f.region}'; showing Russia.")
+        notices.append(
+            Notice(
+                f"There is no region '{f.region}'; showing Russia.",
+                f"There is no region '{f.region}'.",
+            )
+        )
         f = f.national()
     return f, tuple(notices)
 

@@ -50,17 +50,6 @@ class PublishRequest:
         return f"{self.query}&{pairs}" if self.query else f"?{pairs}"
 
 
-#: The dashboard's notices say what it ignored; here nothing is ignored, it is refused.
-_LENIENT = (" and was ignored.", " was ignored:", "; ignored.", "; showing Russia.")
-_STRICT = (".", ":", ".", ".")
-
-
-def _refusal(notice: str) -> str:
-    for lenient, strict in zip(_LENIENT, _STRICT, strict=True):
-        notice = notice.replace(lenient, strict)
-    return notice
-
-
 def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
     values = args.get(name)
     if not values:
@@ -104,7 +93,8 @@ def parse_request(
     if not notices:
         filters, notices = queries.check_known(filters, catalogue)
     if notices:
-        raise BadRequest(" ".join(_refusal(n) for n in notices))
+        # The dashboard says what it ignored; here nothing is ignored: the problem is refused.
+        raise BadRequest(" ".join(n.refusal for n in notices))
     timeline = _single(args, "timeline") or "0"
     if timeline not in ("0", "1"):
         raise BadRequest("'timeline' must be 0 or 1")
