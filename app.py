@@ -10,6 +10,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -24,7 +25,6 @@ from core.compare import PATH as COMPARE_PATH
 from core.compare import CompareViews
 from core.dataset import Dataset, read_dataset
 from core.versions import DataSource
-from core.view import Filters
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 from pages import about, compare, ids, publishing, views
@@ -129,7 +129,7 @@ def create_app(
             topojson,
             base,
             map_shown=views.map_shown(of_view, state),
-            view=Filters.from_query(state["query"]),
+            view=views.ViewState.read(state).filters,
         )
 
     _register(app, publisher.source, base)
@@ -155,7 +155,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
     """
 
     def data_of(state: dict | None) -> Dataset:
-        return publishing.dataset_for(source, views.view_version(state))[0]
+        return publishing.dataset_for(source, views.ViewState.read(state).version)[0]
 
     @app.callback(
         output={
@@ -191,7 +191,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         trigger = _TRIGGERS.get(triggered, "control") if triggered else None
         view, pinned = publishing.split_version(search)
         if trigger not in (None, "url"):
-            pinned = views.view_version(state)
+            pinned = views.ViewState.read(state).version
         data, unknown = publishing.dataset_for(source, pinned)
         out = views.next_state(
             data, views.StateInputs(trigger, view, controls, click, relayout, cell, state)
@@ -201,8 +201,9 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         if isinstance(url, str):
             url = publishing.with_params(url, v=version)
         if isinstance(new_state, dict):
-            notices = [*new_state["notices"], *([unknown] if unknown else [])]
-            new_state = {**new_state, "notices": notices, "version": version}
+            made = views.ViewState.read(new_state)
+            notices = (*made.notices, *([unknown] if unknown else []))
+            new_state = replace(made, notices=notices, version=version).to_store()
         return dict(
             zip(
                 ("search", "controls", "click", "state"),

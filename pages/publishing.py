@@ -133,8 +133,8 @@ def render(
     origin (for the embed snippet). Links carry the data version shown, so an export or
     download cites exactly those numbers.
     """
-    f = Filters.from_query(views.view_query(state))
-    pinned = views.view_version(state)
+    given = views.ViewState.read(state)
+    f, pinned = given.filters, given.version
     view = f.to_query()
     shown = with_params(view, v=data.version)
     framed = with_params(shown, timeline="1" if timeline else None)

@@ -134,7 +134,7 @@ def state_from_url(data: Dataset, search: str | None) -> dict[str, Any]:
     """The view state a URL's query asks for, with notices for what could not be used."""
     parsed, notices = view.parse_query(search or "")
     f, missing = view.check_known(parsed, data.catalogue)
-    return {"query": f.to_query(), "notices": [*notices, *missing]}
+    return ViewState(f.to_query(), (*notices, *missing)).to_store()
 
 
 def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, Any]:
@@ -169,30 +169,55 @@ def next_state(data: Dataset, given: StateInputs) -> tuple[Any, list[Any], Any, 
         if clicked is None:
             return no_update, [no_update] * len(CONTROL_FIELDS), clicked, no_update
         raise PreventUpdate
-    state = {"query": f.to_query(), "notices": []}
+    state = ViewState(f.to_query()).to_store()
     # "?" rather than "": dcc.Location does not push an empty search into the history.
     return f.to_query() or "?", [no_update] * len(CONTROL_FIELDS), clicked, state
 
 
-def view_query(state: Any) -> str:
-    """The query of a view state (``""`` for a store that is not one: forged or empty)."""
-    query = state.get("query") if isinstance(state, dict) else None
-    return query if isinstance(query, str) else ""
+@dataclass(frozen=True)
+class ViewState:
+    """What the ``view-state`` store holds: a view's query, its link's notices, its version.
 
+    The query is canonical; the notices say what the page could not use from its link; the
+    version is the data version the view is pinned to (``v=``), if any.
+    Dash stores hold JSON, so it travels as :meth:`to_store`'s dict; :meth:`read` takes
+    whatever a request carries (a store forged into another shape reads as the default view).
+    """
 
-def view_version(state: Any) -> str | None:
-    """The data version a view state is pinned to, if it names one."""
-    version = state.get("version") if isinstance(state, dict) else None
-    return version if isinstance(version, str) else None
+    query: str = ""
+    notices: tuple[str, ...] = ()
+    version: str | None = None
+
+    @classmethod
+    def read(cls, store: Any) -> ViewState:
+        """The state in a store's data (anything: it comes from the browser)."""
+        if not isinstance(store, dict):
+            return cls()
+        query, notices, version = (store.get(k) for k in ("query", "notices", "version"))
+        return cls(
+            query if isinstance(query, str) else "",
+            tuple(n for n in notices if isinstance(n, str)) if isinstance(notices, list) else (),
+            version if isinstance(version, str) else None,
+        )
+
+    def to_store(self) -> dict[str, Any]:
+        """The store's data for this state (an unpinned state names no version)."""
+        pinned = {"version": self.version} if self.version else {}
+        return {"query": self.query, "notices": list(self.notices), **pinned}
+
+    @property
+    def filters(self) -> Filters:
+        """The view this state shows."""
+        return Filters.from_query(self.query)
 
 
 def _filters(state: Any) -> Filters:
-    return Filters.from_query(view_query(state))
+    return ViewState.read(state).filters
 
 
 def map_shown(data: Dataset, state: dict | None) -> str:
     """What a map drawn for ``state`` shows: the data version and the view's query."""
-    return f"{data.version}{view_query(state)}"
+    return f"{data.version}{ViewState.read(state).query}"
 
 
 def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[str, Any]:
@@ -261,9 +286,8 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
 
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
-    f = _filters(state)
-    notices = state.get("notices") if isinstance(state, dict) else None
-    notices = [n for n in notices if isinstance(n, str)] if isinstance(notices, list) else []
+    given = ViewState.read(state)
+    f, notices = given.filters, list(given.notices)
     tables = data.tables
     summary = tables.summary(f)
     if f.region:
