@@ -55,7 +55,7 @@ def load_dataset(settings: Settings) -> Dataset:
 def load_cities() -> pd.DataFrame:
     """The gazetteer's city populations for the Compare view, read once at start-up."""
     started = time.perf_counter()
-    cities = series.city_table(read_geonames())
+    cities = series.gazetteer_cities(read_geonames())
     log.info(
         "gazetteer city table: %d cities in %.2f s", len(cities), time.perf_counter() - started
     )

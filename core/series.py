@@ -54,7 +54,7 @@ def is_city(place_id: str) -> bool:
     return place_id.isdigit()
 
 
-def city_table(records: Iterable[Mapping]) -> pd.DataFrame:
+def gazetteer_cities(records: Iterable[Mapping]) -> pd.DataFrame:
     """GeoNames records (geonameid, population) as a city table; population 0 means unknown.
 
     GeoNames writes 0 where it has no figure, so 0 becomes null rather than a population of

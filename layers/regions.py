@@ -13,12 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from core.view import OCCUPIED
 from layers import _geo, _style
 from layers.classes import encode
 
 #: Trace order (later traces draw on top).
 COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, LABELS, SELECTED, CITIES = range(7)
-OCCUPIED_STATUS = "occupied_ukraine"
 #: Right margin kept for the legend, so it never covers the Far East.
 LEGEND_PX = 150
 
@@ -44,7 +44,7 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
     ``regions`` needs ``region_code``, ``status`` and the ``display`` geometry (clockwise,
     Chukotka east of 180°); ``countries`` needs ``country_code`` and ``display``.
     """
-    occupied = regions[regions["status"] == OCCUPIED_STATUS]
+    occupied = regions[regions["status"] == OCCUPIED]
     occupied_shape = shapely.union_all(occupied["display"].to_numpy())
     hatch_lon, hatch_lat = _geo.polylines(_geo.hatch(occupied_shape))
     edge_lon, edge_lat = _geo.outline(occupied_shape)
@@ -114,7 +114,7 @@ def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
         .dropna(subset=["display"])
     )
     anchors = shapely.point_on_surface(cities["display"].to_numpy())
-    occupied = regions.loc[regions["status"] == OCCUPIED_STATUS, "display"].total_bounds
+    occupied = regions.loc[regions["status"] == OCCUPIED, "display"].total_bounds
     label_lon, label_lat = occupied[0] - 0.3, (occupied[1] + occupied[3]) / 2  # west of it
     return go.Scattergeo(
         lon=[label_lon, *shapely.get_x(anchors).round(3).tolist()],
@@ -209,7 +209,7 @@ def hover_rows(table: pd.DataFrame, counted: np.ndarray) -> list[list[str]]:
         else:
             rate = "–" if pd.isna(row.per100k) else _style.fmt_rate(row.per100k)
         note = ""
-        if row.status == OCCUPIED_STATUS:
+        if row.status == OCCUPIED:
             note = "<br>Occupied Ukrainian territory: " + (
                 "counted in the totals, as asked" if is_counted else "not in Russia's totals"
             )

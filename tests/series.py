@@ -19,7 +19,7 @@ from core.series import NO_FIGURE as NO_FIGURE
 from core.series import NO_REPORT as NO_REPORT
 from core.series import REPORTED as REPORTED
 from core.series import SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
-from core.series import city_table as city_table
+from core.series import gazetteer_cities as gazetteer_cities
 from core.series import place_catalog as place_catalog
 from core.view import OCCUPIED
 

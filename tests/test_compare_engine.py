@@ -13,7 +13,7 @@ import series as oracle
 from app import load_dataset
 from core import compare
 from core import series as engine
-from core.series import city_table
+from core.series import gazetteer_cities
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 
@@ -24,7 +24,7 @@ PERIODS = ((date(2022, 9, 21), date(2022, 9, 22)), (date(2022, 9, 24), date(2022
 @pytest.fixture(scope="module")
 def data(built_store):
     dataset = load_dataset(Settings(data=built_store))
-    return dataset, compare.compare_data(dataset, city_table(read_geonames()))
+    return dataset, compare.compare_data(dataset, gazetteer_cities(read_geonames()))
 
 
 @pytest.mark.parametrize("measure", ["detained", "rallies"])

@@ -7,7 +7,7 @@ from ingesting import ingest_one_rally
 
 from app import create_app
 from core.compare import CompareViews
-from core.series import city_table
+from core.series import gazetteer_cities
 from core.versions import DataSource
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
@@ -32,7 +32,7 @@ def copied(built_store, tmp_path):
 
 def test_compare_follows_an_ingest_and_honours_a_pin(copied, tmp_path):
     source = DataSource(copied)
-    views = CompareViews(city_table(read_geonames()))
+    views = CompareViews(gazetteer_cities(read_geonames()))
     old = source.current().version
     before = table_cells(compare.render(source, views, QUERY, "/"))
     new = ingest_one_rally(copied, tmp_path)
@@ -48,7 +48,7 @@ def test_compare_follows_an_ingest_and_honours_a_pin(copied, tmp_path):
 
 def test_a_control_change_keeps_the_pin(copied, tmp_path):
     source = DataSource(copied)
-    views = CompareViews(city_table(read_geonames()))
+    views = CompareViews(gazetteer_cities(read_geonames()))
     old = source.current().version
     ingest_one_rally(copied, tmp_path)
     _, state, notice, _ = compare.sync_state(source, views, f"{QUERY}&v={old}", [], from_url=True)
@@ -62,7 +62,7 @@ def test_a_control_change_keeps_the_pin(copied, tmp_path):
 
 def test_an_unknown_pin_falls_back_with_a_notice(copied):
     source = DataSource(copied)
-    views = CompareViews(city_table(read_geonames()))
+    views = CompareViews(gazetteer_cities(read_geonames()))
     _, state, notice, _ = compare.sync_state(
         source, views, f"{QUERY}&v=0123456789ab", [], from_url=True
     )

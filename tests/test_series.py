@@ -52,14 +52,14 @@ def _regions() -> pd.DataFrame:
 
 @pytest.fixture
 def catalog() -> pd.DataFrame:
-    cities = series.city_table(
+    cities = series.gazetteer_cities(
         [{"geonameid": 1, "population": 200_000}, {"geonameid": 2, "population": 0}]
     )
     return series.place_catalog(_incidents(), _regions(), cities)
 
 
 def test_city_table_zero_population_is_unknown():
-    table = series.city_table(
+    table = series.gazetteer_cities(
         [{"geonameid": "7", "population": 0}, {"geonameid": 8, "population": 9}]
     )
     assert table["population"].isna().tolist() == [True, False]

@@ -28,7 +28,7 @@ TRACES_JS = """() => document.querySelector('#cmp-graph .js-plotly-plot').data
 def cmp_data(store_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     incidents = store.read_incidents(store_dir / "incidents.parquet")
     regions = store.read_regions(store_dir / "regions.parquet")
-    return incidents, regions, series.city_table(read_geonames())
+    return incidents, regions, series.gazetteer_cities(read_geonames())
 
 
 @pytest.fixture
