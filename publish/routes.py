@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+import cachetools
 import flask
 import plotly
 import plotly.graph_objects as go
@@ -46,6 +48,8 @@ PLOTLY_JS = next(
 )
 
 
+#: Embed pages kept per process (the views a news site embeds are few and read often).
+EMBEDS_KEPT = 32
 #: A path segment naming a version of the embed's static files (``/embed/static/v<hex>/``).
 STAMPED = re.compile(r"^v[0-9a-f]+$")
 
@@ -186,6 +190,9 @@ def register_routes(
     """Add the publish routes to ``server``; return their state (headers: ``publish.headers``)."""
     pub = Publisher(data, settings, pool=pool)
     static_version = embed_files_version()
+    #: Embed pages built, by everything they show (half a megabyte and half a second each).
+    embed_pages: cachetools.LRUCache[tuple, str] = cachetools.LRUCache(EMBEDS_KEPT)
+    embed_lock = threading.Lock()
     server.before_request(pub.listen)
 
     @server.after_request
@@ -228,6 +235,20 @@ def register_routes(
         latest = pub.source.current()
         root = flask.request.script_root
         today = dt.datetime.now(dt.UTC).date()
+        # A pin older than the latest data says so, and neither can change any more.
+        flask.g.immutable = bool(req.version) and latest.version != data.version
+        key = (req.query, req.timeline, data.version, latest.version, root, about_url(), today)
+        with embed_lock:
+            page = embed_pages.get(key)
+        if page is None:
+            page = build_embed(req, data, latest, root, today)
+            with embed_lock:
+                embed_pages[key] = page
+        return flask.Response(page, mimetype="text/html")
+
+    def build_embed(
+        req: PublishRequest, data: Dataset, latest: Dataset, root: str, today: dt.date
+    ) -> str:
         text = exports.caption(
             data, req.filters, version=data.version, accessed=today, about=about_url()
         )
@@ -244,7 +265,7 @@ def register_routes(
             about=about_url(),
             newer=newer,
         )
-        return flask.Response(page, mimetype="text/html")
+        return page
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

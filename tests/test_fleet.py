@@ -8,7 +8,6 @@ a volume both machines mount (the store on object storage is not built yet).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -43,9 +42,8 @@ class Fleet:
 
 
 @pytest.fixture
-def fleet(tmp_path: Path, built_store: Path) -> Iterator[Fleet]:
-    data = tmp_path / "data"
-    shutil.copytree(built_store, data)
+def fleet(tmp_path: Path, copied_store: Path) -> Iterator[Fleet]:
+    data = copied_store
     with redis_server(str(tmp_path)) as redis_url:
         ports = {"a": free_port(), "b": free_port()}
         team = Fleet(redis_url, data, {k: f"http://127.0.0.1:{p}/" for k, p in ports.items()})

@@ -8,7 +8,6 @@ its own process-wide flights), exactly what two processes would hold.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -176,10 +175,9 @@ def test_every_listener_hears_a_new_version(redis_url, channels):
 
 
 def test_an_ingest_through_the_cli_is_loaded_before_any_request(
-    redis_url, channels, built_store, tmp_path, monkeypatch
+    redis_url, channels, copied_store, tmp_path, monkeypatch
 ):
-    folder = tmp_path / "data"
-    shutil.copytree(built_store, folder)
+    folder = copied_store
     source = DataSource(folder)
     old = source.current().version
     link = RedisLink(redis_url)
