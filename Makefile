@@ -17,15 +17,18 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Browser tests and static exports need Debian's Chromium; npm builds the partial plotly.js;
-# the deployment test runs deploy/nginx.conf in Debian's nginx.
+# the deployment test runs deploy/nginx.conf in Debian's nginx; the fleet tests start Debian's
+# redis-server (the shared cache, locks and "new data version" messages).
 # Ask apt only for what is missing: a machine whose Node.js ships its own npm breaks if Debian's
 # npm is asked for too (apt's "held broken packages"). `make -n system-deps` shows the list.
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 NGINX        ?= /usr/sbin/nginx
+REDIS        ?= /usr/bin/redis-server
 MISSING_DEBS := $(strip $(if $(wildcard $(CHROMIUM)),,chromium) \
                         $(if $(wildcard $(CHROMEDRIVER)),,chromium-driver) \
                         $(if $(wildcard $(NGINX)),,nginx-light) \
+                        $(if $(wildcard $(REDIS)),,redis-server) \
                         $(if $(shell command -v npm),,npm))
 
 system-deps:

@@ -333,6 +333,8 @@ def ingest(
             progress_factory=factory,
         )
     _print_result(result, str(file), dry_run=dry_run)
+    if result.written and result.data_version:
+        _announce(settings, result.data_version)
     if result.rejected.empty:
         return
     if dry_run:
@@ -343,6 +345,20 @@ def ingest(
     if rejects or not dry_run:
         target = write_rejects(result.rejected, rejects or run_rejects_path(settings.data, file))
         console.print(f"rejected rows with reasons: {target}", markup=False)
+
+
+def _announce(settings: Settings, version: str) -> None:
+    """Tell a fleet's servers (``PROTESTMAP_REDIS``) to switch to ``version`` now.
+
+    Without Redis, or when it is down, each server still notices the new store by itself
+    at its next request (``core.versions.DataSource``).
+    """
+    if not settings.redis:
+        return
+    from publish.shared import RedisLink, VersionChannel
+
+    heard = VersionChannel(RedisLink(settings.redis)).announce(version)
+    console.print(f"data version {version} announced to {heard} server process(es)")
 
 
 @cli.command()

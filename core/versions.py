@@ -58,6 +58,18 @@ class DataSource:
                 self._stamp = stamp
             return self._current
 
+    def refresh(self, version: str) -> None:
+        """Load the latest data now unless it is ``version`` already (a writer announced it).
+
+        Called from the "new data version" listener, so the first request after an ingest
+        does not pay for the reload.
+        """
+        with self._lock:
+            if self._current is not None and self._current.version == version:
+                return
+            self._stamp = None
+        self.current()
+
     def get(self, version: str | None) -> Dataset:
         """The dataset of ``version`` (the latest when None or equal to it)."""
         latest = self.current()

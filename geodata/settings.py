@@ -13,6 +13,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"PROTESTMAP_{name.upper()}", default)
 
 
+#: Settings kept as text (addresses), not paths.
+_TEXT = frozenset({"redis"})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where protestmap keeps things. Each field maps to ``PROTESTMAP_<NAME>``."""
@@ -33,15 +37,22 @@ class Settings:
         default=None,
         metadata={"help": "a Natural Earth admin-0 file for the grey base layer"},
     )
+    redis: str | None = field(
+        default=None,
+        metadata={
+            "help": "redis://host:port/db shared by a fleet of servers: export cache, render "
+            "locks and limit, new-data-version messages (unset: each process on its own)"
+        },
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from the environment; unset variables keep their defaults."""
-        values: dict[str, Path | None] = {}
+        values: dict[str, Path | str] = {}
         for f in fields(cls):
             raw = _env(f.name, "")
             if raw:
-                values[f.name] = Path(raw)
+                values[f.name] = raw if f.name in _TEXT else Path(raw)
         return cls(**values)  # type: ignore[arg-type]
 
     @property

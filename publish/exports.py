@@ -34,6 +34,7 @@ from layers.figures import map_view, timeline_view
 
 if TYPE_CHECKING:
     from core.dataset import Dataset
+    from publish.shared import FleetSlots
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
@@ -144,15 +145,19 @@ class RenderPool:
     ``workers`` renders run at once (kaleido's warm server is one serial queue, so 1) and
     ``queue`` more may wait; beyond that ``render`` raises ``Busy`` at once. A render slower
     than ``timeout`` seconds (waiting included) raises ``RenderTimeout``; its slot stays
-    taken until it really ends, so a hung Chromium cannot pile up unbounded work.
+    taken until it really ends, so a hung Chromium cannot pile up unbounded work. ``fleet``,
+    when set (``publish.shared``), is a second limit counted across every server.
     """
+
+    fleet: FleetSlots | None = None
 
     def __init__(
         self, *, workers: int = 1, queue: int = 3, timeout: float = 45.0, warm: bool = True
     ) -> None:
         self.timeout = timeout
+        self.capacity = workers + queue
         self.retry_after = max(1, round(timeout / 3))
-        self._slots = threading.BoundedSemaphore(workers + queue)
+        self._slots = threading.BoundedSemaphore(self.capacity)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export")
         self._warm = warm
 
@@ -176,17 +181,16 @@ class RenderPool:
         ``figure`` may be a function building it: it is called only once a slot is taken,
         so a refused request costs no figure building (the expensive part before Chromium).
         """
-        if not self._slots.acquire(blocking=False):
-            raise Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
+        release = self._admit()
         try:
             built = figure() if callable(figure) else figure
             future: Future[bytes] = self._executor.submit(
                 self._run, built, fmt, width, height, scale
             )
         except BaseException:
-            self._slots.release()
+            release()
             raise
-        future.add_done_callback(lambda _: self._slots.release())
+        future.add_done_callback(lambda _: release())
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
@@ -194,6 +198,23 @@ class RenderPool:
                 f"rendering the {fmt} took longer than {self.timeout:g} s and was abandoned; "
                 "try a smaller size or the PNG format"
             ) from None
+
+    def _admit(self) -> Callable[[], None]:
+        """Take a slot here and in the fleet (``Busy`` if either is full); return its release."""
+        busy = Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
+        if not self._slots.acquire(blocking=False):
+            raise busy
+        fleet = self.fleet.acquire() if self.fleet else None
+        if self.fleet and fleet is None:
+            self._slots.release()
+            raise busy
+
+        def release() -> None:
+            self._slots.release()
+            if fleet is not None:
+                fleet()
+
+        return release
 
     def _run(
         self, figure: go.Figure | dict, fmt: str, width: int, height: int, scale: float

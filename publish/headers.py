@@ -10,8 +10,10 @@
   ``Permissions-Policy`` turning off device APIs the app never uses.
 - Caching: files whose URL names their version (Dash's fingerprinted component suites,
   ``/assets/...?m=<mtime>``, the embed's ``/embed/static/v<hex>/...``) and pinned (``v=``)
-  exports and downloads never change, so they are cached for a year as ``immutable``.
-  Nothing is ``no-store``: no response is private.
+  exports and downloads never change, so they are cached for a year as ``immutable``; so is an
+  embed pinned to a version older than the latest (it already says newer data exist). Other
+  embeds may be kept a minute (``PAGE``); every embed has an ``ETag`` and answers a matching
+  ``If-None-Match`` with 304. Nothing is ``no-store``: no response is private.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from publish.routes import STAMPED
 
 YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
+#: An embed that follows the latest data: a proxy or browser may keep it this long.
+PAGE = "public, max-age=60"
 EMBED = "/embed"
 _SHARED = (
     "default-src 'self'",
@@ -91,6 +95,13 @@ def install(app: dash.Dash) -> None:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = REFERRER_POLICY
         headers["Permissions-Policy"] = PERMISSIONS_POLICY
-        if response.status_code == 200 and versioned(path, request.args):
+        if response.status_code != 200:
+            return response
+        if versioned(path, request.args) or flask.g.get("immutable"):
             headers["Cache-Control"] = IMMUTABLE
+        elif path == EMBED:
+            headers["Cache-Control"] = PAGE
+        if path == EMBED:
+            response.add_etag()
+            response.make_conditional(request)
         return response

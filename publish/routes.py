@@ -14,10 +14,13 @@ hangs 504. Which responses may be framed is decided in ``publish.headers``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+import cachetools
 import flask
 import plotly
 import plotly.graph_objects as go
@@ -28,7 +31,7 @@ from core.texts import ABOUT_PATH, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
 from geodata.settings import PROJECT_ROOT, Settings
-from publish import downloads, embed, exports
+from publish import downloads, embed, exports, shared
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
 from publish.singleflight import LocalFlights, SingleFlight
 
@@ -45,6 +48,8 @@ PLOTLY_JS = next(
 )
 
 
+#: Embed pages kept per process (the views a news site embeds are few and read often).
+EMBEDS_KEPT = 32
 #: A path segment naming a version of the embed's static files (``/embed/static/v<hex>/``).
 STAMPED = re.compile(r"^v[0-9a-f]+$")
 
@@ -60,15 +65,36 @@ def embed_files_version() -> str:
 
 
 class Publisher:
-    """What the publish routes share: data by version, the render pool and the cache."""
+    """What the publish routes share: data by version, the render pool and the cache.
+
+    With ``settings.redis`` the cache, the render locks and the queue's limit are the fleet's
+    (``publish.shared``), and each worker process listens for "new data version" messages.
+    """
 
     def __init__(
         self, data: Dataset, settings: Settings, *, pool: exports.RenderPool | None = None
     ) -> None:
         self.source = DataSource(settings.data, data)
         self.pool = pool or exports.RenderPool()
-        self.cache = exports.ExportCache(settings.cache / "exports")
+        local = exports.ExportCache(settings.cache / "exports")
+        self.cache: exports.ExportCache | shared.SharedExportCache = local
         self.flights: SingleFlight = LocalFlights()
+        self.channel: shared.VersionChannel | None = None
+        self._listening_pid: int | None = None
+        if settings.redis:
+            link = shared.RedisLink(settings.redis)
+            hold = self.pool.timeout + 15  # a crashed render's lock and slot expire after this
+            self.cache = shared.SharedExportCache(local, link)
+            self.flights = shared.RedisFlights(link, hold=hold, wait=self.pool.timeout)
+            self.pool.fleet = shared.FleetSlots(link, limit=self.pool.capacity, hold=hold)
+            self.channel = shared.VersionChannel(link)
+
+    def listen(self) -> None:
+        """Start this process's "new data version" listener (once per forked worker)."""
+        if self.channel is None or self._listening_pid == os.getpid():
+            return
+        self._listening_pid = os.getpid()
+        self.channel.listen(self.source.refresh)
 
     def request(self) -> tuple[PublishRequest, Dataset]:
         """The parsed URL and the dataset it asks for (400 on anything wrong)."""
@@ -124,6 +150,7 @@ class Publisher:
         request (``Busy``, 503) is answered without building it.
         """
         cached = self.cache.get(key)
+        flask.g.export_cache = "HIT"
         if cached is not None:
             return cached
 
@@ -132,6 +159,7 @@ class Publisher:
             if image is None:
                 image = self.pool.render(build, fmt, width=width, height=height, scale=scale)
                 self.cache.set(key, image)
+                flask.g.export_cache = "MISS"
             return image
 
         return self.flights.run(key, render)
@@ -162,6 +190,17 @@ def register_routes(
     """Add the publish routes to ``server``; return their state (headers: ``publish.headers``)."""
     pub = Publisher(data, settings, pool=pool)
     static_version = embed_files_version()
+    #: Embed pages built, by everything they show (half a megabyte and half a second each).
+    embed_pages: cachetools.LRUCache[tuple, str] = cachetools.LRUCache(EMBEDS_KEPT)
+    embed_lock = threading.Lock()
+    server.before_request(pub.listen)
+
+    @server.after_request
+    def say_cache(response: flask.Response) -> flask.Response:
+        """``X-Cache: HIT`` when an export came from the (fleet's) cache, else ``MISS``."""
+        if "export_cache" in flask.g:
+            response.headers["X-Cache"] = flask.g.export_cache
+        return response
 
     @server.route("/export/map.<fmt>")
     def export_map(fmt: str) -> flask.Response:
@@ -196,6 +235,20 @@ def register_routes(
         latest = pub.source.current()
         root = flask.request.script_root
         today = dt.datetime.now(dt.UTC).date()
+        # A pin older than the latest data says so, and neither can change any more.
+        flask.g.immutable = bool(req.version) and latest.version != data.version
+        key = (req.query, req.timeline, data.version, latest.version, root, about_url(), today)
+        with embed_lock:
+            page = embed_pages.get(key)
+        if page is None:
+            page = build_embed(req, data, latest, root, today)
+            with embed_lock:
+                embed_pages[key] = page
+        return flask.Response(page, mimetype="text/html")
+
+    def build_embed(
+        req: PublishRequest, data: Dataset, latest: Dataset, root: str, today: dt.date
+    ) -> str:
         text = exports.caption(
             data, req.filters, version=data.version, accessed=today, about=about_url()
         )
@@ -212,7 +265,7 @@ def register_routes(
             about=about_url(),
             newer=newer,
         )
-        return flask.Response(page, mimetype="text/html")
+        return page
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

@@ -3,8 +3,8 @@
 An export that is not cached yet costs a figure build and a Chromium render; a link shared
 in a chat is opened by many readers in the same second, and each would render it again.
 ``run(key, work)`` lets the first caller of a key do the work while the others wait for its
-result (or its exception). ``LocalFlights`` does this within one process; a fleet of servers
-needs a shared implementation of the same ``SingleFlight`` protocol (e.g. a Redis lock).
+result (or its exception). ``LocalFlights`` does this within one process; for a fleet of
+servers ``publish.shared.RedisFlights`` adds a Redis lock per key on top of it.
 """
 
 from __future__ import annotations

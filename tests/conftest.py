@@ -58,6 +58,14 @@ def built_store(tmp_path_factory: pytest.TempPathFactory, reference_dir: Path) -
 
 
 @pytest.fixture
+def copied_store(built_store: Path, tmp_path: Path) -> Path:
+    """A copy of the built store that the test may change (e.g. ingest into)."""
+    folder = tmp_path / "data"
+    shutil.copytree(built_store, folder)
+    return folder
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path, reference_dir: Path) -> Path:
     """An empty store (regions only) of the test's own."""
     folder = tmp_path / "data"

@@ -72,3 +72,46 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             continue
     process.communicate()
+
+
+@contextmanager
+def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
+    """Debian's redis-server on a free loopback port (or ``port``), without persistence.
+
+    Yields its ``redis://`` URL once it answers PING; stops it after.
+    """
+    import redis
+
+    port = port or free_port()
+    options = {
+        "port": str(port),
+        "bind": "127.0.0.1",
+        "save": "",
+        "appendonly": "no",
+        "dir": folder,
+    }
+    process = subprocess.Popen(
+        ["/usr/bin/redis-server", *(arg for o, v in options.items() for arg in (f"--{o}", v))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"redis-server exited:\n{process.communicate()[0]}")
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("redis-server did not answer in 30 s") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        _stop_group(process)

@@ -1,7 +1,5 @@
 """Compare follows new data versions after an ingest, and a ``v=`` link keeps its numbers."""
 
-import shutil
-
 import pytest
 from ingesting import ingest_one_rally
 
@@ -24,10 +22,8 @@ def table_cells(rendered: tuple) -> list:
 
 
 @pytest.fixture
-def copied(built_store, tmp_path):
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_store, data_dir)
-    return data_dir
+def copied(copied_store):
+    return copied_store
 
 
 def test_compare_follows_an_ingest_and_honours_a_pin(copied, tmp_path):

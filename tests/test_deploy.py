@@ -70,6 +70,13 @@ def test_nginx_proxies_the_app_and_caches_versioned_files(site: str) -> None:
     assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
 
 
+def test_nginx_answers_a_repeated_embed_by_itself(site: str) -> None:
+    first = get(f"{site}embed?region=RU-MOW")
+    second = get(f"{site}embed?region=RU-MOW")
+    assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
+    assert first[2] == second[2] and first[1]["Cache-Control"] == "public, max-age=60"
+
+
 def test_nginx_refuses_bodies_over_a_megabyte(site: str) -> None:
     request = urllib.request.Request(
         f"{site}_dash-update-component",

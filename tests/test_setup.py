@@ -14,14 +14,14 @@ from geodata.settings import PROJECT_ROOT
 
 
 def _apt_packages(tmp_path: Path, *, npm: bool, chromium: bool) -> list[str]:
-    """What `make -n system-deps` would ask apt for, with or without npm and the browser/nginx."""
+    """What `make -n system-deps` would ask apt for, with or without npm and the other tools."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     if npm:
         (bin_dir / "npm").write_text("#!/bin/sh\n")
         (bin_dir / "npm").chmod(0o755)
     browser = "/bin/sh" if chromium else str(tmp_path / "absent")
-    paths = [f"{name}={browser}" for name in ("CHROMIUM", "CHROMEDRIVER", "NGINX")]
+    paths = [f"{name}={browser}" for name in ("CHROMIUM", "CHROMEDRIVER", "NGINX", "REDIS")]
     recipe = subprocess.run(
         [shutil.which("make") or "make", "-n", "system-deps", *paths],
         cwd=PROJECT_ROOT,
@@ -39,6 +39,7 @@ def test_npm_present_is_not_asked_of_apt(tmp_path: Path) -> None:
         "chromium",
         "chromium-driver",
         "nginx-light",
+        "redis-server",
     ]
 
 
@@ -47,6 +48,7 @@ def test_npm_missing_is_installed_with_chromium(tmp_path: Path) -> None:
         "chromium",
         "chromium-driver",
         "nginx-light",
+        "redis-server",
         "npm",
     ]
 
