@@ -15,13 +15,10 @@ from core.dataset import Dataset
 from core.texts import Caption, alt_text
 from core.view import Filters
 from layers.figures import map_view, timeline_view
+from layers.modebar import MAP_BUTTONS, graph_config
 
-MAP_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-}
+MAP_CONFIG = graph_config(MAP_BUTTONS, responsive=True, scrollZoom=False)
+TIMELINE_CONFIG = graph_config([["toImage"]], responsive=True, displayModeBar=False)
 
 
 def _json_script(element_id: str, value: object) -> str:
@@ -57,7 +54,10 @@ def embed_page(
                 pio.to_json(timeline_view(data, f).update_layout(autosize=True), validate=False),
             )
         )
-    config = {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"}
+    config = {
+        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
+        "timeline": TIMELINE_CONFIG,
+    }
     newer_note = (
         f'<a class="newer" href="{escape(newer)}" target="_blank" rel="noopener">'
         "Newer data available</a>"

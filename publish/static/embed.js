@@ -6,10 +6,9 @@
   }
   var config = read("pm-config");
   var map = read("pm-map");
-  Plotly.newPlot("map", map.data, map.layout, config);
+  Plotly.newPlot("map", map.data, map.layout, config.map);
   var timeline = read("pm-timeline");
   if (timeline) {
-    Plotly.newPlot("timeline", timeline.data, timeline.layout,
-      { displaylogo: false, responsive: true, displayModeBar: false });
+    Plotly.newPlot("timeline", timeline.data, timeline.layout, config.timeline);
   }
 })();

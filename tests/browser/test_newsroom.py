@@ -1,0 +1,59 @@
+"""Publishing in a real Chromium: mode bars that never offer an outside service, exports that
+download with a file name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: Every mode-bar button of a graph (title as shown), and whether plotly would offer the cloud.
+_MODEBAR = """(selector) => {
+  const gd = document.querySelector(selector + ' .js-plotly-plot')
+    || document.querySelector(selector);
+  const titles = Array.from(gd.querySelectorAll('.modebar-btn'))
+    .map(b => b.getAttribute('data-title'));
+  return {titles: titles, cloud: gd._context.showSendToCloud,
+          server: gd._context.plotlyServerURL};
+}"""
+MAP_TITLES = ["Download plot as a PNG", "Zoom in", "Zoom out", "Reset"]
+
+
+def _offline(bar: dict) -> None:
+    assert not any("share" in t.lower() or "studio" in t.lower() for t in bar["titles"])
+    assert bar["cloud"] is False and bar["server"] == ""
+
+
+def test_dashboard_map_and_timeline_mode_bars_work_offline(page, base_url):
+    page.goto(base_url)
+    page.wait_for_selector("#map .choroplethlocation", state="attached")
+    page.wait_for_selector("#timeline .bars", state="attached")
+    page.wait_for_selector("#map .modebar-btn", state="attached")
+    bar = page.evaluate(_MODEBAR, "#map")
+    _offline(bar)
+    assert bar["titles"] == MAP_TITLES
+    timeline = page.evaluate(_MODEBAR, "#timeline")
+    _offline(timeline)
+    assert timeline["titles"] == ["Download plot as a PNG"]
+
+
+def test_compare_chart_mode_bar_works_offline(page, base_url):
+    page.goto(f"{base_url}compare?places=RU-MOW,RU-SPE")
+    page.wait_for_selector("#cmp-graph .modebar-btn", state="attached")
+    bar = page.evaluate(_MODEBAR, "#cmp-graph")
+    _offline(bar)
+    assert bar["titles"][0] == "Download plot as a PNG"
+    assert "Zoom" in bar["titles"] and "Pan" in bar["titles"]
+
+
+def test_embed_mode_bar_works_offline(page, base_url):
+    page.goto(f"{base_url}embed?region=RU-MOW&timeline=1")
+    page.wait_for_selector("#map .modebar-btn", state="attached")
+    page.wait_for_selector("#timeline .bars", state="attached")
+    bar = page.evaluate(_MODEBAR, "#map")
+    _offline(bar)
+    assert bar["titles"] == MAP_TITLES
+    timeline = page.evaluate(_MODEBAR, "#timeline")
+    assert timeline["titles"] == []
+    assert timeline["cloud"] is False
