@@ -90,6 +90,10 @@ class Filters:
             parts.append(f"campaign {self.campaign}")
         return ", ".join(parts)
 
+    def counts(self, kind: str) -> bool:
+        """Whether incidents of ``kind`` are in view (not filtered out by ``kind=``)."""
+        return not self.kinds or kind in self.kinds
+
     def national(self) -> Filters:
         """The same filters for the whole country (the breadcrumb's first step)."""
         return replace(self, region=None, city=None, incident=None)

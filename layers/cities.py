@@ -15,11 +15,14 @@ _HOVER = (
 )
 
 
-def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
+def city_bubbles(
+    cities: pd.DataFrame, *, selected: str | None = None, rallies: bool = True
+) -> dict:
     """Updates for the map's city trace from ``core.aggregates.city_table`` rows.
 
     Cities without any detention count get the smallest, grey bubble: they had reports
-    (a rally, say) but no figure, which is not the same as zero.
+    (a rally, say) but no figure, which is not the same as zero. ``rallies`` is False when
+    the view filters rallies out: the hover then says so instead of "0".
     """
     if cities.empty:
         return {"lon": [], "lat": [], "customdata": [], "marker": {"size": []}}
@@ -36,7 +39,7 @@ def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
             label,
             f" · {ru}" if isinstance(ru, str) and ru != label else "",
             "no count reported" if np.isnan(n) else _style.fmt_count(n),
-            _style.fmt_count(r),
+            _style.fmt_count(r) if rallies else _style.RALLIES_FILTERED,
         ]
         for key, label, ru, n, r in zip(
             cities["city_key"],

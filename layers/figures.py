@@ -56,12 +56,15 @@ def map_parts(data: Dataset, f: Filters) -> dict[Part, dict[str, Any]]:
         classing=f.classing,
         counted=_counted(data, f),
         period=describe_period(f),
+        rallies=f.counts("rally"),
     )
     return {
         ("data", region_layer.REGIONS): regions,
         ("layout", "geo"): frame,
         ("data", region_layer.SELECTED): outline,
-        ("data", region_layer.CITIES): city_bubbles(cities, selected=f.city),
+        ("data", region_layer.CITIES): city_bubbles(
+            cities, selected=f.city, rallies=f.counts("rally")
+        ),
     }
 
 

@@ -57,3 +57,21 @@ def test_embed_mode_bar_works_offline(page, base_url):
     timeline = page.evaluate(_MODEBAR, "#timeline")
     assert timeline["titles"] == []
     assert timeline["cloud"] is False
+
+
+def test_export_link_downloads_a_named_file_and_keeps_the_dashboard(page, base_url):
+    view = f"{base_url}?region=RU-MOW&kind=detention&from=2022-09-21&to=2022-09-21"
+    page.goto(view)
+    page.wait_for_selector("#map .choroplethlocation", state="attached")
+    page.wait_for_function("() => document.title.startsWith('protestmap: ')")
+    page.click("#export-menu summary")
+    link = page.locator("#export-links a", has_text="SVG")
+    name = "protestmap-moscow-detentions-2022-09-21.svg"
+    assert link.get_attribute("download") == name
+    with page.expect_download() as started:
+        link.click()
+    download = started.value
+    assert download.suggested_filename == name
+    assert b"in Moscow" in open(download.path(), "rb").read()
+    assert page.url == view  # the dashboard tab stays where it was
+    assert page.locator("#map .choroplethlocation").count() > 0

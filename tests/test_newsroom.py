@@ -1,0 +1,125 @@
+"""What a published view says: file names, titles with the place and its own total, no
+"0 rallies" when rallies are filtered out, the measure the side list ranks by.
+
+Expected numbers come from the store with plain pandas, not from the counting engine.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from app import create_app, load_dataset
+from core.texts import alt_text, caption, export_filename
+from core.view import Filters
+from geodata import store
+from geodata.settings import Settings
+from layers import _style
+from layers import regions as region_layer
+from layers.figures import map_view, timeline_view
+from layers.panels import top_regions
+
+
+@pytest.fixture(scope="module")
+def dataset(built_store):
+    return load_dataset(Settings(data=built_store))
+
+
+@pytest.fixture(scope="module")
+def stored(built_store) -> pd.DataFrame:
+    return store.read_incidents(built_store / "incidents.parquet")
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "expected"),
+    [
+        (
+            "?region=RU-MOW&kind=detention&from=2022-09-21&to=2022-09-21",
+            "png",
+            "protestmap-moscow-detentions-2022-09-21.png",
+        ),
+        ("", "svg", "protestmap-russia-detentions.svg"),
+        (
+            "?metric=rallies&from=2022-09-21&to=2022-09-30",
+            "pdf",
+            "protestmap-russia-rallies-2022-09-21-to-2022-09-30.pdf",
+        ),
+        (
+            "?metric=per100k&from=2022-09-21",
+            "png",
+            "protestmap-russia-detentions-per-100000-people-from-2022-09-21.png",
+        ),
+        (
+            "?region=RU-SPE&to=2022-09-30",
+            "png",
+            "protestmap-saint-petersburg-detentions-to-2022-09-30.png",
+        ),
+    ],
+)
+def test_export_file_name_says_place_measure_and_period(dataset, query, fmt, expected):
+    assert export_filename(dataset, Filters.from_query(query), fmt) == expected
+
+
+def test_region_caption_names_the_place_and_its_own_total(dataset, stored):
+    f = Filters.from_query("?region=RU-MOW&from=2022-09-21&to=2022-09-30")
+    text = caption(dataset, f, version=dataset.version, accessed=dt.date(2026, 1, 2))
+    assert text.title == "Detentions at protests in Moscow"
+    rows = stored[
+        (stored["region_code"] == "RU-MOW")
+        & stored["date"].between(pd.Timestamp("2022-09-21"), pd.Timestamp("2022-09-30"))
+    ]
+    detained = int(rows.loc[rows["kind"] == "detention", "detained"].sum())
+    rallies = int((rows["kind"] == "rally").sum())
+    assert detained > 0
+    assert text.subtitle.startswith(f"In total: {detained:,} detentions and {rallies:,} rall")
+
+
+def test_detentions_only_never_mention_rallies(dataset):
+    f = Filters.from_query("?kind=detention&from=2022-09-21&to=2022-09-30")
+    text = caption(dataset, f, version=dataset.version, accessed=dt.date(2026, 1, 2))
+    assert "rall" not in text.subtitle.split(".")[0]
+    assert "rall" not in alt_text(dataset, f)
+    regions = map_view(dataset, f).data[region_layer.REGIONS]
+    assert {row[3] for row in regions.customdata} == {_style.RALLIES_FILTERED}
+    moscow = map_view(dataset, Filters.from_query("?kind=detention&region=RU-MOW"))
+    cities = moscow.data[region_layer.CITIES].customdata
+    assert {row[4] for row in cities} == {_style.RALLIES_FILTERED}
+
+
+def test_timeline_of_detentions_has_no_rallies_axis(dataset):
+    figure = timeline_view(dataset, Filters.from_query("?kind=detention"))
+    assert [t.name for t in figure.data] == ["detentions"]
+    assert figure.layout.yaxis2.visible is False
+    both = timeline_view(dataset, Filters())
+    assert [t.name for t in both.data] == ["detentions", "rallies"]
+    assert both.layout.yaxis2.visible is not False
+
+
+@pytest.mark.parametrize(
+    ("metric", "heading"),
+    [
+        ("detained", "Regions with most detentions"),
+        ("rallies", "Regions with most rallies"),
+        ("per100k", "Regions with most detentions per 100,000 people"),
+    ],
+)
+def test_top_regions_rank_by_the_chosen_measure(dataset, metric, heading):
+    f = Filters(metric=metric)
+    table = dataset.tables.region_table(f, metric)
+    panel = top_regions(table, f, "/")
+    assert panel[0].children == heading
+    shown = [item.children[0].children for item in panel[1].children]
+    ranked = table[table["incidents"] > 0].copy()
+    ranked["_v"] = ranked[metric].astype("Float64").fillna(-1)
+    expected = ranked.sort_values(["_v", "name_en"], ascending=[False, True])["name_en"]
+    assert shown == list(expected.head(len(shown)))
+
+
+def test_export_route_downloads_with_its_file_name(built_store, tmp_path):
+    client = create_app(Settings(data=built_store, cache=tmp_path)).server.test_client()
+    response = client.get("/export/map.svg?region=RU-MOW&from=2022-09-21&to=2022-09-21")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="protestmap-moscow-detentions-2022-09-21.svg"'
+    )
+    assert b"in Moscow" in response.data
