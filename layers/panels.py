@@ -7,6 +7,7 @@ query string, so following one is the same as pasting a URL, and Back undoes it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 from dash import dcc, html
@@ -73,7 +74,8 @@ def breadcrumb(f: Filters, names: dict[str, str], city_label: str | None, base: 
     steps: list = [("Russia", f.national())]
     if f.region:
         steps.append((names.get(f.region, f.region), f.in_region(f.region)))
-    if f.city:
+    # A federal city is its own region: "Russia › Moscow", not "Russia › Moscow › Moscow".
+    if f.city and (city_label or f.city) != (steps[-1][0] if f.region else None):
         steps.append((city_label or f.city, f.in_city(f.city)))
     if f.incident:
         steps.append(("incident", f))
@@ -224,13 +226,17 @@ def incident_detail(row: pd.Series | None) -> list:
         html.Li(
             [
                 html.A(
-                    s.get("reporter") or "source",
+                    source_outlet(s["url"]),
                     href=s["url"],
                     target="_blank",
                     rel="noopener noreferrer",
                     className="source-link",
                 ),
-                html.Span(" — " + _source_figures(s)),
+                html.Span(
+                    (f" (relaying {s['reporter']})" if _relays(s) else "")
+                    + " — "
+                    + _source_figures(s)
+                ),
                 html.Div(s["note"], className="muted") if _text(s.get("note")) else None,
             ]
         )
@@ -248,6 +254,21 @@ def incident_detail(row: pd.Series | None) -> list:
         html.Ol(sources, className="sources", id="detail-sources"),
         html.P(HEADLINE_NOTE, className="muted small"),
     ]
+
+
+def source_outlet(url: str) -> str:
+    """The outlet a source link goes to, by its domain (``www.`` dropped): what a reader clicks."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or "source"
+
+
+def _relays(s: dict) -> bool:
+    """Whether a source names a reporter other than its own outlet (a relayed figure)."""
+    reporter = s.get("reporter")
+    if not _text(reporter):
+        return False
+    outlet = source_outlet(s["url"]).split(".")[0].replace("-", "")
+    return outlet not in str(reporter).lower().replace("-", "").replace(" ", "")
 
 
 def _text(value: object) -> bool:

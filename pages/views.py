@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
@@ -265,7 +266,11 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
     notices = state.get("notices") if isinstance(state, dict) else None
     notices = [n for n in notices if isinstance(n, str)] if isinstance(notices, list) else []
     tables = data.tables
-    summary = tables.summary(f)
+    at = data.catalogue.incidents.position(f.incident) if f.incident else None
+    shown = at is not None and aggregates.contains(tables.rows(f), at)
+    # An incident view's headline is that incident's figures, not its city's.
+    in_view = np.array([at]) if shown else tables.rows(f)
+    summary = aggregates.summarise(tables.columns, in_view) if shown else tables.summary(f)
     if f.region:
         table = tables.region_table(everywhere(f), f.metric)
         region = table[table["region_code"] == f.region].iloc[0]
@@ -274,8 +279,6 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         side = layers.top_regions(tables.region_table(f, f.metric), f, base)
     total, newest = tables.newest(f, layers.grid.MAX_ROWS)
     listed = data.incidents.iloc[newest]
-    at = data.catalogue.incidents.position(f.incident) if f.incident else None
-    shown = at is not None and aggregates.contains(tables.rows(f), at)
     incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
     heading = f"Incidents ({total:,})"
     if total > layers.grid.MAX_ROWS:
@@ -291,7 +294,7 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "summary": layers.summary_strip(
             summary,
             version=data.version,
-            as_of=data_as_of(data.incidents, tables.rows(f)),
+            as_of=data_as_of(data.incidents, in_view),
             about=base + about.PATH.lstrip("/"),
         ),
         "description": description,

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+import layers
 from app import create_app, load_dataset
 from core.texts import alt_text, caption, export_filename
 from core.view import Filters
@@ -18,6 +19,7 @@ from layers import _style
 from layers import regions as region_layer
 from layers.figures import map_view, timeline_view
 from layers.panels import top_regions
+from pages import views
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +125,63 @@ def test_export_route_downloads_with_its_file_name(built_store, tmp_path):
         'attachment; filename="protestmap-moscow-detentions-2022-09-21.svg"'
     )
     assert b"in Moscow" in response.data
+
+
+def _crumb_texts(crumbs: list) -> list[str]:
+    return [c.children for c in crumbs if getattr(c, "className", "") != "crumb-sep"]
+
+
+def test_breadcrumb_names_a_federal_city_once():
+    f = Filters(region="RU-MOW", city="524901", incident="m1")
+    crumbs = layers.breadcrumb(f, {"RU-MOW": "Moscow"}, "Moscow", "/")
+    assert _crumb_texts(crumbs) == ["Russia", "Moscow", "incident"]
+    assert crumbs[2].href == "/?region=RU-MOW"
+    other = layers.breadcrumb(
+        Filters(region="RU-DA", city="532096"), {"RU-DA": "Dagestan"}, "Makhachkala", "/"
+    )
+    assert _crumb_texts(other) == ["Russia", "Dagestan", "Makhachkala"]
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ({"url": "https://www.ukrinform.net/a", "reporter": "OVD-Info"}, "ukrinform.net"),
+        ({"url": "https://meduza.io/news/x", "reporter": None}, "meduza.io"),
+        ({"url": "https://ovd.info/news/x", "reporter": "OVD-Info"}, "ovd.info"),
+    ],
+)
+def test_source_links_are_labelled_by_their_outlet(source, label):
+    row = pd.Series(
+        {
+            "date": pd.Timestamp("2022-09-21"),
+            "time": None,
+            "city_label": "Moscow",
+            "place": None,
+            "kind": "detention",
+            "detained": 5,
+            "participants": None,
+            "precision": "city",
+            "campaign": None,
+            "description": None,
+            "tags": [],
+            "sources": [{**source, "detained": 5, "participants": None, "as_of": None}],
+        }
+    )
+    detail = layers.incident_detail(row)
+    sources = next(c for c in detail if getattr(c, "id", None) == "detail-sources")
+    link, figures = sources.children[0].children[:2]
+    assert link.children == label
+    relayed = source["reporter"] == "OVD-Info" and label != "ovd.info"
+    assert ("relaying OVD-Info" in figures.children) is relayed
+
+
+def test_incident_view_headline_shows_the_incident(dataset, stored):
+    moscow = stored[(stored["region_code"] == "RU-MOW") & (stored["kind"] == "detention")]
+    row = moscow[moscow["detained"].notna()].iloc[0]
+    query = f"?region=RU-MOW&incident={row['incident_id']}"
+    panels = views.render_panels(dataset, {"query": query, "notices": []}, "/")
+    tiles = {tile.id: tile.children[0].children for tile in panels["summary"][:4]}
+    assert tiles["tile-detentions"] == f"{int(row['detained']):,}"
+    assert tiles["tile-rallies"] == "0" and tiles["tile-cities"] == "1"
+    city = views.render_panels(dataset, {"query": "?region=RU-MOW", "notices": []}, "/")
+    assert city["summary"][0].children[0].children != tiles["tile-detentions"]
