@@ -73,7 +73,7 @@ def place_name(data: Dataset, f: Filters) -> str:
 
 
 def totals_text(total: Summary, f: Filters) -> str:
-    """ "1,234 detentions and 56 rallies", leaving out a kind the view filters out.
+    """Totals in words ("1,234 detentions and 56 rallies"), leaving out a kind filtered out.
 
     A view of detentions alone has no rallies in it; "0 rallies" would read as a finding.
     """

@@ -63,7 +63,9 @@ def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
         "occupied": "include" if occupied else None,
     }
     parsed, _ = view.parse_query(urlencode({k: v for k, v in params.items() if v}))
-    return replace(parsed, region=base.region, city=base.city, incident=base.incident)
+    return replace(
+        parsed, region=base.region, city=base.city, incident=base.incident, symbols=base.symbols
+    )
 
 
 def from_click(f: Filters, click: dict | None) -> Filters:
@@ -80,7 +82,11 @@ def from_click(f: Filters, click: dict | None) -> Filters:
     if curve == region_layer.REGIONS and isinstance(code, str) and code:
         return f if code == f.region and not f.city else f.in_region(code)
     if curve == region_layer.CITIES and isinstance(custom, list) and custom:
-        return f.in_city(custom[0]) if isinstance(custom[0], str) else f
+        if not isinstance(custom[0], str):
+            return f
+        if not f.region and len(custom) > 5 and isinstance(custom[5], str):
+            return f.in_region(custom[5]).in_city(custom[0])  # a national symbol
+        return f.in_city(custom[0])
     return f
 
 

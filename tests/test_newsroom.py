@@ -5,6 +5,7 @@ Expected numbers come from the store with plain pandas, not from the counting en
 """
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -185,3 +186,42 @@ def test_incident_view_headline_shows_the_incident(dataset, stored):
     assert tiles["tile-rallies"] == "0" and tiles["tile-cities"] == "1"
     city = views.render_panels(dataset, {"query": "?region=RU-MOW", "notices": []}, "/")
     assert city["summary"][0].children[0].children != tiles["tile-detentions"]
+
+
+def test_national_map_has_city_symbols_sized_by_the_measure(dataset, stored):
+    f = Filters.from_query("?from=2022-09-21&to=2022-09-30")
+    bubbles = map_view(dataset, f).data[region_layer.CITIES]
+    period = stored["date"].between(pd.Timestamp("2022-09-21"), pd.Timestamp("2022-09-30"))
+    rows = stored[period & (stored["region_code"].str.startswith("RU-"))]
+    per_city = rows[rows["kind"] == "detention"].groupby("geonameid")["detained"].sum()
+    top_city = int(per_city.idxmax())
+    sizes = dict(zip([c[0] for c in bubbles.customdata], bubbles.marker.size, strict=True))
+    assert max(sizes, key=sizes.get) == str(top_city)
+    keys = {c[0]: c for c in bubbles.customdata}
+    assert keys[str(top_city)][3] == f"{int(per_city.max()):,}"
+    title = map_view(dataset, f).data[region_layer.REGIONS].colorbar.title.text
+    assert f"area ∝ detentions;<br>largest = {int(per_city.max()):,}" in title
+    by_rallies = map_view(dataset, replace(f, metric="rallies"))
+    rally_counts = rows[rows["kind"] == "rally"].groupby("geonameid").size()
+    most = max(rally_counts) if len(rally_counts) else 0
+    assert f"area ∝ rallies;<br>largest = {most:,}" in (
+        by_rallies.data[region_layer.REGIONS].colorbar.title.text
+    )
+
+
+def test_symbols_toggle_lives_in_the_url(dataset):
+    off = Filters.from_query("?symbols=0")
+    assert off.symbols is False and off.to_query() == "?symbols=0"
+    assert Filters.from_query("?symbols=1").to_query() == ""
+    assert list(map_view(dataset, off).data[region_layer.CITIES].lon) == []
+    assert "Circles" not in map_view(dataset, off).data[region_layer.REGIONS].colorbar.title.text
+    controls = [None, None, "all", [], None, "rallies", "quantile", []]
+    kept = views.filters_from_controls(off, controls)
+    assert kept.symbols is False
+
+
+def test_clicking_a_national_symbol_opens_its_city(dataset):
+    bubbles = map_view(dataset, Filters()).data[region_layer.CITIES]
+    moscow = next(c for c in bubbles.customdata if c[5] == "RU-MOW")
+    click = {"points": [{"curveNumber": region_layer.CITIES, "customdata": list(moscow)}]}
+    assert views.from_click(Filters(), click).to_query() == f"?region=RU-MOW&city={moscow[0]}"

@@ -75,3 +75,32 @@ def test_export_link_downloads_a_named_file_and_keeps_the_dashboard(page, base_u
     assert b"in Moscow" in open(download.path(), "rb").read()
     assert page.url == view  # the dashboard tab stays where it was
     assert page.locator("#map .choroplethlocation").count() > 0
+
+
+#: Page centre of the national map's city symbol in ``region`` (and how many symbols there are).
+_SYMBOL = """(region) => {
+  const groups = [...document.querySelectorAll('#map g.trace.scattergeo')]
+    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.name === 'cities');
+  const points = groups.flatMap(g => [...g.querySelectorAll('.point')]);
+  const hit = points.find(p => p.__data__.i !== undefined
+    && groups[0].__data__[0].trace.customdata[p.__data__.i][5] === region);
+  if (!hit) return {count: points.length, at: null};
+  const box = hit.getBoundingClientRect();
+  return {count: points.length, at: {x: box.left + box.width / 2, y: box.top + box.height / 2}};
+}"""
+
+
+def test_national_city_symbols_follow_the_url_and_open_moscow(page, base_url):
+    page.goto(f"{base_url}?symbols=0")
+    page.wait_for_selector("#map .choroplethlocation", state="attached")
+    page.wait_for_function("() => document.title.startsWith('protestmap: ')")
+    assert page.evaluate(_SYMBOL, "RU-MOW")["count"] == 0
+    page.goto(base_url)
+    page.wait_for_selector("#map .scattergeo .point", state="attached")
+    symbol = page.evaluate(_SYMBOL, "RU-MOW")
+    assert symbol["count"] > 10 and symbol["at"] is not None
+    page.mouse.move(symbol["at"]["x"], symbol["at"]["y"])
+    page.mouse.click(symbol["at"]["x"], symbol["at"]["y"])
+    page.wait_for_url("**region=RU-MOW&city=**")
+    page.wait_for_selector("#region-name")
+    assert "Moscow" in page.locator("#region-name").inner_text()
