@@ -140,6 +140,9 @@ def alt_text(data: Dataset, f: Filters) -> str:
 def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
     """HTML to paste into an article: the live iframe, its description, a static fallback.
 
+    The iframe starts at a fixed height; the tiny ``resize.js`` fits it to its content
+    (the embed posts its height), and a page that drops the script keeps the fixed height.
+
     ``query`` is the view's query string (``?...`` or ``""``, ``v=`` to pin the version);
     ``base_url`` is where protestmap is served (e.g. ``https://example.org/protestmap``).
     """
@@ -154,5 +157,6 @@ def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
         f'width="100%"></a></noscript>\n'
         f"  <figcaption>{escape(alt_text)} "
         f'<a href="{png}">Static image (PNG)</a></figcaption>\n'
+        f'  <script src="{escape(base)}/embed/static/resize.js" async></script>\n'
         f"</figure>\n"
     )

@@ -11,4 +11,13 @@
   if (timeline) {
     Plotly.newPlot("timeline", timeline.data, timeline.layout, config.timeline);
   }
+  // Tell the host page how tall the content is (resize.js there sets the iframe's height).
+  function report() {
+    if (window.parent === window) return;
+    var height = document.documentElement.getBoundingClientRect().height;
+    window.parent.postMessage({ type: "protestmap:height", height: height }, "*");
+  }
+  if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);
+  window.addEventListener("load", report);
+  report();
 })();

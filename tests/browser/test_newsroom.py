@@ -104,3 +104,46 @@ def test_national_city_symbols_follow_the_url_and_open_moscow(page, base_url):
     page.wait_for_url("**region=RU-MOW&city=**")
     page.wait_for_selector("#region-name")
     assert "Moscow" in page.locator("#region-name").inner_text()
+
+
+@pytest.fixture(scope="module")
+def article_url(base_url):
+    """A page of another origin that pastes the embed snippet into a column of ``w`` px."""
+    import threading
+
+    import flask
+    import waitress
+
+    from core.texts import embed_snippet
+
+    host = flask.Flask("article")
+
+    @host.route("/article/<int:width>")
+    def article(width: int) -> str:
+        snippet = embed_snippet("?region=RU-MOW&timeline=1", "map", "alt", base_url)
+        return f'<div style="width:{width}px">{snippet}</div><p id="after">After the map.</p>'
+
+    @host.route("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
+
+    server = waitress.create_server(host, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.mark.parametrize("width", [320, 600, 1200])
+def test_snippet_fits_the_iframe_to_its_content(page, article_url, width):
+    page.goto(f"{article_url}/article/{width}")
+    frame = page.frame_locator("iframe")
+    frame.locator("#timeline .bars").first.wait_for(state="attached")
+    inner = page.frame(url=lambda u: "/embed" in u)
+    # resize.js sets the iframe to the height the embed reports: no blank space, no scrolling.
+    content = inner.evaluate("() => document.documentElement.getBoundingClientRect().height")
+    page.wait_for_function(
+        "(h) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 2",
+        arg=content,
+    )
+    assert inner.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
+    assert abs(page.locator("iframe").bounding_box()["width"] - width) <= 1
