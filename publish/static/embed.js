@@ -6,6 +6,13 @@
   }
   var config = read("pm-config");
   var map = read("pm-map");
+  // City circles are sized for a wide map; a narrow column shrinks them with the map.
+  var shrink = Math.min(1, Math.max(0.4, document.getElementById("map").clientWidth / 900));
+  map.data.forEach(function (trace) {
+    if (trace.name === "cities" && trace.marker && Array.isArray(trace.marker.size)) {
+      trace.marker.size = trace.marker.size.map(function (size) { return size * shrink; });
+    }
+  });
   Plotly.newPlot("map", map.data, map.layout, config.map);
   var timeline = read("pm-timeline");
   if (timeline) {

@@ -147,3 +147,33 @@ def test_snippet_fits_the_iframe_to_its_content(page, article_url, width):
     )
     assert inner.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
     assert abs(page.locator("iframe").bounding_box()["width"] - width) <= 1
+
+
+#: Boxes of the embed's legend items, and whether any text is wider than its box.
+_LEGEND = """() => {
+  const items = [...document.querySelectorAll('.pm-legend li')];
+  return {
+    boxes: items.map(li => { const b = li.getBoundingClientRect();
+      return {l: b.left, r: b.right, t: b.top, b: b.bottom, text: li.textContent}; }),
+    width: document.documentElement.clientWidth,
+    clipped: items.filter(li => li.scrollWidth > li.clientWidth + 1).length,
+    colourbar: document.querySelectorAll('#map .colorbar').length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 600, 1200])
+def test_embed_legend_never_overlaps_nor_clips(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{base_url}embed?timeline=1")
+    page.wait_for_selector("#map .choroplethlocation", state="attached")
+    legend = page.evaluate(_LEGEND)
+    boxes = legend["boxes"]
+    assert any("occupied, Ukraine" in b["text"] for b in boxes)
+    assert legend["colourbar"] == 0 and legend["clipped"] == 0
+    for box in boxes:
+        assert 0 <= box["l"] and box["r"] <= legend["width"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a["r"] <= b["l"] or b["r"] <= a["l"] or a["b"] <= b["t"] or b["b"] <= a["t"]
+            assert apart, (a, b)
