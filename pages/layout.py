@@ -178,7 +178,7 @@ def below_map() -> html.Div:
     timeline = dcc.Graph(
         id=ids.TIMELINE,
         className="timeline",
-        config=graph_config([["toImage"]], doubleClick="autosize"),
+        config=graph_config([["toImage"]], doubleClick="autosize", showTips=False),
     )
     return html.Div(
         className="below-map",

@@ -166,6 +166,8 @@ def test_timeline_selection_sets_the_period_and_totals(page, base_url, incidents
     page.mouse.move(right["x"] + 8, right["y"], steps=8)
     page.mouse.up()
     page.wait_for_url("**from=**")
+    # No plotly tip ("Double-click to zoom back out") over the legend: the help text says it.
+    assert page.locator(".plotly-notifier .notifier-note").count() == 0
     assert query(page)["from"] == [first.isoformat()] and query(page)["to"] == [last.isoformat()]
     within = russia(incidents)[incidents["date"].dt.date.between(first, last)]
     wait_for_total(page, detentions(within))
