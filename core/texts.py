@@ -8,12 +8,15 @@ out; the numbers come from the dataset's counting engine.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from core.aggregates import Summary
 from core.prepared import source_reporters
 from core.view import METRICS, Filters, describe_period
 
@@ -63,30 +66,70 @@ class Caption:
     accessed: dt.date
 
 
+def place_name(data: Dataset, f: Filters) -> str:
+    """The place a view is about: its city, else its region, else Russia."""
+    place = f.city or f.region
+    return data.names.get(place, place) if place else "Russia"
+
+
+def totals_text(total: Summary, f: Filters) -> str:
+    """Totals in words ("1,234 detentions and 56 rallies"), leaving out a kind filtered out.
+
+    A view of detentions alone has no rallies in it; "0 rallies" would read as a finding.
+    """
+    parts = []
+    if f.counts("detention"):
+        parts.append(f"{total.detained:,} detention{'' if total.detained == 1 else 's'}")
+    if f.counts("rally"):
+        parts.append(f"{total.rallies:,} rall{'y' if total.rallies == 1 else 'ies'}")
+    return " and ".join(parts)
+
+
 def caption(
     data: Dataset, f: Filters, *, version: str, accessed: dt.date, about: str = ABOUT_PATH
 ) -> Caption:
-    """Title, subtitle (period and filters in words), credit, version and access date.
+    """Title, subtitle (the view's own total, period and filters in words), credit, version.
 
-    ``about`` is the address of the "About the data" page that the credit names.
+    ``about`` is the address of the "About the data" page that the credit names. The title
+    names the city or region of a drilled-down view, so an image says where it is about.
     """
-    where = data.names.get(f.region, f.region) if f.region else "Russia"
-    title = f"{METRICS[f.metric].capitalize()} at protests in {where}, by region"
+    by = "" if f.region else ", by region"
+    title = f"{METRICS[f.metric].capitalize()} at protests in {place_name(data, f)}{by}"
     credit = with_about(data.credit, about)
-    return Caption(title, f.describe(data.names) + ".", credit, version, accessed)
+    total = f"In total: {totals_text(data.tables.summary(f), f)} reported. "
+    return Caption(title, total + f.describe(data.names) + ".", credit, version, accessed)
+
+
+def export_filename(data: Dataset, f: Filters, fmt: str) -> str:
+    """A file name saying what an export shows: ``protestmap-moscow-detentions-2022-09-21.png``.
+
+    Place, measure and period, in ASCII (safe in a ``Content-Disposition`` header).
+    """
+    period = {
+        (True, True): f"{f.start}-to-{f.end}",
+        (True, False): f"from-{f.start}",
+        (False, True): f"to-{f.end}",
+        (False, False): "",
+    }[(f.start is not None, f.end is not None)]
+    if f.start is not None and f.start == f.end:
+        period = str(f.start)
+    words = ["protestmap", place_name(data, f), METRICS[f.metric].replace(",", ""), period]
+    return "-".join(filter(None, map(_slug, words))) + f".{fmt}"
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def alt_text(data: Dataset, f: Filters) -> str:
     """One sentence saying what the map shows, with its numbers, for screen readers."""
     total = data.tables.summary(f)
-    where = data.names.get(f.region, f.region) if f.region else "Russia"
+    where = place_name(data, f)
     head = f"Map of {where} shaded by {METRICS[f.metric]} at protests, {describe_period(f)}"
     if not total.incidents:
         return f"{head}: no incidents match this selection."
-    text = (
-        f"{head}: {total.detained:,} detentions and {total.rallies:,} rallies reported "
-        f"in {total.regions:,} region(s)"
-    )
+    text = f"{head}: {totals_text(total, f)} reported in {total.regions:,} region(s)"
     table = data.tables.region_table(f, "detained")
     top = table.dropna(subset=["detained"]).sort_values("detained", ascending=False)
     if not f.region and len(top):
@@ -96,6 +139,9 @@ def alt_text(data: Dataset, f: Filters) -> str:
 
 def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
     """HTML to paste into an article: the live iframe, its description, a static fallback.
+
+    The iframe starts at a fixed height; the tiny ``resize.js`` fits it to its content
+    (the embed posts its height), and a page that drops the script keeps the fixed height.
 
     ``query`` is the view's query string (``?...`` or ``""``, ``v=`` to pin the version);
     ``base_url`` is where protestmap is served (e.g. ``https://example.org/protestmap``).
@@ -111,5 +157,6 @@ def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
         f'width="100%"></a></noscript>\n'
         f"  <figcaption>{escape(alt_text)} "
         f'<a href="{png}">Static image (PNG)</a></figcaption>\n'
+        f'  <script src="{escape(base)}/embed/static/resize.js" async></script>\n'
         f"</figure>\n"
     )

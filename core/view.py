@@ -54,6 +54,8 @@ class Filters:
     region: str | None = None
     city: str | None = None
     incident: str | None = None
+    #: Proportional city symbols over the national map (``symbols=0`` hides them).
+    symbols: bool = True
 
     @classmethod
     def from_query(cls, search: str) -> Filters:
@@ -89,6 +91,10 @@ class Filters:
         if self.campaign:
             parts.append(f"campaign {self.campaign}")
         return ", ".join(parts)
+
+    def counts(self, kind: str) -> bool:
+        """Whether incidents of ``kind`` are in view (not filtered out by ``kind=``)."""
+        return not self.kinds or kind in self.kinds
 
     def national(self) -> Filters:
         """The same filters for the whole country (the breadcrumb's first step)."""
@@ -168,6 +174,13 @@ def _flag(raw: list[str]) -> bool:
     return value == "include"
 
 
+def _on_off(raw: list[str]) -> bool:
+    value = _one(raw)
+    if value not in ("0", "1"):
+        raise ValueError("expected 0 or 1")
+    return value == "1"
+
+
 def _region(raw: list[str]) -> str:
     value = _one(raw).upper()
     if not _REGION_CODE.match(value):
@@ -210,6 +223,7 @@ _PARAMS: dict[str, tuple[str, Callable[[list[str]], object], Callable[..., str]]
     "region": ("region", _region, str),
     "city": ("city", _place, str),
     "incident": ("incident", _token, str),
+    "symbols": ("symbols", _on_off, lambda v: "1" if v else "0"),
 }
 _DEFAULTS = {f.name: f.default for f in fields(Filters)}
 #: The period's two spellings in links: the map prints ``from``/``to``, Compare prints

@@ -45,8 +45,8 @@ def _memo(cache: str) -> Any:
 
 
 def _rows_key(f: Filters) -> Filters:
-    """``f`` without what does not pick rows (metric, colouring, the chosen incident)."""
-    return replace(f, metric="detained", classing="quantile", incident=None)
+    """``f`` without what does not pick rows (metric, colouring, symbols, the incident)."""
+    return replace(f, metric="detained", classing="quantile", incident=None, symbols=True)
 
 
 def everywhere(f: Filters) -> Filters:

@@ -36,6 +36,8 @@ REGION_PADDING = 0.15
 MAP_ASPECT = 2.2
 
 OCCUPIED_LABEL = "occupied, Ukraine"
+#: A hover's rallies line when the view shows detentions only (never "0", which is a finding).
+RALLIES_FILTERED = "not in this selection (filtered out)"
 #: Federal cities labelled on the national map (each a few pixels wide there).
 CITY_LABELS = {"RU-MOW": "Moscow", "RU-SPE": "St Petersburg"}
 #: Days marked on the timeline. Only well-documented dates belong here.

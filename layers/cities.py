@@ -9,24 +9,49 @@ from layers import _style
 
 MAX_BUBBLE_PX = 44
 MIN_BUBBLE_PX = 7
+
+
+def size_key(cities: pd.DataFrame, measure: str) -> str:
+    """The stated scale of the bubbles, printed under the colour legend."""
+    if cities.empty:
+        return ""
+    top = cities[measure].astype("Float64").max()
+    if pd.isna(top):
+        return ""
+    noun = "detentions" if measure == "detained" else "rallies"
+    return (
+        f"<br><br><sub>Circles: cities,<br>area ∝ {noun};<br>"
+        f"largest = {_style.fmt_count(top)}</sub>"
+    )
+
+
 _HOVER = (
     "<b>%{customdata[1]}</b>%{customdata[2]}<br>Detentions: %{customdata[3]}<br>"
     "Rallies: %{customdata[4]}<br><i>click for its incidents</i><extra></extra>"
 )
 
 
-def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
+def city_bubbles(
+    cities: pd.DataFrame,
+    *,
+    selected: str | None = None,
+    rallies: bool = True,
+    measure: str = "detained",
+) -> dict:
     """Updates for the map's city trace from ``core.aggregates.city_table`` rows.
 
     Cities without any detention count get the smallest, grey bubble: they had reports
-    (a rally, say) but no figure, which is not the same as zero.
+    (a rally, say) but no figure, which is not the same as zero. ``rallies`` is False when
+    the view filters rallies out: the hover then says so instead of "0". A bubble's area is
+    proportional to ``measure`` ("detained" or "rallies"), the largest ``MAX_BUBBLE_PX`` wide.
     """
     if cities.empty:
         return {"lon": [], "lat": [], "customdata": [], "marker": {"size": []}}
     counts = cities["detained"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    known = ~np.isnan(counts)
-    top = np.nanmax(counts) if known.any() else 1.0
-    scale = np.sqrt(np.where(known, counts, 0) / max(top, 1.0))
+    sized = cities[measure].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(sized)
+    top = np.nanmax(sized) if known.any() else 1.0
+    scale = np.sqrt(np.where(known, sized, 0) / max(top, 1.0))
     size = np.maximum(MIN_BUBBLE_PX, scale * MAX_BUBBLE_PX)
     colours = np.where(known, _style.DETENTION_COLOUR, _style.NO_FIGURE)
     lines = ["#000000" if key == selected else "#ffffff" for key in cities["city_key"]]
@@ -36,14 +61,16 @@ def city_bubbles(cities: pd.DataFrame, *, selected: str | None = None) -> dict:
             label,
             f" · {ru}" if isinstance(ru, str) and ru != label else "",
             "no count reported" if np.isnan(n) else _style.fmt_count(n),
-            _style.fmt_count(r),
+            _style.fmt_count(r) if rallies else _style.RALLIES_FILTERED,
+            region,
         ]
-        for key, label, ru, n, r in zip(
+        for key, label, ru, n, r, region in zip(
             cities["city_key"],
             cities["city_label"],
             cities["city_ru"],
             counts,
             cities["rallies"],
+            cities["region_code"],
             strict=True,
         )
     ]

@@ -19,7 +19,7 @@ from core.aggregates import NO_CITIES
 from core.view import OCCUPIED, Filters, describe_period
 from core.viewtables import everywhere
 from layers import regions as region_layer
-from layers.cities import city_bubbles
+from layers.cities import city_bubbles, size_key
 from layers.regions import map_figure, region_values, region_view
 from layers.timeline import daily_bars
 
@@ -49,19 +49,27 @@ def map_parts(data: Dataset, f: Filters) -> dict[Part, dict[str, Any]]:
     """
     tables = data.tables
     frame, outline = region_view(_region_row(data, f.region))
-    cities = tables.city_table(f.in_region(f.region)) if f.region else NO_CITIES
+    if f.region:
+        cities = tables.city_table(f.in_region(f.region))
+    else:  # hotspots at national scale, unless the link asks for the choropleth alone
+        cities = tables.city_table(f) if f.symbols else NO_CITIES
+    measure = "rallies" if f.metric == "rallies" else "detained"
     regions = region_values(
         tables.region_table(everywhere(f), f.metric),
         metric=f.metric,
         classing=f.classing,
         counted=_counted(data, f),
         period=describe_period(f),
+        rallies=f.counts("rally"),
     )
+    regions["colorbar"]["title"]["text"] += size_key(cities, measure)
     return {
         ("data", region_layer.REGIONS): regions,
         ("layout", "geo"): frame,
         ("data", region_layer.SELECTED): outline,
-        ("data", region_layer.CITIES): city_bubbles(cities, selected=f.city),
+        ("data", region_layer.CITIES): city_bubbles(
+            cities, selected=f.city, rallies=f.counts("rally"), measure=measure
+        ),
     }
 
 

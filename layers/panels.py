@@ -7,12 +7,13 @@ query string, so following one is the same as pasting a URL, and Back undoes it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 from dash import dcc, html
 
 from core.aggregates import Summary
-from core.view import Filters
+from core.view import METRICS, Filters
 from geodata.schema import TAGS
 from layers import _style
 from layers.grid import place_label
@@ -73,7 +74,8 @@ def breadcrumb(f: Filters, names: dict[str, str], city_label: str | None, base: 
     steps: list = [("Russia", f.national())]
     if f.region:
         steps.append((names.get(f.region, f.region), f.in_region(f.region)))
-    if f.city:
+    # A federal city is its own region: "Russia › Moscow", not "Russia › Moscow › Moscow".
+    if f.city and (city_label or f.city) != (steps[-1][0] if f.region else None):
         steps.append((city_label or f.city, f.in_city(f.city)))
     if f.incident:
         steps.append(("incident", f))
@@ -101,17 +103,17 @@ def notice(messages: tuple[str, ...] | list[str]) -> list:
 
 
 def top_regions(table: pd.DataFrame, f: Filters, base: str, n: int = 12) -> list:
-    """The national view's list: regions with most detentions, each a link to its view."""
+    """The national view's list: regions ranked by the view's measure, each a link to its view."""
     shown = table[table["incidents"] > 0].copy()
     if shown.empty:
         return [html.P("No incidents match this selection.", className="empty")]
-    shown["_order"] = shown["detained"].fillna(-1).astype("int64")
+    shown["_order"] = shown[f.metric].astype("Float64").fillna(-1)
     shown = shown.sort_values(["_order", "name_en"], ascending=[False, True]).head(n)
     items = [
         html.Li(
             [
                 _link(r.name_en, f.in_region(r.region_code), base),
-                html.Span(f" {_counts_text(r.detained, r.rallies)}", className="muted"),
+                html.Span(f" {_counts_text(r.detained, r.rallies, f)}", className="muted"),
                 html.Span(
                     " (occupied, Ukraine)" if r.status == "occupied_ukraine" else "",
                     className="occupied-tag",
@@ -121,7 +123,7 @@ def top_regions(table: pd.DataFrame, f: Filters, base: str, n: int = 12) -> list
         for r in shown.itertuples()
     ]
     return [
-        html.H3("Regions with most detentions"),
+        html.H3(f"Regions with most {METRICS[f.metric]}"),
         html.Ol(items, className="region-list"),
         html.P(
             "Click a region on the map, or here, for its cities and incidents.", className="muted"
@@ -129,8 +131,10 @@ def top_regions(table: pd.DataFrame, f: Filters, base: str, n: int = 12) -> list
     ]
 
 
-def _counts_text(detained: Any, rallies: int) -> str:
+def _counts_text(detained: Any, rallies: int, f: Filters) -> str:
     count = "no count" if pd.isna(detained) else f"{int(detained):,} detained"
+    if not f.counts("rally"):
+        return f"— {count}"
     return f"— {count}, {rallies} rall{'y' if rallies == 1 else 'ies'}"
 
 
@@ -144,7 +148,10 @@ def region_panel(region: pd.Series, cities: pd.DataFrame, f: Filters, base: str)
             if pd.isna(region["detained"])
             else _style.fmt_count(region["detained"]),
         ),
-        ("Rallies", _style.fmt_count(region["rallies"])),
+        (
+            "Rallies",
+            _style.fmt_count(region["rallies"]) if f.counts("rally") else _style.RALLIES_FILTERED,
+        ),
         (
             "Per 100,000 people",
             "no population figure"
@@ -187,7 +194,7 @@ def region_panel(region: pd.Series, cities: pd.DataFrame, f: Filters, base: str)
                     base,
                     class_name="city-link" + (" current" if c.city_key == f.city else ""),
                 ),
-                html.Span(f" {_counts_text(c.detained, c.rallies)}", className="muted"),
+                html.Span(f" {_counts_text(c.detained, c.rallies, f)}", className="muted"),
             ]
         )
         for c in cities.itertuples()
@@ -219,13 +226,17 @@ def incident_detail(row: pd.Series | None) -> list:
         html.Li(
             [
                 html.A(
-                    s.get("reporter") or "source",
+                    source_outlet(s["url"]),
                     href=s["url"],
                     target="_blank",
                     rel="noopener noreferrer",
                     className="source-link",
                 ),
-                html.Span(" — " + _source_figures(s)),
+                html.Span(
+                    (f" (relaying {s['reporter']})" if _relays(s) else "")
+                    + " — "
+                    + _source_figures(s)
+                ),
                 html.Div(s["note"], className="muted") if _text(s.get("note")) else None,
             ]
         )
@@ -243,6 +254,21 @@ def incident_detail(row: pd.Series | None) -> list:
         html.Ol(sources, className="sources", id="detail-sources"),
         html.P(HEADLINE_NOTE, className="muted small"),
     ]
+
+
+def source_outlet(url: str) -> str:
+    """The outlet a source link goes to, by its domain (``www.`` dropped): what a reader clicks."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or "source"
+
+
+def _relays(s: dict) -> bool:
+    """Whether a source names a reporter other than its own outlet (a relayed figure)."""
+    reporter = s.get("reporter")
+    if not _text(reporter):
+        return False
+    outlet = source_outlet(s["url"]).split(".")[0].replace("-", "")
+    return outlet not in str(reporter).lower().replace("-", "").replace(" ", "")
 
 
 def _text(value: object) -> bool:

@@ -146,12 +146,19 @@ def _lines(
 
 
 def region_values(
-    table: pd.DataFrame, *, metric: str, classing: str, counted: np.ndarray, period: str
+    table: pd.DataFrame,
+    *,
+    metric: str,
+    classing: str,
+    counted: np.ndarray,
+    period: str,
+    rallies: bool = True,
 ) -> dict:
     """Colour, legend and hover text of the region trace for one selection.
 
     ``table`` is ``core.aggregates.region_table`` (same row order as ``map_figure``'s
-    regions); ``counted`` is False for regions kept apart from Russia's totals.
+    regions); ``counted`` is False for regions kept apart from Russia's totals; ``rallies``
+    is False when the view filters rallies out (the hover then says so, never "0").
     """
     fmt = _style.fmt_rate if metric == "per100k" else _style.fmt_count
     encoding = encode(
@@ -181,24 +188,26 @@ def region_values(
             "outlinecolor": "#bbbbbb",
             "tickfont": {"size": 12},
         },
-        "customdata": hover_rows(table, counted),
+        "customdata": hover_rows(table, counted, rallies=rallies),
         "hovertemplate": _HOVER.replace("{period}", period),
     }
 
 
-def hover_rows(table: pd.DataFrame, counted: np.ndarray) -> list[list[str]]:
+def hover_rows(
+    table: pd.DataFrame, counted: np.ndarray, *, rallies: bool = True
+) -> list[list[str]]:
     """Per region: names, detentions, rallies, rate and a note.
 
-    Worded so that a region without reports, an unknown count and a real zero all read
-    differently.
+    Worded so that a region without reports, an unknown count, a real zero and rallies
+    filtered out of the view all read differently.
     """
     rows = []
     for row, is_counted in zip(table.itertuples(index=False), counted, strict=True):
         reported = row.incidents > 0
         if not reported:
-            detained = rallies = "no reports in this selection"
+            detained = rally_text = "no reports in this selection"
         else:
-            rallies = _style.fmt_count(row.rallies)
+            rally_text = _style.fmt_count(row.rallies)
             detained = (
                 "no count reported" if pd.isna(row.detained) else _style.fmt_count(row.detained)
             )
@@ -213,7 +222,9 @@ def hover_rows(table: pd.DataFrame, counted: np.ndarray) -> list[list[str]]:
             note = "<br>Occupied Ukrainian territory: " + (
                 "counted in the totals, as asked" if is_counted else "not in Russia's totals"
             )
-        rows.append([row.name_en, row.name_ru, detained, rallies, rate, note])
+        if not rallies:
+            rally_text = _style.RALLIES_FILTERED
+        rows.append([row.name_en, row.name_ru, detained, rally_text, rate, note])
     return rows
 
 

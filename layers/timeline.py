@@ -82,16 +82,10 @@ def daily_bars(
         hovertemplate="%{y:,} detained (+%{customdata} report(s) without a count)<extra></extra>",
     )
     rallies = daily["rallies"] > 0
-    figure.add_scatter(
-        x=dates[rallies],
-        y=daily.loc[rallies, "rallies"],
-        name="rallies",
-        yaxis="y2",
-        mode="markers",
-        marker={"color": _style.RALLY_COLOUR, "size": 9, "symbol": "diamond"},
-        hovertemplate="%{y} rallies<extra></extra>",
-    )
-    figure.update_layout(yaxis2={"dtick": max(1, math.ceil(daily["rallies"].max() / 4))})
+    if not rallies.any():  # detentions alone (or no rally in view): no empty rallies axis
+        figure.update_layout(yaxis2={"visible": False}, margin={"r": 16})
+    else:
+        _rally_dots(figure, dates[rallies], daily.loc[rallies, "rallies"])
     first, last = extent or (dates.min().date(), dates.max().date())
     for day in key_dates:
         if first <= dt.date.fromisoformat(day) <= last:
@@ -105,6 +99,20 @@ def daily_bars(
         period_frame(dates, period=period, extent=(first, last), key_dates=key_dates)
     )
     return figure
+
+
+def _rally_dots(figure: go.Figure, dates: pd.Series, rallies: pd.Series) -> None:
+    """Rallies per day as dots on the right-hand axis."""
+    figure.add_scatter(
+        x=dates,
+        y=rallies,
+        name="rallies",
+        yaxis="y2",
+        mode="markers",
+        marker={"color": _style.RALLY_COLOUR, "size": 9, "symbol": "diamond"},
+        hovertemplate="%{y} rallies<extra></extra>",
+    )
+    figure.update_layout(yaxis2={"dtick": max(1, math.ceil(rallies.max() / 4))})
 
 
 def period_frame(

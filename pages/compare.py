@@ -27,6 +27,7 @@ from core.compare import (
 )
 from core.versions import DataSource
 from layers.compare import compare_view
+from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
 
 URL = "cmp-url"
@@ -160,7 +161,7 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
             html.H2("Compare cities and regions"),
             controls,
             html.Div(id=NOTICE, role="status", className="cmp-notice"),
-            dcc.Graph(id=GRAPH, config={"displaylogo": False}),
+            dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS)),
             html.P(id=CAPTION, className="cmp-caption"),
             html.Div(
                 [

@@ -16,6 +16,7 @@ from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import panels
 from layers.grid import ROW_STYLE
+from layers.modebar import MAP_BUTTONS, graph_config
 from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
 
@@ -160,12 +161,7 @@ def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str)
         id=ids.MAP,
         figure=map_figure,
         className="map",
-        config={
-            "topojsonURL": topojson_url,
-            "displaylogo": False,
-            "scrollZoom": True,
-            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-        },
+        config=graph_config(MAP_BUTTONS, topojsonURL=topojson_url, scrollZoom=True),
     )
     return html.Div(
         className="map-wrap",
@@ -182,7 +178,7 @@ def below_map() -> html.Div:
     timeline = dcc.Graph(
         id=ids.TIMELINE,
         className="timeline",
-        config={"displaylogo": False, "modeBarButtons": [["toImage"]], "doubleClick": "autosize"},
+        config=graph_config([["toImage"]], doubleClick="autosize", showTips=False),
     )
     return html.Div(
         className="below-map",

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import dcc, html
 
 from core.dataset import Dataset
-from core.texts import alt_text, caption, embed_snippet
+from core.texts import alt_text, caption, embed_snippet, export_filename
 from core.versions import DataSource, UnknownVersion
 from core.view import Filters
 from pages import ids, views
@@ -144,10 +144,13 @@ def render(
             href=_href(
                 base, f"export/map.{fmt}", with_params(framed, scale=str(s) if s > 1 else None)
             ),
+            download=export_filename(data, f, fmt),
         )
         for label, fmt, s in EXPORTS
     ]
-    downloads = [html.A(label, href=_href(base, path, shown)) for label, path in DOWNLOADS]
+    downloads = [
+        html.A(label, href=_href(base, path, shown), download="") for label, path in DOWNLOADS
+    ]
     text = caption(data, f, version=data.version, accessed=dt.datetime.now(dt.UTC).date())
     alt = alt_text(data, f)
     root = host.rstrip("/") + base.rstrip("/")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
@@ -62,7 +63,9 @@ def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
         "occupied": "include" if occupied else None,
     }
     parsed, _ = view.parse_query(urlencode({k: v for k, v in params.items() if v}))
-    return replace(parsed, region=base.region, city=base.city, incident=base.incident)
+    return replace(
+        parsed, region=base.region, city=base.city, incident=base.incident, symbols=base.symbols
+    )
 
 
 def from_click(f: Filters, click: dict | None) -> Filters:
@@ -79,7 +82,11 @@ def from_click(f: Filters, click: dict | None) -> Filters:
     if curve == region_layer.REGIONS and isinstance(code, str) and code:
         return f if code == f.region and not f.city else f.in_region(code)
     if curve == region_layer.CITIES and isinstance(custom, list) and custom:
-        return f.in_city(custom[0]) if isinstance(custom[0], str) else f
+        if not isinstance(custom[0], str):
+            return f
+        if not f.region and len(custom) > 5 and isinstance(custom[5], str):
+            return f.in_region(custom[5]).in_city(custom[0])  # a national symbol
+        return f.in_city(custom[0])
     return f
 
 
@@ -289,7 +296,11 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
     given = ViewState.read(state)
     f, notices = given.filters, list(given.notices)
     tables = data.tables
-    summary = tables.summary(f)
+    at = data.catalogue.incidents.position(f.incident) if f.incident else None
+    shown = at is not None and aggregates.contains(tables.rows(f), at)
+    # An incident view's headline is that incident's figures, not its city's.
+    in_view = np.array([at]) if shown else tables.rows(f)
+    summary = aggregates.summarise(tables.columns, in_view) if shown else tables.summary(f)
     if f.region:
         table = tables.region_table(everywhere(f), f.metric)
         region = table[table["region_code"] == f.region].iloc[0]
@@ -298,8 +309,6 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         side = layers.top_regions(tables.region_table(f, f.metric), f, base)
     total, newest = tables.newest(f, layers.grid.MAX_ROWS)
     listed = data.incidents.iloc[newest]
-    at = data.catalogue.incidents.position(f.incident) if f.incident else None
-    shown = at is not None and aggregates.contains(tables.rows(f), at)
     incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
     heading = f"Incidents ({total:,})"
     if total > layers.grid.MAX_ROWS:
@@ -315,7 +324,7 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "summary": layers.summary_strip(
             summary,
             version=data.version,
-            as_of=data_as_of(data.incidents, tables.rows(f)),
+            as_of=data_as_of(data.incidents, in_view),
             about=base + about.PATH.lstrip("/"),
         ),
         "description": description,

@@ -7,21 +7,56 @@ server), the figure JSON and a few lines of script, so an article embedding it s
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
+import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.dataset import Dataset
 from core.texts import Caption, alt_text
 from core.view import Filters
 from layers.figures import map_view, timeline_view
+from layers.modebar import MAP_BUTTONS, graph_config
+from layers.regions import REGIONS
 
-MAP_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-}
+MAP_CONFIG = graph_config(MAP_BUTTONS, responsive=True, scrollZoom=False)
+TIMELINE_CONFIG = graph_config([["toImage"]], responsive=True, displayModeBar=False)
+
+
+def _band_colour(colorscale: list, at: float) -> str:
+    """The colour of a stepped (or continuous) scale at ``at`` in 0..1."""
+    colour = colorscale[0][1]
+    for position, stop in colorscale:
+        if position <= at:
+            colour = stop
+    return str(colour)
+
+
+def _plain(markup: object) -> str:
+    """Plotly label markup (``<br>``, ``<sub>``) as one line of plain text."""
+    return " ".join(re.sub(r"<[^>]+>", " ", str(markup)).split())
+
+
+def legend_html(regions: go.Choropleth) -> str:
+    """The colour legend as an HTML list (title, then one swatch and label per band).
+
+    Plotly's colour bar is a fixed-width column: in a 320 px article column its band labels
+    overlap and "occupied, Ukraine" is clipped. A list wraps to any width instead.
+    """
+    bar = regions.colorbar
+    zmax = float(regions.zmax or 1) or 1.0
+    items = []
+    for value, label in zip(bar.tickvals or (), bar.ticktext or (), strict=True):
+        colour = escape(_band_colour(regions.colorscale, value / zmax))
+        items.append(
+            f'<li><span class="swatch" style="background:{colour}"></span>'
+            f"{escape(_plain(label))}</li>"
+        )
+    return (
+        f'<div class="pm-legend"><p>{escape(_plain(bar.title.text))}</p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
 
 
 def _json_script(element_id: str, value: object) -> str:
@@ -45,10 +80,10 @@ def embed_page(
 
     ``about`` is the "About the data" page, linked beside the credit.
     """
-    map_json = pio.to_json(
-        map_view(data, f).update_layout(autosize=True, margin={"l": 0, "r": 150, "t": 0, "b": 0}),
-        validate=False,
-    )
+    figure = map_view(data, f).update_layout(autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    key = legend_html(figure.data[REGIONS])
+    figure.data[REGIONS].update(showscale=False)  # the HTML legend below wraps, never overlaps
+    map_json = pio.to_json(figure, validate=False)
     blocks = [_json_script("pm-map", map_json)]
     if timeline:
         blocks.append(
@@ -57,7 +92,10 @@ def embed_page(
                 pio.to_json(timeline_view(data, f).update_layout(autosize=True), validate=False),
             )
         )
-    config = {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"}
+    config = {
+        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
+        "timeline": TIMELINE_CONFIG,
+    }
     newer_note = (
         f'<a class="newer" href="{escape(newer)}" target="_blank" rel="noopener">'
         "Newer data available</a>"
@@ -72,6 +110,7 @@ def embed_page(
 </head><body>
 <header><h1>{escape(text.title)}</h1><p>{escape(text.subtitle)}</p></header>
 <div id="map" class="pm-map" role="img" aria-label="{escape(alt_text(data, f))}"></div>
+{key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
 <footer><span>{escape(text.credit)}. Data version {escape(text.version)}.</span>
 <a href="{escape(about)}" target="_blank" rel="noopener">About the data</a>

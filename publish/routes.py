@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from werkzeug.exceptions import NotFound
 
 from core.dataset import Dataset
-from core.texts import ABOUT_PATH, with_about
+from core.texts import ABOUT_PATH, export_filename, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
 from geodata.settings import PROJECT_ROOT, Settings
@@ -205,9 +205,9 @@ def register_routes(
     @server.route("/export/map.<fmt>")
     def export_map(fmt: str) -> flask.Response:
         check_format(fmt, tuple(exports.FORMATS))
-        response = flask.Response(pub.snapshot(fmt), mimetype=exports.FORMATS[fmt])
-        response.headers["Content-Disposition"] = f'inline; filename="protestmap-map.{fmt}"'
-        return response
+        req, data = pub.request()
+        name = export_filename(data, req.filters, fmt)
+        return _attachment(pub.snapshot(fmt), exports.FORMATS[fmt], name)
 
     @server.route("/download/incidents.<fmt>")
     def download_incidents(fmt: str) -> flask.Response:
@@ -283,7 +283,7 @@ def register_routes(
     return pub
 
 
-def _attachment(body: str, mimetype: str, filename: str) -> flask.Response:
+def _attachment(body: str | bytes, mimetype: str, filename: str) -> flask.Response:
     response = flask.Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -6,10 +6,25 @@
   }
   var config = read("pm-config");
   var map = read("pm-map");
-  Plotly.newPlot("map", map.data, map.layout, config);
+  // City circles are sized for a wide map; a narrow column shrinks them with the map.
+  var shrink = Math.min(1, Math.max(0.4, document.getElementById("map").clientWidth / 900));
+  map.data.forEach(function (trace) {
+    if (trace.name === "cities" && trace.marker && Array.isArray(trace.marker.size)) {
+      trace.marker.size = trace.marker.size.map(function (size) { return size * shrink; });
+    }
+  });
+  Plotly.newPlot("map", map.data, map.layout, config.map);
   var timeline = read("pm-timeline");
   if (timeline) {
-    Plotly.newPlot("timeline", timeline.data, timeline.layout,
-      { displaylogo: false, responsive: true, displayModeBar: false });
+    Plotly.newPlot("timeline", timeline.data, timeline.layout, config.timeline);
   }
+  // Tell the host page how tall the content is (resize.js there sets the iframe's height).
+  function report() {
+    if (window.parent === window) return;
+    var height = document.documentElement.getBoundingClientRect().height;
+    window.parent.postMessage({ type: "protestmap:height", height: height }, "*");
+  }
+  if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);
+  window.addEventListener("load", report);
+  report();
 })();

@@ -97,7 +97,8 @@ def test_page_loads_offline_and_shows_the_embedded_data(page, page_log, base_url
 
 
 def test_hovering_moscow_shows_its_figures(page, base_url, incidents):
-    open_dashboard(page, base_url)
+    # The region's own hover: without the city symbols, whose Moscow circle covers the region.
+    open_dashboard(page, f"{base_url}?symbols=0")
     point = region_point(page, MOSCOW)
     page.mouse.move(point["x"], point["y"])
     hover = page.wait_for_selector(".hoverlayer .hovertext")
@@ -165,6 +166,8 @@ def test_timeline_selection_sets_the_period_and_totals(page, base_url, incidents
     page.mouse.move(right["x"] + 8, right["y"], steps=8)
     page.mouse.up()
     page.wait_for_url("**from=**")
+    # No plotly tip ("Double-click to zoom back out") over the legend: the help text says it.
+    assert page.locator(".plotly-notifier .notifier-note").count() == 0
     assert query(page)["from"] == [first.isoformat()] and query(page)["to"] == [last.isoformat()]
     within = russia(incidents)[incidents["date"].dt.date.between(first, last)]
     wait_for_total(page, detentions(within))
