@@ -97,6 +97,8 @@ def create_app(
         on_error=_on_error,
         update_title="",
     )
+    # The page's language, for screen readers' pronunciation (WCAG 3.1.1).
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     base = app.config.requests_pathname_prefix
     publisher = register_routes(app.server, data, settings, pool=pool)
     cities = load_cities()
@@ -239,6 +241,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.REGION_PANEL, "children"),
         Output(ids.INCIDENT_HEADING, "children"),
         Output(ids.GRID, "rowData"),
+        Output(ids.CARDS, "children"),
         Output(ids.DETAIL, "children"),
         Input(ids.STATE, "data"),
     )
@@ -254,6 +257,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             out["side"],
             out["heading"],
             out["rows"],
+            out["cards"],
             out["detail"],
         )
 

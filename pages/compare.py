@@ -76,7 +76,12 @@ def place_options(catalog: pd.DataFrame) -> list[dict[str, str]]:
 
 def _field(label: str, control: Any) -> html.Div:
     return html.Div(
-        [html.Label(label, className="cmp-label", style={"fontWeight": 600}), control],
+        [
+            html.Label(
+                label, id=f"{control.id}-label", className="cmp-label", style={"fontWeight": 600}
+            ),
+            control,
+        ],
         className="cmp-field",
         style={"marginBottom": "8px"},
     )

@@ -28,6 +28,8 @@ EMPTY = "empty-state"
 REGION_PANEL = "region-panel"
 INCIDENT_HEADING = "incident-heading"
 GRID = "incidents"
+#: The incident table as cards, shown instead of the grid on phone-sized screens.
+CARDS = "incident-cards"
 DETAIL = "incident-detail"
 
 PAGE_URL = "page-url"

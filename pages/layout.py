@@ -32,8 +32,13 @@ CREDITS = (
 
 
 def _field(label: str, control: Component, width: str = "") -> html.Div:
+    """A labelled control; ``assets/a11y.js`` names the control by the label's ``<id>-label``."""
     return html.Div(
-        [html.Label(label, className="control-label"), control], className="control " + width
+        [
+            html.Label(label, id=f"{getattr(control, 'id', '')}-label", className="control-label"),
+            control,
+        ],
+        className="control " + width,
     )
 
 
@@ -220,6 +225,7 @@ def incident_table() -> html.Section:
         children=[
             html.H2(id=ids.INCIDENT_HEADING),
             grid,
+            html.Div(id=ids.CARDS, className="incident-cards"),
             html.Div(id=ids.DETAIL, className="detail"),
         ],
     )

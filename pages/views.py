@@ -23,6 +23,7 @@ from core.view import Filters
 from core.viewtables import everywhere
 from layers import figures
 from layers import regions as region_layer
+from layers.cards import incident_cards
 from pages import about
 
 ALL_KINDS = "all"
@@ -284,6 +285,7 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
             "or download the CSV for all"
         )
     description = f.describe(data.names)
+    rows = layers.grid_rows(listed, selected=f.incident)
     return {
         "notice": layers.notice(notices),
         "notice_hidden": not notices,
@@ -298,6 +300,7 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "empty_hidden": summary.incidents > 0,
         "side": side,
         "heading": heading,
-        "rows": layers.grid_rows(listed, selected=f.incident),
+        "rows": rows,
+        "cards": incident_cards(rows, f, base),
         "detail": layers.incident_detail(None if incident.empty else incident.iloc[0]),
     }
