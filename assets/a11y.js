@@ -9,6 +9,10 @@
   function unset(el, name) {
     if (el.hasAttribute(name)) el.removeAttribute(name);
   }
+  var BUTTONS = ".dash-datepicker-clear, .copy";
+  // A row of the incident grid: Enter or Space opens the incident, as a click does.
+  var GRID_CELL = "#incidents .ag-cell";
+
   function labelOf(id) {
     return id ? document.getElementById(id + "-label") : null;
   }
@@ -37,10 +41,13 @@
         set(wrap, "aria-labelledby", label.id);
       }
     });
-    // The clear-dates control is an <a> without href: give it a button's role and focus.
-    root.querySelectorAll(".dash-datepicker-clear").forEach(function (clear) {
-      set(clear, "role", "button");
-      set(clear, "tabindex", "0");
+    // The clear-dates control (an <a> without href) and dcc.Clipboard (a <div> with an icon)
+    // act as buttons: give them a button's role, a tab stop and a name (Clipboard's title).
+    root.querySelectorAll(BUTTONS).forEach(function (el) {
+      set(el, "role", "button");
+      set(el, "tabindex", "0");
+      var name = el.getAttribute("title");
+      if (name) set(el, "aria-label", name);
     });
     // Dropdown: an aria-hidden focusable input takes the tab stop from the real button.
     // The button becomes the tab stop, named by the field's label and its shown value.
@@ -59,24 +66,22 @@
     });
   }
 
-  // The clear-dates "button" answers Enter and Space like a real one.
+  // Those "buttons" and the grid's cells answer Enter and Space like a real button. Capture
+  // phase: the grid would otherwise take Space to toggle its row selection.
   document.addEventListener("keydown", function (event) {
     var el = event.target;
-    if (el && el.classList && el.classList.contains("dash-datepicker-clear") &&
-        (event.key === "Enter" || event.key === " ")) {
+    if (!(el instanceof Element) || (event.key !== "Enter" && event.key !== " ")) return;
+    if (el.matches(BUTTONS) || el.matches(GRID_CELL)) {
       event.preventDefault();
+      event.stopPropagation();
       el.click();
     }
-  });
+  }, true);
 
-  var pending = false;
+  // Repaired as soon as Dash changes the page (before the browser paints or runs any other
+  // task); a repair changes an attribute only when it differs, so it settles in one pass.
   new MutationObserver(function () {
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () {
-      pending = false;
-      repair(document);
-    });
+    repair(document);
   }).observe(document.documentElement, {
     childList: true,
     subtree: true,

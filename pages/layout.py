@@ -22,6 +22,7 @@ from pages.views import ALL_KINDS, controls_from
 TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
 EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
 TIMELINE_HELP = "Drag across the timeline to choose a period; double-click it to show all dates."
+COPY_LINK_TITLE = "Copy the link to this view"
 BREADCRUMB_ARIA: dict = {"aria-label": "breadcrumb"}
 CREDITS = (
     "Figures: as reported by the sources listed for each incident. ",
@@ -149,7 +150,12 @@ def header(base: str) -> html.Header:
                 children=[
                     html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
                     dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value=""),
-                    dcc.Clipboard(id=ids.COPY_LINK, target_id=ids.SHARE_LINK, className="copy"),
+                    dcc.Clipboard(
+                        id=ids.COPY_LINK,
+                        target_id=ids.SHARE_LINK,
+                        title=COPY_LINK_TITLE,
+                        className="copy",
+                    ),
                 ],
             ),
         ],
@@ -215,7 +221,13 @@ def incident_table() -> html.Section:
         getRowStyle=ROW_STYLE,
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={
-            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+            "rowSelection": {
+                "mode": "singleRow",
+                "checkboxes": False,
+                "enableClickSelection": True,
+            },
+            # One tab stop per row, arrow keys between its cells (assets/dashAgGridFunctions.js).
+            "tabToNextCell": {"function": "tabToNextRow(params)"},
         },
         className="ag-theme-alpine",
         style={"height": "440px"},
