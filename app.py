@@ -237,6 +237,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.BREADCRUMB, "children"),
         Output(ids.SUMMARY, "children"),
         Output(ids.DESCRIPTION, "children"),
+        Output(ids.MAP_SUMMARY, "children"),
         Output(ids.EMPTY, "hidden"),
         Output(ids.REGION_PANEL, "children"),
         Output(ids.INCIDENT_HEADING, "children"),
@@ -253,6 +254,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             out["breadcrumb"],
             out["summary"],
             out["description"],
+            out["map_summary"],
             out["empty_hidden"],
             out["side"],
             out["heading"],
@@ -260,6 +262,14 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             out["cards"],
             out["detail"],
         )
+
+    @app.callback(
+        Output(ids.MAP_TABLE, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.MAP_TABLE_SORT, "value"),
+    )
+    def update_map_table(state: dict | None, by: str | None) -> Any:
+        return views.render_map_table(data_of(state), state, by)
 
     @app.callback(
         Output(ids.EXPORT_LINKS, "children"),

@@ -32,13 +32,15 @@
     // DatePickerRange: the wrapper carries popup ARIA without a role, labelled by
     // "undefined" ids; the inputs are the controls and are named by the field's label.
     root.querySelectorAll(".dash-datepicker-input-wrapper").forEach(function (wrap) {
-      ["aria-haspopup", "aria-expanded", "aria-disabled", "aria-labelledby", "type"].forEach(
+      ["aria-haspopup", "aria-expanded", "aria-disabled", "type"].forEach(
         function (name) { unset(wrap, name); }
       );
       var label = labelOf(wrap.id.replace(/-wrapper$/, ""));
       if (label) {
         set(wrap, "role", "group");
         set(wrap, "aria-labelledby", label.id);
+      } else {
+        unset(wrap, "aria-labelledby");
       }
     });
     // The clear-dates control (an <a> without href) and dcc.Clipboard (a <div> with an icon)

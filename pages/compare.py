@@ -40,6 +40,7 @@ PERIOD_A = "cmp-period-a"
 PERIOD_B = "cmp-period-b"
 NOTICE = "cmp-notice"
 STATE = "cmp-state"
+TABLE_ARIA: dict = {"aria-label": "Comparison table"}
 GRAPH = "cmp-graph"
 TABLE = "cmp-table"
 CAPTION = "cmp-caption"
@@ -177,7 +178,14 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                 style={"display": "flex", "gap": "16px", "alignItems": "center"},
             ),
             dcc.Download(id=DOWNLOAD),
-            html.Div(id=TABLE, className="cmp-table"),
+            # Scrolls sideways on a phone: focusable and named, so the keyboard can scroll it.
+            html.Div(
+                id=TABLE,
+                className="cmp-table",
+                tabIndex="0",
+                role="region",
+                **TABLE_ARIA,
+            ),
         ],
         className="cmp-page",
         style={"maxWidth": "1200px", "margin": "0 auto", "padding": "12px"},

@@ -14,13 +14,16 @@ from core.dataset import Dataset
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
-from layers import panels
+from layers import maptable, panels
 from layers.grid import ROW_STYLE
 from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
 
 TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
 EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
+FILTERS_DRAWER = "Filters and map options"
+MAP_TABLE_TOGGLE = "View the map as a table"
+MAP_TABLE_ARIA: dict = {"aria-label": MAP_TABLE_TOGGLE}
 TIMELINE_HELP = "Drag across the timeline to choose a period; double-click it to show all dates."
 COPY_LINK_TITLE = "Copy the link to this view"
 BREADCRUMB_ARIA: dict = {"aria-label": "breadcrumb"}
@@ -135,6 +138,19 @@ def controls(data: Dataset, view: Filters | None = None) -> html.Section:
     )
 
 
+def controls_drawer(section: html.Section) -> html.Details:
+    """The controls in a drawer, open on a wide screen (where its handle is hidden).
+
+    ``assets/phone.js`` closes it on a phone-sized screen, so the map comes first.
+    """
+    return html.Details(
+        [html.Summary(FILTERS_DRAWER, className="drawer-handle"), section],
+        id=ids.CONTROLS_DRAWER,
+        open=True,
+        className="controls-drawer",
+    )
+
+
 def header(base: str) -> html.Header:
     """Title, purpose, the Compare link and the link to the current view (with a copy button)."""
     return html.Header(
@@ -182,9 +198,33 @@ def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str)
         className="map-wrap",
         children=[
             html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True),
+            html.P(id=ids.MAP_SUMMARY, className="visually-hidden"),
             graph,
             dcc.Store(id=ids.MAP_SHOWN, data=shown),
+            map_table(),
         ],
+    )
+
+
+def map_table() -> html.Details:
+    """The map's values as a table, opened on demand, in the order the reader picks."""
+    return html.Details(
+        [
+            html.Summary(MAP_TABLE_TOGGLE),
+            _field(
+                "Sort by", _choice(ids.MAP_TABLE_SORT, next(iter(maptable.SORTS)), maptable.SORTS)
+            ),
+            # A scrolling box: focusable and named, so the keyboard can scroll it too.
+            html.Div(
+                id=ids.MAP_TABLE,
+                className="region-table-wrap",
+                tabIndex="0",
+                role="region",
+                **MAP_TABLE_ARIA,
+            ),
+        ],
+        id=ids.MAP_TABLE_TOGGLE,
+        className="map-table",
     )
 
 
@@ -278,7 +318,7 @@ def page(
             ),
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
-            controls(data, view),
+            controls_drawer(controls(data, view)),
             map_area(map_figure, map_shown, topojson_url),
             html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
             below_map(),
