@@ -20,7 +20,8 @@
   function repair(root) {
     // RadioItems / Checklist: role=listbox around <label role=option> holding a native input
     // nests interactive controls; native radios and checkboxes need only a named group.
-    root.querySelectorAll(".dash-options-list").forEach(function (list) {
+    // (A Dropdown's menu uses the same list as a real listbox: it is left alone.)
+    root.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(function (list) {
       set(list, "role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
       var label = labelOf(list.id);
       if (label) set(list, "aria-labelledby", label.id);
