@@ -5,10 +5,11 @@ BIN    := $(VENV)/bin
 DATA   ?= $(or $(PROTESTMAP_DATA),data)
 STAMP  := $(VENV)/.installed
 PLOTLY_JS := assets/vendor/plotly.min.js
+AXE_JS    := .cache/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: setup system-deps build run test test-fast lint bench bench-full clean
 
-setup: $(STAMP) system-deps $(PLOTLY_JS)
+setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,14 @@ $(PLOTLY_JS): frontend/plotly/entry.js frontend/plotly/package.json frontend/plo
 	cp $^ .cache/plotly/
 	cd .cache/plotly && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && npm run --silent build
 	cp .cache/plotly/plotly.min.js $@
+
+# axe-core for the accessibility browser tests (tests/browser/axe.py), pinned by its lock file;
+# it is injected into pages under test only, never served by the app.
+$(AXE_JS): frontend/axe/package.json frontend/axe/package-lock.json | system-deps
+	rm -rf .cache/axe && mkdir -p .cache/axe
+	cp $^ .cache/axe/
+	cd .cache/axe && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 $(DATA)/incidents.parquet: $(STAMP) $(wildcard seed/*.csv) $(wildcard geodata/reference/*.csv)
 	PROTESTMAP_DATA=$(DATA) $(BIN)/protestmap build

@@ -97,6 +97,8 @@ def create_app(
         on_error=_on_error,
         update_title="",
     )
+    # The page's language, for screen readers' pronunciation (WCAG 3.1.1).
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     base = app.config.requests_pathname_prefix
     publisher = register_routes(app.server, data, settings, pool=pool)
     cities = load_cities()
@@ -238,10 +240,12 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.BREADCRUMB, "children"),
         Output(ids.SUMMARY, "children"),
         Output(ids.DESCRIPTION, "children"),
+        Output(ids.MAP_SUMMARY, "children"),
         Output(ids.EMPTY, "hidden"),
         Output(ids.REGION_PANEL, "children"),
         Output(ids.INCIDENT_HEADING, "children"),
         Output(ids.GRID, "rowData"),
+        Output(ids.CARDS, "children"),
         Output(ids.DETAIL, "children"),
         Input(ids.STATE, "data"),
     )
@@ -253,12 +257,22 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             out["breadcrumb"],
             out["summary"],
             out["description"],
+            out["map_summary"],
             out["empty_hidden"],
             out["side"],
             out["heading"],
             out["rows"],
+            out["cards"],
             out["detail"],
         )
+
+    @app.callback(
+        Output(ids.MAP_TABLE, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.MAP_TABLE_SORT, "value"),
+    )
+    def update_map_table(state: dict | None, by: str | None) -> Any:
+        return views.render_map_table(data_of(state), state, by)
 
     @app.callback(
         Output(ids.EXPORT_LINKS, "children"),

@@ -41,6 +41,7 @@ PERIOD_A = "cmp-period-a"
 PERIOD_B = "cmp-period-b"
 NOTICE = "cmp-notice"
 STATE = "cmp-state"
+TABLE_ARIA: dict = {"aria-label": "Comparison table"}
 GRAPH = "cmp-graph"
 TABLE = "cmp-table"
 CAPTION = "cmp-caption"
@@ -77,7 +78,12 @@ def place_options(catalog: pd.DataFrame) -> list[dict[str, str]]:
 
 def _field(label: str, control: Any) -> html.Div:
     return html.Div(
-        [html.Label(label, className="cmp-label", style={"fontWeight": 600}), control],
+        [
+            html.Label(
+                label, id=f"{control.id}-label", className="cmp-label", style={"fontWeight": 600}
+            ),
+            control,
+        ],
         className="cmp-field",
         style={"marginBottom": "8px"},
     )
@@ -173,7 +179,14 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                 style={"display": "flex", "gap": "16px", "alignItems": "center"},
             ),
             dcc.Download(id=DOWNLOAD),
-            html.Div(id=TABLE, className="cmp-table"),
+            # Scrolls sideways on a phone: focusable and named, so the keyboard can scroll it.
+            html.Div(
+                id=TABLE,
+                className="cmp-table",
+                tabIndex="0",
+                role="region",
+                **TABLE_ARIA,
+            ),
         ],
         className="cmp-page",
         style={"maxWidth": "1200px", "margin": "0 auto", "padding": "12px"},

@@ -24,10 +24,18 @@ TIMELINE = "timeline"
 #: What the browser's timeline shows: its content key and period (see views.render_timeline).
 TIMELINE_SHOWN = "timeline-shown"
 EMPTY = "empty-state"
+CONTROLS_DRAWER = "controls-drawer"
+#: The map's text alternative: a hidden one-sentence summary, and its values as a table.
+MAP_SUMMARY = "map-summary"
+MAP_TABLE_TOGGLE = "map-table-toggle"
+MAP_TABLE_SORT = "map-table-sort"
+MAP_TABLE = "map-table"
 
 REGION_PANEL = "region-panel"
 INCIDENT_HEADING = "incident-heading"
 GRID = "incidents"
+#: The incident table as cards, shown instead of the grid on phone-sized screens.
+CARDS = "incident-cards"
 DETAIL = "incident-detail"
 
 PAGE_URL = "page-url"

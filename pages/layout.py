@@ -14,7 +14,7 @@ from core.dataset import Dataset
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
-from layers import panels
+from layers import maptable, panels
 from layers.grid import ROW_STYLE
 from layers.modebar import MAP_BUTTONS, graph_config
 from pages import ids, publishing
@@ -22,7 +22,11 @@ from pages.views import ALL_KINDS, controls_from
 
 TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
 EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
+FILTERS_DRAWER = "Filters and map options"
+MAP_TABLE_TOGGLE = "View the map as a table"
+MAP_TABLE_ARIA: dict = {"aria-label": MAP_TABLE_TOGGLE}
 TIMELINE_HELP = "Drag across the timeline to choose a period; double-click it to show all dates."
+COPY_LINK_TITLE = "Copy the link to this view"
 BREADCRUMB_ARIA: dict = {"aria-label": "breadcrumb"}
 CREDITS = (
     "Figures: as reported by the sources listed for each incident. ",
@@ -33,8 +37,13 @@ CREDITS = (
 
 
 def _field(label: str, control: Component, width: str = "") -> html.Div:
+    """A labelled control; ``assets/a11y.js`` names the control by the label's ``<id>-label``."""
     return html.Div(
-        [html.Label(label, className="control-label"), control], className="control " + width
+        [
+            html.Label(label, id=f"{getattr(control, 'id', '')}-label", className="control-label"),
+            control,
+        ],
+        className="control " + width,
     )
 
 
@@ -130,6 +139,19 @@ def controls(data: Dataset, view: Filters | None = None) -> html.Section:
     )
 
 
+def controls_drawer(section: html.Section) -> html.Details:
+    """The controls in a drawer, open on a wide screen (where its handle is hidden).
+
+    ``assets/phone.js`` closes it on a phone-sized screen, so the map comes first.
+    """
+    return html.Details(
+        [html.Summary(FILTERS_DRAWER, className="drawer-handle"), section],
+        id=ids.CONTROLS_DRAWER,
+        open=True,
+        className="controls-drawer",
+    )
+
+
 def header(base: str) -> html.Header:
     """Title, purpose, the Compare link and the link to the current view (with a copy button)."""
     return html.Header(
@@ -145,7 +167,12 @@ def header(base: str) -> html.Header:
                 children=[
                     html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
                     dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value=""),
-                    dcc.Clipboard(id=ids.COPY_LINK, target_id=ids.SHARE_LINK, className="copy"),
+                    dcc.Clipboard(
+                        id=ids.COPY_LINK,
+                        target_id=ids.SHARE_LINK,
+                        title=COPY_LINK_TITLE,
+                        className="copy",
+                    ),
                 ],
             ),
         ],
@@ -167,9 +194,33 @@ def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str)
         className="map-wrap",
         children=[
             html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True),
+            html.P(id=ids.MAP_SUMMARY, className="visually-hidden"),
             graph,
             dcc.Store(id=ids.MAP_SHOWN, data=shown),
+            map_table(),
         ],
+    )
+
+
+def map_table() -> html.Details:
+    """The map's values as a table, opened on demand, in the order the reader picks."""
+    return html.Details(
+        [
+            html.Summary(MAP_TABLE_TOGGLE),
+            _field(
+                "Sort by", _choice(ids.MAP_TABLE_SORT, next(iter(maptable.SORTS)), maptable.SORTS)
+            ),
+            # A scrolling box: focusable and named, so the keyboard can scroll it too.
+            html.Div(
+                id=ids.MAP_TABLE,
+                className="region-table-wrap",
+                tabIndex="0",
+                role="region",
+                **MAP_TABLE_ARIA,
+            ),
+        ],
+        id=ids.MAP_TABLE_TOGGLE,
+        className="map-table",
     )
 
 
@@ -206,7 +257,13 @@ def incident_table() -> html.Section:
         getRowStyle=ROW_STYLE,
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={
-            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+            "rowSelection": {
+                "mode": "singleRow",
+                "checkboxes": False,
+                "enableClickSelection": True,
+            },
+            # One tab stop per row, arrow keys between its cells (assets/dashAgGridFunctions.js).
+            "tabToNextCell": {"function": "tabToNextRow(params)"},
         },
         className="ag-theme-alpine",
         style={"height": "440px"},
@@ -216,6 +273,7 @@ def incident_table() -> html.Section:
         children=[
             html.H2(id=ids.INCIDENT_HEADING),
             grid,
+            html.Div(id=ids.CARDS, className="incident-cards"),
             html.Div(id=ids.DETAIL, className="detail"),
         ],
     )
@@ -256,7 +314,7 @@ def page(
             ),
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
-            controls(data, view),
+            controls_drawer(controls(data, view)),
             map_area(map_figure, map_shown, topojson_url),
             html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
             below_map(),

@@ -19,6 +19,7 @@ from core.versions import DataSource, UnknownVersion
 from core.view import Filters
 from pages import ids, views
 
+COPY_EMBED_TITLE = "Copy the embed code"
 #: (label, format, scale) of each Export link.
 EXPORTS = (("PNG", "png", 1), ("PNG 2×", "png", 2), ("SVG", "svg", 1), ("PDF", "pdf", 1))
 #: (label, path) of each Download link.
@@ -89,7 +90,12 @@ def controls() -> html.Div:
         [
             html.Label("Paste this into your page", htmlFor=ids.EMBED_SNIPPET),
             dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, className="embed-snippet"),
-            dcc.Clipboard(id=ids.COPY_EMBED, target_id=ids.EMBED_SNIPPET, className="copy"),
+            dcc.Clipboard(
+                id=ids.COPY_EMBED,
+                target_id=ids.EMBED_SNIPPET,
+                title=COPY_EMBED_TITLE,
+                className="copy",
+            ),
             html.Div(id=ids.EMBED_INFO, className="embed-info"),
         ],
     )

@@ -20,10 +20,13 @@ import layers
 from core import aggregates, view
 from core.dataset import Dataset
 from core.prepared import data_as_of
+from core.texts import alt_text
 from core.view import Filters
 from core.viewtables import everywhere
 from layers import figures
 from layers import regions as region_layer
+from layers.cards import incident_cards
+from layers.maptable import SORTS, region_value_table
 from pages import about
 
 ALL_KINDS = "all"
@@ -291,6 +294,13 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
     return frame, now
 
 
+def render_map_table(data: Dataset, state: dict | None, by: str | None) -> Any:
+    """The map's regions and values as a table (every region, as the map colours them)."""
+    f = _filters(state)
+    table = data.tables.region_table(everywhere(f), f.metric)
+    return region_value_table(table, f.metric, by if by in SORTS else next(iter(SORTS)))
+
+
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
     given = ViewState.read(state)
@@ -317,6 +327,7 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
             "or download the CSV for all"
         )
     description = f.describe(data.names)
+    rows = layers.grid_rows(listed, selected=f.incident)
     return {
         "notice": layers.notice(notices),
         "notice_hidden": not notices,
@@ -328,9 +339,11 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
             about=base + about.PATH.lstrip("/"),
         ),
         "description": description,
+        "map_summary": alt_text(data, f),
         "empty_hidden": summary.incidents > 0,
         "side": side,
         "heading": heading,
-        "rows": layers.grid_rows(listed, selected=f.incident),
+        "rows": rows,
+        "cards": incident_cards(rows, f, base),
         "detail": layers.incident_detail(None if incident.empty else incident.iloc[0]),
     }

@@ -109,7 +109,10 @@ def embed_page(
 <link rel="stylesheet" href="{static}/embed.css">
 </head><body>
 <header><h1>{escape(text.title)}</h1><p>{escape(text.subtitle)}</p></header>
-<div id="map" class="pm-map" role="img" aria-label="{escape(alt_text(data, f))}"></div>
+<figure class="pm-figure" aria-labelledby="pm-alt">
+<div id="map" class="pm-map"></div>
+<figcaption id="pm-alt" class="visually-hidden">{escape(alt_text(data, f))}</figcaption>
+</figure>
 {key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
 <footer><span>{escape(text.credit)}. Data version {escape(text.version)}.</span>

@@ -103,11 +103,11 @@ def page_log() -> PageLog:
     return PageLog()
 
 
-@pytest.fixture
-def page(browser: object, page_log: PageLog) -> Iterator[object]:
-    """A fresh browser context; fails the test on console errors or outside requests."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
-    tab = context.new_page()
+def _tab(browser: object, page_log: PageLog, **context: object) -> Iterator[object]:
+    """A tab in a fresh context (``context``: Playwright's options); fails the test on console
+    errors or outside requests."""
+    ctx = browser.new_context(**context)  # type: ignore[attr-defined]
+    tab = ctx.new_page()
     tab.set_default_timeout(30_000)
     tab.on("console", lambda m: page_log.errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: page_log.errors.append(str(e)))
@@ -120,6 +120,31 @@ def page(browser: object, page_log: PageLog) -> Iterator[object]:
 
     tab.on("request", record)
     yield tab
-    context.close()
+    ctx.close()
     assert page_log.errors == [], f"browser console errors: {page_log.errors}"
     assert page_log.outside == [], f"requests outside the app: {page_log.outside}"
+
+
+@pytest.fixture
+def page(browser: object, page_log: PageLog) -> Iterator[object]:
+    """A desktop-sized tab."""
+    yield from _tab(browser, page_log, viewport={"width": 1440, "height": 1000})
+
+
+#: A phone held upright (390×844 CSS pixels, touch), as the phone-layout tests use.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def axe_page(
+    browser: object, page_log: PageLog, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    """A tab that lets the tests inject axe-core past the app's strict CSP, at both sizes."""
+    size = PHONE if request.param == "phone" else {"viewport": {"width": 1440, "height": 1000}}
+    yield from _tab(browser, page_log, bypass_csp=True, **size)
+
+
+@pytest.fixture
+def phone(browser: object, page_log: PageLog) -> Iterator[object]:
+    """A phone-sized touch tab."""
+    yield from _tab(browser, page_log, **PHONE)

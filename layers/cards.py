@@ -1,0 +1,53 @@
+"""The incident table as a list of cards, for phone-sized screens (CSS shows one or the other).
+
+A card shows the four facts a reader scans for (date, place, kind, detained) and links to the
+incident's view, so a tap opens its detail as a click on a table row does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dash import dcc, html
+
+from core.view import Filters
+
+KIND_LABELS = {"detention": "Detention", "rally": "Rally"}
+DETAINED_UNKNOWN = "unknown"
+#: A rally's detentions are counted on its detention incident (as in the table).
+DETAINED_ON_DETENTION = "–"
+
+
+def detained_text(row: dict) -> str:
+    """The detained figure as the table shows it: a count, "unknown", or "–" for a rally."""
+    if row["detained"] is not None:
+        return f"{row['detained']:,}"
+    return DETAINED_ON_DETENTION if row["kind"] == "rally" else DETAINED_UNKNOWN
+
+
+def _fact(label: str, value: str, name: str) -> html.Div:
+    return html.Div([html.Dt(label), html.Dd(value)], className=f"card-fact card-{name}")
+
+
+def incident_cards(rows: list[dict], f: Filters, base: str) -> html.Ul:
+    """One card per table row (``layers.grid.grid_rows``), linking to that incident's view."""
+    cards = [
+        html.Li(
+            dcc.Link(
+                html.Dl(
+                    [
+                        _fact("Date", row["date"], "date"),
+                        _fact("Place", row["place"], "place"),
+                        _fact("Kind", KIND_LABELS.get(row["kind"], row["kind"]), "kind"),
+                        _fact("Detained", detained_text(row), "detained"),
+                    ]
+                ),
+                href=base + replace(f, incident=row["incident_id"]).to_query(),
+                className="card-link",
+            ),
+            className="incident-card" + (" selected" if row["selected"] else ""),
+            **{"data-incident": row["incident_id"]},
+        )
+        for row in rows
+    ]
+    return html.Ul(cards, className="incident-card-list")

@@ -1,0 +1,67 @@
+"""The phone layout at 390×844: nothing scrolls sideways, the map spans the screen, the
+incidents are cards with their detained count, and the controls sit in a drawer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_dashboard import open_dashboard
+
+pytestmark = pytest.mark.browser
+
+#: How far the page reaches past the viewport's right edge (0: no horizontal scroll).
+_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _no_overflow(page: object) -> None:
+    assert page.evaluate(_OVERFLOW) <= 0  # type: ignore[attr-defined]
+
+
+def test_dashboard_fits_the_phone(phone, base_url, incidents):
+    open_dashboard(phone, base_url)
+    _no_overflow(phone)
+    width = phone.evaluate("() => document.querySelector('#map').getBoundingClientRect().width")
+    assert width >= 0.9 * 390
+    # Every card shows date, place, kind and detained; the grid is not shown.
+    phone.wait_for_selector(".incident-card")
+    assert not phone.is_visible("#incidents")
+    first = phone.locator(".incident-card").first
+    for fact in ("date", "place", "kind", "detained"):
+        assert first.locator(f".card-{fact} dd").is_visible()
+    shown = phone.evaluate(
+        "() => [...document.querySelectorAll('.incident-card')].map(c =>"
+        " [c.dataset.incident, c.querySelector('.card-detained dd').innerText])"
+    )
+    detained = incidents.set_index("incident_id")["detained"]
+    for incident_id, text in shown:
+        value = detained[incident_id]
+        if pd.notna(value):  # a count: shown as such
+            assert text == f"{int(value):,}"
+    # The Embed popover stays inside the screen.
+    phone.click("#embed-dialog > summary")
+    phone.wait_for_selector("#embed-dialog .menu-body", state="visible")
+    box = phone.locator("#embed-dialog .menu-body").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    _no_overflow(phone)
+
+
+def test_controls_open_from_a_drawer(phone, base_url):
+    open_dashboard(phone, base_url)
+    assert not phone.is_visible("#kinds")
+    phone.click("#controls-drawer > summary")
+    phone.wait_for_selector("#kinds", state="visible")
+    _no_overflow(phone)
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("compare?places=RU-MOW,RU-SPE", ".js-plotly-plot .scatterlayer .trace"),
+        ("about", "#about-total"),
+        ("embed?region=RU-MOW&timeline=1", "#timeline .bars"),
+    ],
+)
+def test_other_pages_fit_the_phone(phone, base_url, path, ready):
+    phone.goto(base_url + path)
+    phone.wait_for_selector(ready, state="attached")
+    _no_overflow(phone)

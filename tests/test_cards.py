@@ -1,0 +1,51 @@
+"""The incident cards of the phone layout: the table's facts, and a link to each incident."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.view import Filters
+from layers.cards import detained_text, incident_cards
+
+
+def _row(**kw):
+    return {
+        "incident_id": "a1",
+        "date": "2022-09-21",
+        "place": "Moscow, Arbat",
+        "kind": "detention",
+        "detained": 1386,
+        "selected": False,
+        **kw,
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (_row(), "1,386"),
+        (_row(detained=0), "0"),
+        (_row(detained=None), "unknown"),
+        (_row(kind="rally", detained=None), "–"),
+    ],
+)
+def test_detained_text_matches_the_table(row, expected):
+    assert detained_text(row) == expected
+
+
+def test_each_card_links_to_its_incident_in_the_same_view():
+    f = Filters(region="RU-MOW")
+    cards = incident_cards([_row(), _row(incident_id="b2", selected=True)], f, "/")
+    links = [card.children.href for card in cards.children]
+    assert links == ["/?region=RU-MOW&incident=a1", "/?region=RU-MOW&incident=b2"]
+    assert [card.className for card in cards.children] == [
+        "incident-card",
+        "incident-card selected",
+    ]
+    facts = cards.children[0].children.children.children
+    assert [(f.children[0].children, f.children[1].children) for f in facts] == [
+        ("Date", "2022-09-21"),
+        ("Place", "Moscow, Arbat"),
+        ("Kind", "Detention"),
+        ("Detained", "1,386"),
+    ]
