@@ -140,12 +140,15 @@ def test_snippet_fits_the_iframe_to_its_content(page, article_url, width):
     frame.locator("#timeline .bars").first.wait_for(state="attached")
     inner = page.frame(url=lambda u: "/embed" in u)
     # resize.js sets the iframe to the height the embed reports: no blank space, no scrolling.
-    content = inner.evaluate("() => document.documentElement.getBoundingClientRect().height")
-    page.wait_for_function(
-        "(h) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 2",
-        arg=content,
+    # The content settles after the map draws, so wait for the state itself, seen from inside
+    # the frame (its viewport is the iframe's box).
+    inner.wait_for_function(
+        """() => {
+            const content = document.documentElement.getBoundingClientRect().height;
+            const fits = document.documentElement.scrollHeight <= window.innerHeight + 1;
+            return fits && Math.abs(window.innerHeight - content) <= 2;
+        }"""
     )
-    assert inner.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
     assert abs(page.locator("iframe").bounding_box()["width"] - width) <= 1
 
 
