@@ -1,10 +1,7 @@
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -19,8 +16,7 @@ from geodata import store
 from geodata.settings import Settings
 from publish import alt_text, embed_snippet, exports
 from publish.params import PublishRequest
-
-PROTESTMAP = Path(sys.executable).with_name("protestmap")
+from tests.ingesting import ingest_one_rally
 
 
 def make_app(data_dir: Path, cache: Path, pool: exports.RenderPool | None = None):
@@ -194,17 +190,7 @@ def test_pinned_link_keeps_its_numbers_after_ingest(built_store, reference_dir, 
     pinned_url = f"/download/regions.csv?region=RU-PER&v={version}"
     _, before = read_commented_csv(client.get(pinned_url).get_data(as_text=True))
 
-    report = tmp_path / "report.csv"  # a test fixture, not a real report: no count given
-    report.write_text(
-        "kind,date,city,source_url\nrally,2022-10-01,Perm,https://example.org/test-fixture\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "PROTESTMAP_DATA": str(data_dir)}
-    done = subprocess.run(
-        [str(PROTESTMAP), "ingest", str(report)], capture_output=True, text=True, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    new_version = store.read_metadata(data_dir / "incidents.parquet")["data_version"]
+    new_version = ingest_one_rally(data_dir, tmp_path)
     assert new_version != version
 
     header, pinned = read_commented_csv(client.get(pinned_url).get_data(as_text=True))
