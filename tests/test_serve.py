@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -64,13 +65,25 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
+def _workers(pid: int, count: int) -> list[int]:
+    """The server's worker processes once ``count`` of them run.
+
+    gunicorn forks its workers one after another; the first can answer before the second
+    exists on a busy machine, so the count is waited for, not read once.
+    """
+    deadline = time.monotonic() + 60
+    while len(children := _children(pid)) != count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return children
+
+
 def test_two_workers_answer_then_stop_together(built_store: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     args = [str(PROTESTMAP), "serve", "--workers", "2", "--threads", "2", "--port", str(port)]
     env = {**os.environ, "PROTESTMAP_DATA": str(built_store)}
     with running(args, url, env=env) as server:
-        workers = _children(server.pid)
+        workers = _workers(server.pid, 2)
         assert len(workers) == 2
 
         with ThreadPoolExecutor(max_workers=6) as pool:
