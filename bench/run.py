@@ -197,6 +197,7 @@ def table(results: dict[str, Any]) -> str:
     for key in ("first_paint", "export", "export_cold_warm", "ingest"):
         if key in results:
             lines.append(f"{key}: {json.dumps(results[key])}")
+    lines += results.get("load", [])  # bench.load's own table
     return "\n".join(lines)
 
 
@@ -233,6 +234,8 @@ def main(base: Path, full: bool, work: Path, runs: int) -> None:
         results["ingest"] = _module(
             ["bench.ingest_bench", "--sizes", "100000", "--sizes", "1000000", "--data", str(base)]
         ).splitlines()[-6:]
+        store_1m = synthetic_store(work, 1_000_000, base)
+        results["load"] = _module(["bench.load", "--store", str(store_1m)]).splitlines()
     results["seconds"] = round(time.perf_counter() - started)
     print(table(results))
     print(f"saved {save('run-full' if full else 'run-short', results)} in {results['seconds']} s")
