@@ -128,7 +128,7 @@ def _module(args: list[str], timeout: int = 1800) -> str:
     done = subprocess.run(
         [sys.executable, "-m", *args],
         cwd=PROJECT_ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # stderr goes to ours: a failing step says why
         text=True,
         timeout=timeout,
         check=True,
@@ -220,13 +220,16 @@ def table(results: dict[str, Any]) -> str:
 def main(base: Path, full: bool, work: Path, runs: int) -> None:
     """Run the suite, print one table and save bench/results/run-{short,full}.json."""
     started = time.perf_counter()
+    name = "run-full" if full else "run-short"
     results: dict[str, Any] = {"when": dt.datetime.now().isoformat(timespec="seconds"), "sizes": {}}
     for n in FULL_SIZES if full else SHORT_SIZES:
         store_dir = synthetic_store(work, n, base)
         results["sizes"][n] = size_results(store_dir, runs, naive_repeat=5 if n < 1_000_000 else 3)
         print(f"  {n:,} incidents done ({time.perf_counter() - started:.0f} s)", flush=True)
+        save(name, results)  # each stage is kept: a later one failing loses nothing measured
     results["first_paint"] = first_paint(base, 5 if full else 3)
     results["export"] = warm_png(base)
+    save(name, results)
     if full:
         results["export_cold_warm"] = _module(
             ["bench.export_bench", "--data", str(base)]
@@ -234,11 +237,12 @@ def main(base: Path, full: bool, work: Path, runs: int) -> None:
         results["ingest"] = _module(
             ["bench.ingest_bench", "--sizes", "100000", "--sizes", "1000000", "--data", str(base)]
         ).splitlines()[-6:]
+        save(name, results)
         store_1m = synthetic_store(work, 1_000_000, base)
         results["load"] = _module(["bench.load", "--store", str(store_1m)]).splitlines()
     results["seconds"] = round(time.perf_counter() - started)
     print(table(results))
-    print(f"saved {save('run-full' if full else 'run-short', results)} in {results['seconds']} s")
+    print(f"saved {save(name, results)} in {results['seconds']} s")
 
 
 if __name__ == "__main__":
