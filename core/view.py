@@ -17,17 +17,28 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
+from core.i18n import LANGUAGES, N_, format_date, gettext
 from geodata.schema import KINDS, TAGS
 
+#: What the map can show; labels are English msgids, translated where shown.
 METRICS = {
-    "detained": "detentions",
-    "rallies": "rallies",
-    "per100k": "detentions per 100,000 people",
+    "detained": N_("detentions"),
+    "rallies": N_("rallies"),
+    "per100k": N_("detentions per 100,000 people"),
 }
 CLASSINGS = {
-    "quantile": "quantile classes",
-    "jenks": "natural breaks (Jenks)",
-    "log": "continuous, log scale",
+    "quantile": N_("quantile classes"),
+    "jenks": N_("natural breaks (Jenks)"),
+    "log": N_("continuous, log scale"),
+}
+#: Incident kinds as a description names them.
+KIND_NAMES = {"detention": N_("detention"), "rally": N_("rally")}
+#: How exactly an incident is placed, as its detail names it.
+PRECISION_NAMES = {
+    "point": N_("point"),
+    "street": N_("street"),
+    "city": N_("city"),
+    "region": N_("region"),
 }
 OCCUPIED = "occupied_ukraine"
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
@@ -56,6 +67,8 @@ class Filters:
     incident: str | None = None
     #: Proportional city symbols over the national map (``symbols=0`` hides them).
     symbols: bool = True
+    #: The interface language the link asks for (None: the browser's, else English).
+    lang: str | None = None
 
     @classmethod
     def from_query(cls, search: str) -> Filters:
@@ -71,25 +84,36 @@ class Filters:
                 pairs.append((name, show(value)))
         return "?" + urlencode(pairs) if pairs else ""
 
-    def describe(self, names: Mapping[str, str] | None = None) -> str:
-        """A sentence saying what is counted, where and when, for captions and citations."""
+    def describe(self, names: Mapping[str, str] | None = None, lang: str = "en") -> str:
+        """A sentence saying what is counted, where and when, for captions and citations.
+
+        ``names`` are the display names of regions and cities in ``lang``.
+        """
         names = names or {}
-        where = "Russia " + (
-            "and occupied Ukrainian territory"
+        where = (
+            gettext(lang, "Russia and occupied Ukrainian territory")
             if self.occupied
-            else "(occupied Ukrainian territory not counted)"
+            else gettext(lang, "Russia (occupied Ukrainian territory not counted)")
         )
         if self.region:
             where = names.get(self.region, self.region)
         if self.city:
             where = f"{names.get(self.city, self.city)}, {where}"
-        parts = [f"{METRICS[self.metric].capitalize()} in {where}", describe_period(self)]
+        what = gettext(lang, METRICS[self.metric])
+        parts = [
+            gettext(lang, "{what} in {where}").format(
+                what=what[:1].upper() + what[1:], where=where
+            ),
+            describe_period(self, lang),
+        ]
         if self.kinds:
-            parts.append("incidents of kind " + " and ".join(self.kinds))
+            kinds = gettext(lang, " and ").join(gettext(lang, KIND_NAMES[k]) for k in self.kinds)
+            parts.append(gettext(lang, "incidents of kind {kinds}").format(kinds=kinds))
         if self.tags:
-            parts.append("tagged " + " and ".join(f"'{TAGS[t]}'" for t in self.tags))
+            tags = gettext(lang, " and ").join(f"'{gettext(lang, TAGS[t])}'" for t in self.tags)
+            parts.append(gettext(lang, "tagged {tags}").format(tags=tags))
         if self.campaign:
-            parts.append(f"campaign {self.campaign}")
+            parts.append(gettext(lang, "campaign {name}").format(name=self.campaign))
         return ", ".join(parts)
 
     def counts(self, kind: str) -> bool:
@@ -109,15 +133,17 @@ class Filters:
         return replace(self, city=key, incident=None)
 
 
-def describe_period(f: Filters) -> str:
-    """The period of ``f`` in words ("2022-09-21 to 2022-09-24", "all dates")."""
-    if f.start and f.end:
-        return f"{f.start:%Y-%m-%d} to {f.end:%Y-%m-%d}"
-    if f.start:
-        return f"from {f.start:%Y-%m-%d}"
-    if f.end:
-        return f"until {f.end:%Y-%m-%d}"
-    return "all dates"
+def describe_period(f: Filters, lang: str = "en") -> str:
+    """The period of ``f`` in words ("21 September 2022 to 24 September 2022", "all dates")."""
+    start = format_date(f.start, lang) if f.start else ""
+    end = format_date(f.end, lang) if f.end else ""
+    if start and end:
+        return gettext(lang, "{start} to {end}").format(start=start, end=end)
+    if start:
+        return gettext(lang, "from {start}").format(start=start)
+    if end:
+        return gettext(lang, "until {end}").format(end=end)
+    return gettext(lang, "all dates")
 
 
 def _one(raw: list[str]) -> str:
@@ -224,6 +250,7 @@ _PARAMS: dict[str, tuple[str, Callable[[list[str]], object], Callable[..., str]]
     "city": ("city", _place, str),
     "incident": ("incident", _token, str),
     "symbols": ("symbols", _on_off, lambda v: "1" if v else "0"),
+    "lang": ("lang", _choice(dict.fromkeys(LANGUAGES, "")), str),
 }
 _DEFAULTS = {f.name: f.default for f in fields(Filters)}
 #: The period's two spellings in links: the map prints ``from``/``to``, Compare prints
