@@ -262,7 +262,7 @@ def incident_detail(
                 className="muted",
             )
         ]
-    city = (names or {}).get(row["city_key"], row["city_label"])
+    city = (names or {}).get(row.get("city_key", ""), row["city_label"])
 
     def count(value: Any) -> str:
         return _("unknown") if pd.isna(value) else format_number(int(value), lang)
