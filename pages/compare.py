@@ -360,7 +360,11 @@ def sync_state(
     """
     data, view, pinned, unknown = resolve(source, views, search)
     state, notices = data.parse(view if from_url else _from_controls(values))
-    text = [f"Some link settings were not understood and use defaults: {'; '.join(notices)}."]
+    said = gettext(
+        request_language(query_language(view)),
+        "Some link settings were not understood and use defaults: {notices}.",
+    )
+    text = [said.format(notices="; ".join(notices))]
     notice = " ".join([*(text if notices else []), *([unknown] if unknown else [])])
     query = with_params(state.to_query(), lang=query_language(view), v=pinned)
     shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)

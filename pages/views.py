@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 import layers
 from core import aggregates, view
 from core.dataset import Dataset
-from core.i18n import format_number, gettext
+from core.i18n import format_number, gettext, query_language
 from core.prepared import data_as_of
 from core.texts import alt_text
 from core.view import Filters
@@ -150,8 +150,9 @@ class StateInputs:
 
 def state_from_url(data: Dataset, search: str | None) -> dict[str, Any]:
     """The view state a URL's query asks for, with notices for what could not be used."""
-    parsed, notices = view.parse_query(search or "")
-    f, missing = view.check_known(parsed, data.catalogue)
+    lang = request_language(query_language(search))
+    parsed, notices = view.parse_query(search or "", lang)
+    f, missing = view.check_known(parsed, data.catalogue, lang)
     return ViewState(f.to_query(), (*notices, *missing)).to_store()
 
 

@@ -108,7 +108,8 @@ class Publisher:
             data = self.source.get(version)
         except UnknownVersion as exc:
             raise BadRequest(str(exc)) from None
-        return parse_request(args, data.catalogue), data
+        asked = args.get("lang", [None])[-1]
+        return parse_request(args, data.catalogue, request_language(asked)), data
 
     def snapshot(self, fmt: str) -> bytes:
         """The export bytes for the current URL, from the cache or the render pool."""

@@ -126,6 +126,21 @@ def test_lang_is_part_of_the_url_grammar():
     assert notices[0].refusal == "'lang=de': expected one of en, ru."
 
 
+def test_notices_speak_the_language_of_the_link():
+    f, notices = parse_query("?lang=ru&metric=bogus&from=2022-09-25&to=2022-09-21")
+    assert f == Filters(lang="ru")
+    assert notices == (
+        "«metric=bogus» пропущено: ожидается одно из значений detained, rallies, per100k.",
+        "Период заканчивается раньше, чем начинается; показано всё время.",
+    )
+    assert notices[0].refusal == (
+        "«metric=bogus»: ожидается одно из значений detained, rallies, per100k."
+    )
+    # The page's language may come from the browser: the caller says which.
+    _, said = parse_query("?kind=riot", "ru")
+    assert said == ("«kind=riot» пропущено: ожидается любое из значений detention, rally.",)
+
+
 def test_switch_links_keep_the_rest_of_the_query():
     assert i18n.switch_links("?region=RU-MOW&lang=en&kind=rally") == [
         ("en", "English", "?region=RU-MOW&kind=rally&lang=en"),
@@ -182,7 +197,10 @@ def test_a_strict_route_refuses_an_unknown_language(client):
     assert refused.status_code == 400
     assert "lang=de" in refused.text and "en, ru" in refused.text
     russian = client.get("/download/regions.csv?lang=xx", headers={"Accept-Language": "ru"})
-    assert russian.status_code == 400 and russian.text.startswith("Неверный запрос")
+    assert russian.status_code == 400
+    assert russian.text == "Неверный запрос: «lang=xx»: ожидается одно из значений en, ru.\n"
+    region = client.get("/export/map.png?region=RU-XXX&lang=ru")
+    assert region.status_code == 400 and "Региона «RU-XXX» нет." in region.text
 
 
 def test_downloads_say_where_they_come_from_in_russian(client):
