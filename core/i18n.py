@@ -112,3 +112,9 @@ def query_language(query: str | None) -> str | None:
     """The language a query string asks for (its last ``lang``), if it is one served."""
     asked = [v for k, v in parse_qsl((query or "").lstrip("?")) if k == "lang"]
     return asked[-1] if asked and asked[-1] in LANGUAGES else None
+
+
+def plotly_separators(lang: str) -> str:
+    """The ``layout.separators`` of a plotly figure in ``lang``: decimal sign, then group sign."""
+    locale = LOCALES[lang]
+    return numbers.get_decimal_symbol(locale) + numbers.get_group_symbol(locale)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.i18n import DEFAULT, gettext
+from core.i18n import DEFAULT, gettext, plotly_separators
 from layers import _style
 
 HALF_DAY = pd.Timedelta(hours=12)
@@ -51,6 +51,7 @@ def daily_bars(
         font={"family": _style.FONT, "color": _style.INK, "size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         bargap=0.15,
+        separators=plotly_separators(lang),  # "1 386" on a Russian axis and hover
         yaxis={
             "title": {"text": _("detentions")},
             "fixedrange": True,

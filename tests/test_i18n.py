@@ -103,6 +103,8 @@ def test_russian_plurals_follow_the_catalogue():
 def test_dates_and_numbers_follow_the_language(lang, date, number):
     assert i18n.format_date(dt.date(2022, 9, 21), lang) == date
     assert i18n.format_number(1386, lang) == number
+    # plotly writes the timeline's numbers with the same signs: decimal, then grouping.
+    assert i18n.plotly_separators(lang) == {"ru": ",\u00a0", "en": ".,"}[lang]
 
 
 def test_describe_speaks_russian():
