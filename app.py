@@ -161,7 +161,7 @@ def _set_html_lang(app: dash.Dash) -> None:
     interpolate = app.interpolate_index
 
     def with_lang(**parts: Any) -> str:
-        lang = request_language(flask.request.args.get("lang"))
+        lang = request_language(query_language(flask.request.query_string.decode("latin-1")))
         return interpolate(**parts).replace("<html>", f'<html lang="{lang}">', 1)
 
     app.interpolate_index = with_lang  # type: ignore[method-assign,assignment]

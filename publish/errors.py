@@ -18,7 +18,7 @@ import flask
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException, NotFound
 
-from core.i18n import gettext
+from core.i18n import gettext, query_language
 from layers.language import request_language
 from publish import exports
 from publish.params import BadRequest
@@ -81,7 +81,7 @@ def _bug(exc: Exception) -> flask.Response:
 
 def _lang() -> str:
     """The request's language (its ``lang``, else the browser's)."""
-    return request_language(flask.request.args.get("lang"))
+    return request_language(query_language(flask.request.query_string.decode("latin-1")))
 
 
 def install(app: dash.Dash) -> None:
