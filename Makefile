@@ -6,10 +6,19 @@ DATA   ?= $(or $(PROTESTMAP_DATA),data)
 STAMP  := $(VENV)/.installed
 PLOTLY_JS := assets/vendor/plotly.min.js
 AXE_JS    := .cache/axe/node_modules/axe-core/axe.min.js
+# gettext catalogues: locale/<lang>/LC_MESSAGES/messages.po is committed, its .mo is built here.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/messages.po)
+COMPILED   := $(CATALOGUES:.po=.mo)
+POT        ?= locale/messages.pot
+# What pybabel extracts: core.i18n's gettext(lang, msg), ngettext(lang, one, many, n),
+# format_count(n, lang, one, many) and N_(msg), and ``_ = functools.partial(gettext, lang)``.
+BABEL_KEYWORDS := --no-default-keywords -k gettext:2 -k ngettext:2,3 -k format_count:3,4 \
+                  -k N_ -k _
 
-.PHONY: setup system-deps build run test test-fast lint bench bench-full clean
+.PHONY: setup system-deps build run test test-fast lint bench bench-full clean \
+        pot messages language
 
-setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS)
+setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS) $(COMPILED)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +67,23 @@ $(AXE_JS): frontend/axe/package.json frontend/axe/package-lock.json | system-dep
 	cd .cache/axe && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
+locale/%/LC_MESSAGES/messages.mo: locale/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+# The template of every message the code marks (docs/dashboard.md, "Adding a language").
+pot: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap \
+	  --project protestmap --version 0.1.0 --copyright-holder "protestmap contributors" \
+	  --msgid-bugs-address "protestmap issue tracker" -o $(POT) .
+
+# Merge new and changed messages into every catalogue (then translate the empty/fuzzy ones).
+messages: pot
+	$(BIN)/pybabel update -i $(POT) -d locale --no-wrap --ignore-obsolete
+
+# Start a catalogue for a new language: make language LANG=uk
+language: pot
+	$(BIN)/pybabel init -i $(POT) -d locale -l $(LANG)
+
 $(DATA)/incidents.parquet: $(STAMP) $(wildcard seed/*.csv) $(wildcard geodata/reference/*.csv)
 	PROTESTMAP_DATA=$(DATA) $(BIN)/protestmap build
 
@@ -91,4 +117,4 @@ $(VENV)/.bench: pyproject.toml | $(STAMP)
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(DATA) .cache .pytest_cache assets/vendor
+	rm -rf $(VENV) $(DATA) .cache .pytest_cache assets/vendor $(COMPILED) $(POT)

@@ -24,9 +24,11 @@ from core import series
 from core.compare import PATH as COMPARE_PATH
 from core.compare import CompareViews
 from core.dataset import Dataset, read_dataset
+from core.i18n import gettext, query_language
 from core.versions import DataSource
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
+from layers.language import request_language
 from pages import about, compare, ids, publishing, views
 from pages.layout import page
 from publish import errors, exports, guards, headers, register_routes
@@ -69,8 +71,11 @@ def _on_error(err: Exception) -> None:
         ids.NOTICE,
         {
             "hidden": False,
-            "children": "Something went wrong while updating this view. "
-            "Reload the page; if it persists, report the link.",
+            "children": gettext(
+                request_language(None),
+                "Something went wrong while updating this view. "
+                "Reload the page; if it persists, report the link.",
+            ),
         },
     )
 
@@ -97,8 +102,7 @@ def create_app(
         on_error=_on_error,
         update_title="",
     )
-    # The page's language, for screen readers' pronunciation (WCAG 3.1.1).
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    _set_html_lang(app)
     base = app.config.requests_pathname_prefix
     publisher = register_routes(app.server, data, settings, pool=pool)
     cities = load_cities()
@@ -120,10 +124,12 @@ def create_app(
     )
     def route(pathname: str | None, search: str | None) -> Any:
         shown = _page_of(pathname, base)
+        lang = request_language(query_language(search))
         if shown == COMPARE_PATH:
-            return compare.layout(compare.resolve(publisher.source, compares, search)[0], base)
+            data = compare.resolve(publisher.source, compares, search)[0]
+            return compare.layout(data, base, lang, search or "")
         if shown == about.PATH:
-            return about.layout(publisher.source.current().incidents, base)
+            return about.layout(publisher.source.current().incidents, base, lang, search or "")
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)
@@ -134,6 +140,7 @@ def create_app(
             base,
             map_shown=views.map_shown(of_view, state),
             view=views.ViewState.read(state).filters,
+            lang=lang,
         )
 
     _register(app, publisher.source, base)
@@ -143,6 +150,21 @@ def create_app(
     errors.install(app)
     headers.install(app)  # last: it hashes the inline scripts of every callback
     return app
+
+
+def _set_html_lang(app: dash.Dash) -> None:
+    """Serve every page with ``<html lang>`` in the request's language (WCAG 3.1.1).
+
+    Screen readers pronounce the page by it; the language is the one the page's callbacks
+    pick too (``?lang=``, else the browser's ``Accept-Language``, else English).
+    """
+    interpolate = app.interpolate_index
+
+    def with_lang(**parts: Any) -> str:
+        lang = request_language(query_language(flask.request.query_string.decode("latin-1")))
+        return interpolate(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = with_lang  # type: ignore[method-assign,assignment]
 
 
 def _page_of(pathname: str | None, base: str) -> str:
@@ -247,6 +269,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.GRID, "rowData"),
         Output(ids.CARDS, "children"),
         Output(ids.DETAIL, "children"),
+        Output(ids.LANG_SWITCH, "children"),
         Input(ids.STATE, "data"),
     )
     def update_panels(state: dict | None) -> tuple:
@@ -264,6 +287,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             out["rows"],
             out["cards"],
             out["detail"],
+            out["switch"],
         )
 
     @app.callback(
@@ -292,6 +316,7 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
             base=base,
             host=flask.request.host_url,
             timeline=bool(timeline),
+            lang=request_language(views.ViewState.read(state).filters.lang),
         )
         keys = ("exports", "downloads", "snippet", "info", "compare", "newer")
         return tuple(out[k] for k in keys)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from core.i18n import DEFAULT
 from geodata import boundaries, breakdown, naturalearth, store
 from geodata.errors import ProtestmapError
 from geodata.gazetteer_cache import load_gazetteer
@@ -470,8 +471,11 @@ def export(
     source = DataSource(settings.data)
     data = source.get(args["v"][-1] if args.get("v") else None)
     req = parse_request(args, data.catalogue)
-    text = exports.caption(data, req.filters, version=data.version, accessed=dt.date.today())
-    figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+    lang = req.filters.lang or DEFAULT  # the query's language (the image's words)
+    text = exports.caption(
+        data, req.filters, version=data.version, accessed=dt.date.today(), lang=lang
+    )
+    figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline, lang=lang)
     image = exports.render_image(figure, fmt, width=req.width, height=req.height, scale=req.scale)
     out.write_bytes(image)
     console.print(f"wrote {out} ({len(image):,} bytes, data version {data.version})")

@@ -11,7 +11,8 @@ import pandas as pd
 import pyarrow as pa
 
 from core import aggregates, view
-from core.prepared import prepare_incidents
+from core.i18n import gettext
+from core.prepared import NO_CITY, prepare_incidents
 from core.texts import credit_line
 from core.viewtables import ViewTables
 from geodata import store
@@ -30,9 +31,16 @@ class Dataset:
     credit: str
     #: Display names of regions and cities, for the breadcrumb and descriptions.
     names: dict[str, str]
+    #: The same in Russian: the regions table's and the gazetteer's Russian names; a city
+    #: without a known Russian name keeps its English one (never a made-up spelling).
+    names_ru: dict[str, str]
     #: The callbacks' fast path: ``incidents`` coded as numpy arrays (``tables.columns``)
     #: and the tables over them, memoised per question.
     tables: ViewTables
+
+    def names_in(self, lang: str) -> dict[str, str]:
+        """Display names of regions and cities in ``lang``."""
+        return self.names_ru if lang == "ru" else self.names
 
     @property
     def version(self) -> str:
@@ -64,6 +72,11 @@ def build_dataset(
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
     cities = prepared.drop_duplicates("city_key", keep="last")
     names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
+    russian = regions["name_ru"].fillna(regions["name_en"])
+    names_ru = dict(zip(regions["region_code"], russian, strict=True))
+    russian = cities["city_ru"].fillna(cities["city_label"])
+    russian = russian.where(cities["city_ru"].notna() | ~cities["city_key"].str.startswith("r:"))
+    names_ru |= dict(zip(cities["city_key"], russian.fillna(gettext("ru", NO_CITY)), strict=True))
     return Dataset(
         incidents=prepared,
         regions=regions,
@@ -72,6 +85,7 @@ def build_dataset(
         catalogue=view.build_catalogue(prepared, regions),
         credit=credit_line(prepared),
         names=names,
+        names_ru=names_ru,
         tables=ViewTables(aggregates.build_columns(prepared), prepared, regions),
     )
 

@@ -15,9 +15,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geodata.messages import N_
 from geodata.schema import SOURCE_TYPE, TAGS
 
 #: Bit of each tag in ``tag_bits``: a tag filter is one integer comparison per row.
+#: The place label of reports that name a region but no city.
+NO_CITY = N_("(no city: region-level reports)")
 TAG_BITS = {tag: 1 << i for i, tag in enumerate(TAGS)}
 
 
@@ -53,7 +56,7 @@ def prepare_incidents(
         out["geonameid"].astype("string").fillna(""),
         np.where(name.notna(), "n:" + name.fillna(""), "r:" + out["region_code"]),
     ).astype(str)
-    out["city_label"] = name.fillna("(no city: region-level reports)").astype(str)
+    out["city_label"] = name.fillna(NO_CITY).astype(str)
     status = dict(zip(regions["region_code"], regions["status"], strict=True))
     out["status"] = out["region_code"].map(status).fillna("unknown").astype(str)
     return out.reset_index(drop=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from core.aggregates import Summary
+from core.i18n import DEFAULT, format_count, format_number, gettext
 from core.prepared import source_reporters
 from core.view import METRICS, Filters, describe_period
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 ABOUT_PATH = "/about"
 
 
-def credit_line(incidents: pd.DataFrame) -> str:
+def credit_line(incidents: pd.DataFrame, lang: str = DEFAULT) -> str:
     """Who the figures come from, read from the sources actually in the data.
 
     The most frequent reporter is named; "and others" is added when there are more.
@@ -37,22 +38,30 @@ def credit_line(incidents: pd.DataFrame) -> str:
     reporters = source_reporters(incidents)  # vectorised: a million rows in ms
     if reporters:
         lead = reporters.most_common(1)[0][0]
-        data = lead + (" and others" if len(reporters) > 1 else "")
+        data = lead + (gettext(lang, " and others") if len(reporters) > 1 else "")
     else:
-        data = "no sources"
-    parts = [f"Data: {data}, compiled by protestmap", "boundaries: Natural Earth"]
+        data = gettext(lang, "no sources")
+    parts = [
+        gettext(lang, "Data: {sources}, compiled by protestmap").format(sources=data),
+        gettext(lang, "boundaries: Natural Earth"),
+    ]
     if incidents["geonameid"].notna().any():
-        parts.append("places: GeoNames")
+        parts.append(gettext(lang, "places: GeoNames"))
     return "; ".join(parts)
 
 
-def with_about(credit: str, about: str = ABOUT_PATH) -> str:
+def credit_in(data: Dataset, lang: str) -> str:
+    """The dataset's credit line in ``lang`` (the default language's is counted at start-up)."""
+    return data.credit if lang == DEFAULT else credit_line(data.incidents, lang)
+
+
+def with_about(credit: str, about: str = ABOUT_PATH, lang: str = DEFAULT) -> str:
     """A credit line that says where its numbers are explained (``about``: that page's address).
 
     The credit is counted once per data version; the address is known only per request (host
     and base path), so the two are joined when printed.
     """
-    return f"{credit}. About the data: {about}"
+    return gettext(lang, "{credit}. About the data: {about}").format(credit=credit, about=about)
 
 
 @dataclass(frozen=True)
@@ -66,44 +75,64 @@ class Caption:
     accessed: dt.date
 
 
-def place_name(data: Dataset, f: Filters) -> str:
+def place_name(data: Dataset, f: Filters, lang: str = DEFAULT) -> str:
     """The place a view is about: its city, else its region, else Russia."""
     place = f.city or f.region
-    return data.names.get(place, place) if place else "Russia"
+    return data.names_in(lang).get(place, place) if place else gettext(lang, "Russia")
 
 
-def totals_text(total: Summary, f: Filters) -> str:
+def totals_text(total: Summary, f: Filters, lang: str = DEFAULT) -> str:
     """Totals in words ("1,234 detentions and 56 rallies"), leaving out a kind filtered out.
 
     A view of detentions alone has no rallies in it; "0 rallies" would read as a finding.
     """
     parts = []
     if f.counts("detention"):
-        parts.append(f"{total.detained:,} detention{'' if total.detained == 1 else 's'}")
+        parts.append(format_count(total.detained, lang, "{n} detention", "{n} detentions"))
     if f.counts("rally"):
-        parts.append(f"{total.rallies:,} rall{'y' if total.rallies == 1 else 'ies'}")
-    return " and ".join(parts)
+        parts.append(format_count(total.rallies, lang, "{n} rally", "{n} rallies"))
+    return gettext(lang, " and ").join(parts)
+
+
+def metric_title(f: Filters, lang: str) -> str:
+    """What the map shows, capitalised ("Detentions", "Задержания")."""
+    what = gettext(lang, METRICS[f.metric])
+    return what[:1].upper() + what[1:]
 
 
 def caption(
-    data: Dataset, f: Filters, *, version: str, accessed: dt.date, about: str = ABOUT_PATH
+    data: Dataset,
+    f: Filters,
+    *,
+    version: str,
+    accessed: dt.date,
+    about: str = ABOUT_PATH,
+    lang: str = DEFAULT,
 ) -> Caption:
     """Title, subtitle (the view's own total, period and filters in words), credit, version.
 
     ``about`` is the address of the "About the data" page that the credit names. The title
     names the city or region of a drilled-down view, so an image says where it is about.
     """
-    by = "" if f.region else ", by region"
-    title = f"{METRICS[f.metric].capitalize()} at protests in {place_name(data, f)}{by}"
-    credit = with_about(data.credit, about)
-    total = f"In total: {totals_text(data.tables.summary(f), f)} reported. "
-    return Caption(title, total + f.describe(data.names) + ".", credit, version, accessed)
+    where = place_name(data, f, lang)
+    if f.region:
+        title = gettext(lang, "{what} at protests in {place}")
+    else:
+        title = gettext(lang, "{what} at protests in {place}, by region")
+    title = title.format(what=metric_title(f, lang), place=where)
+    credit = with_about(credit_in(data, lang), about, lang)
+    total = gettext(lang, "In total: {totals} reported. ").format(
+        totals=totals_text(data.tables.summary(f), f, lang)
+    )
+    subtitle = total + f.describe(data.names_in(lang), lang) + "."
+    return Caption(title, subtitle, credit, version, accessed)
 
 
 def export_filename(data: Dataset, f: Filters, fmt: str) -> str:
     """A file name saying what an export shows: ``protestmap-moscow-detentions-2022-09-21.png``.
 
-    Place, measure and period, in ASCII (safe in a ``Content-Disposition`` header).
+    Place, measure and period, in ASCII (safe in a ``Content-Disposition`` header), in English
+    whatever the page's language.
     """
     period = {
         (True, True): f"{f.start}-to-{f.end}",
@@ -122,41 +151,54 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def alt_text(data: Dataset, f: Filters) -> str:
+def alt_text(data: Dataset, f: Filters, lang: str = DEFAULT) -> str:
     """One sentence saying what the map shows, with its numbers, for screen readers."""
     total = data.tables.summary(f)
-    where = place_name(data, f)
-    head = f"Map of {where} shaded by {METRICS[f.metric]} at protests, {describe_period(f)}"
+    head = gettext(lang, "Map of {place} shaded by {what} at protests, {period}").format(
+        place=place_name(data, f, lang),
+        what=gettext(lang, METRICS[f.metric]),
+        period=describe_period(f, lang),
+    )
     if not total.incidents:
-        return f"{head}: no incidents match this selection."
-    text = f"{head}: {totals_text(total, f)} reported in {total.regions:,} region(s)"
+        return gettext(lang, "{head}: no incidents match this selection.").format(head=head)
+    text = gettext(lang, "{head}: {totals} reported in {regions}").format(
+        head=head,
+        totals=totals_text(total, f, lang),
+        regions=format_count(total.regions, lang, "{n} region", "{n} regions"),
+    )
     table = data.tables.region_table(f, "detained")
     top = table.dropna(subset=["detained"]).sort_values("detained", ascending=False)
     if not f.region and len(top):
-        text += f"; most detentions in {top.iloc[0]['name_en']} ({int(top.iloc[0]['detained']):,})"
+        first = top.iloc[0]
+        text += gettext(lang, "; most detentions in {region} ({n})").format(
+            region=data.names_in(lang).get(first["region_code"], first["name_en"]),
+            n=format_number(int(first["detained"]), lang),
+        )
     return text + "."
 
 
-def embed_snippet(query: str, title: str, alt_text: str, base_url: str) -> str:
+def embed_snippet(query: str, title: str, alt_text: str, base_url: str, lang: str = DEFAULT) -> str:
     """HTML to paste into an article: the live iframe, its description, a static fallback.
 
     The iframe starts at a fixed height; the tiny ``resize.js`` fits it to its content
     (the embed posts its height), and a page that drops the script keeps the fixed height.
 
-    ``query`` is the view's query string (``?...`` or ``""``, ``v=`` to pin the version);
+    ``query`` is the view's query string (``?...`` or ``""``, ``v=`` to pin the version,
+    ``lang=`` for its language);
     ``base_url`` is where protestmap is served (e.g. ``https://example.org/protestmap``).
     """
     base = base_url.rstrip("/")
     src = escape(f"{base}/embed{query}")
     png = escape(f"{base}/export/map.png{query}")
+    static = escape(gettext(lang, "Static image (PNG)"))
     return (
-        f'<figure class="protestmap-embed" style="margin:0">\n'
+        f'<figure class="protestmap-embed" lang="{lang}" style="margin:0">\n'
         f'  <iframe src="{src}" title="{escape(title)}" width="100%" height="620" '
         f'style="border:0;max-width:100%" loading="lazy"></iframe>\n'
         f'  <noscript><a href="{png}"><img src="{png}" alt="{escape(alt_text)}" '
         f'width="100%"></a></noscript>\n'
         f"  <figcaption>{escape(alt_text)} "
-        f'<a href="{png}">Static image (PNG)</a></figcaption>\n'
+        f'<a href="{png}">{static}</a></figcaption>\n'
         f'  <script src="{escape(base)}/embed/static/resize.js" async></script>\n'
         f"</figure>\n"
     )

@@ -10,6 +10,7 @@ Counting the rows a view selects is ``core.aggregates``'s job.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -17,17 +18,28 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
+from core.i18n import DEFAULT, LANGUAGES, N_, format_date, gettext, query_language
 from geodata.schema import KINDS, TAGS
 
+#: What the map can show; labels are English msgids, translated where shown.
 METRICS = {
-    "detained": "detentions",
-    "rallies": "rallies",
-    "per100k": "detentions per 100,000 people",
+    "detained": N_("detentions"),
+    "rallies": N_("rallies"),
+    "per100k": N_("detentions per 100,000 people"),
 }
 CLASSINGS = {
-    "quantile": "quantile classes",
-    "jenks": "natural breaks (Jenks)",
-    "log": "continuous, log scale",
+    "quantile": N_("quantile classes"),
+    "jenks": N_("natural breaks (Jenks)"),
+    "log": N_("continuous, log scale"),
+}
+#: Incident kinds as a description names them.
+KIND_NAMES = {"detention": N_("detention"), "rally": N_("rally")}
+#: How exactly an incident is placed, as its detail names it.
+PRECISION_NAMES = {
+    "point": N_("point"),
+    "street": N_("street"),
+    "city": N_("city"),
+    "region": N_("region"),
 }
 OCCUPIED = "occupied_ukraine"
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
@@ -56,6 +68,8 @@ class Filters:
     incident: str | None = None
     #: Proportional city symbols over the national map (``symbols=0`` hides them).
     symbols: bool = True
+    #: The interface language the link asks for (None: the browser's, else English).
+    lang: str | None = None
 
     @classmethod
     def from_query(cls, search: str) -> Filters:
@@ -71,25 +85,36 @@ class Filters:
                 pairs.append((name, show(value)))
         return "?" + urlencode(pairs) if pairs else ""
 
-    def describe(self, names: Mapping[str, str] | None = None) -> str:
-        """A sentence saying what is counted, where and when, for captions and citations."""
+    def describe(self, names: Mapping[str, str] | None = None, lang: str = "en") -> str:
+        """A sentence saying what is counted, where and when, for captions and citations.
+
+        ``names`` are the display names of regions and cities in ``lang``.
+        """
         names = names or {}
-        where = "Russia " + (
-            "and occupied Ukrainian territory"
+        where = (
+            gettext(lang, "Russia and occupied Ukrainian territory")
             if self.occupied
-            else "(occupied Ukrainian territory not counted)"
+            else gettext(lang, "Russia (occupied Ukrainian territory not counted)")
         )
         if self.region:
             where = names.get(self.region, self.region)
         if self.city:
             where = f"{names.get(self.city, self.city)}, {where}"
-        parts = [f"{METRICS[self.metric].capitalize()} in {where}", describe_period(self)]
+        what = gettext(lang, METRICS[self.metric])
+        parts = [
+            gettext(lang, "{what} in {where}").format(
+                what=what[:1].upper() + what[1:], where=where
+            ),
+            describe_period(self, lang),
+        ]
         if self.kinds:
-            parts.append("incidents of kind " + " and ".join(self.kinds))
+            kinds = gettext(lang, " and ").join(gettext(lang, KIND_NAMES[k]) for k in self.kinds)
+            parts.append(gettext(lang, "incidents of kind {kinds}").format(kinds=kinds))
         if self.tags:
-            parts.append("tagged " + " and ".join(f"'{TAGS[t]}'" for t in self.tags))
+            tags = gettext(lang, " and ").join(f"'{gettext(lang, TAGS[t])}'" for t in self.tags)
+            parts.append(gettext(lang, "tagged {tags}").format(tags=tags))
         if self.campaign:
-            parts.append(f"campaign {self.campaign}")
+            parts.append(gettext(lang, "campaign {name}").format(name=self.campaign))
         return ", ".join(parts)
 
     def counts(self, kind: str) -> bool:
@@ -109,15 +134,17 @@ class Filters:
         return replace(self, city=key, incident=None)
 
 
-def describe_period(f: Filters) -> str:
-    """The period of ``f`` in words ("2022-09-21 to 2022-09-24", "all dates")."""
-    if f.start and f.end:
-        return f"{f.start:%Y-%m-%d} to {f.end:%Y-%m-%d}"
-    if f.start:
-        return f"from {f.start:%Y-%m-%d}"
-    if f.end:
-        return f"until {f.end:%Y-%m-%d}"
-    return "all dates"
+def describe_period(f: Filters, lang: str = "en") -> str:
+    """The period of ``f`` in words ("21 September 2022 to 24 September 2022", "all dates")."""
+    start = format_date(f.start, lang) if f.start else ""
+    end = format_date(f.end, lang) if f.end else ""
+    if start and end:
+        return gettext(lang, "{start} to {end}").format(start=start, end=end)
+    if start:
+        return gettext(lang, "from {start}").format(start=start)
+    if end:
+        return gettext(lang, "until {end}").format(end=end)
+    return gettext(lang, "all dates")
 
 
 def _one(raw: list[str]) -> str:
@@ -129,15 +156,31 @@ def date_range() -> tuple[dt.date, dt.date]:
     return EARLIEST, dt.datetime.now(dt.UTC).date()
 
 
+class Invalid(ValueError):
+    """A parameter value a view cannot use, saying what was expected in any language.
+
+    ``message`` is an English msgid with ``{name}`` placeholders filled from ``values``;
+    ``str()`` is the English text.
+    """
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def said(self, lang: str) -> str:
+        """What was expected, in ``lang``."""
+        return gettext(lang, self.message).format(**self.values)
+
+
 def url_date(text: str) -> dt.date:
     """A date of a URL (``YYYY-MM-DD``, within ``date_range``), else ``ValueError`` saying why."""
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError("expected a date as YYYY-MM-DD") from None
+        raise Invalid(N_("expected a date as YYYY-MM-DD")) from None
     first, last = date_range()
     if not first <= day <= last:
-        raise ValueError(f"expected a date from {first.isoformat()} to today")
+        raise Invalid(N_("expected a date from {first} to today"), first=first.isoformat())
     return day
 
 
@@ -150,7 +193,7 @@ def _choices(allowed: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
         values = {v.strip() for item in raw for v in item.split(",") if v.strip()}
         unknown = sorted(values - set(allowed))
         if unknown:
-            raise ValueError(f"expected any of {', '.join(allowed)}")
+            raise Invalid(N_("expected any of {choices}"), choices=", ".join(allowed))
         chosen = tuple(v for v in allowed if v in values)
         return () if len(chosen) == len(allowed) else chosen
 
@@ -161,7 +204,7 @@ def _choice(allowed: Mapping[str, str]) -> Callable[[list[str]], str]:
     def parse(raw: list[str]) -> str:
         value = _one(raw)
         if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(allowed)}")
+            raise Invalid(N_("expected one of {choices}"), choices=", ".join(allowed))
         return value
 
     return parse
@@ -170,35 +213,35 @@ def _choice(allowed: Mapping[str, str]) -> Callable[[list[str]], str]:
 def _flag(raw: list[str]) -> bool:
     value = _one(raw)
     if value not in ("include", "exclude"):
-        raise ValueError("expected include or exclude")
+        raise Invalid(N_("expected include or exclude"))
     return value == "include"
 
 
 def _on_off(raw: list[str]) -> bool:
     value = _one(raw)
     if value not in ("0", "1"):
-        raise ValueError("expected 0 or 1")
+        raise Invalid(N_("expected 0 or 1"))
     return value == "1"
 
 
 def _region(raw: list[str]) -> str:
     value = _one(raw).upper()
     if not _REGION_CODE.match(value):
-        raise ValueError("expected an ISO 3166-2 code such as RU-MOW")
+        raise Invalid(N_("expected an ISO 3166-2 code such as RU-MOW"))
     return value
 
 
 def _place(raw: list[str]) -> str:
     value = raw[-1]  # exact: a name may carry any character
     if not _PLACE.match(value):
-        raise ValueError("not a place of the data")
+        raise Invalid(N_("not a place of the data"))
     return value
 
 
 def _token(raw: list[str]) -> str:
     value = _one(raw)
     if not _TOKEN.match(value):
-        raise ValueError("not a valid identifier")
+        raise Invalid(N_("not a valid identifier"))
     return value
 
 
@@ -224,6 +267,7 @@ _PARAMS: dict[str, tuple[str, Callable[[list[str]], object], Callable[..., str]]
     "city": ("city", _place, str),
     "incident": ("incident", _token, str),
     "symbols": ("symbols", _on_off, lambda v: "1" if v else "0"),
+    "lang": ("lang", _choice(dict.fromkeys(LANGUAGES, "")), str),
 }
 _DEFAULTS = {f.name: f.default for f in fields(Filters)}
 #: The period's two spellings in links: the map prints ``from``/``to``, Compare prints
@@ -249,13 +293,16 @@ class Notice(str):
         return notice
 
 
-def parse_query(search: str) -> tuple[Filters, tuple[Notice, ...]]:
+def parse_query(search: str, lang: str | None = None) -> tuple[Filters, tuple[Notice, ...]]:
     """Parse a query string into ``Filters`` plus one notice per parameter that was ignored.
 
     ``start``/``end`` are read as ``from``/``to`` (``PERIOD_ALIASES``). Never raises: unknown
     names and malformed values are dropped (the default applies) and reported, so a mangled
-    link still opens a working page that says what it ignored.
+    link still opens a working page that says what it ignored. Notices are in ``lang``
+    (default: the query's own ``lang``, else English).
     """
+    lang = lang or query_language(search) or DEFAULT
+    _ = functools.partial(gettext, lang)
     values: dict[str, object] = {}
     notices: list[Notice] = []
     for name, raw in parse_qs(search.lstrip("?"), keep_blank_values=True).items():
@@ -264,8 +311,8 @@ def parse_query(search: str) -> tuple[Filters, tuple[Notice, ...]]:
         if name not in _PARAMS:
             notices.append(
                 Notice(
-                    f"'{shown}' is not a known parameter and was ignored.",
-                    f"'{shown}' is not a known parameter.",
+                    _("'{shown}' is not a known parameter and was ignored.").format(shown=shown),
+                    _("'{shown}' is not a known parameter.").format(shown=shown),
                 )
             )
             continue
@@ -273,13 +320,19 @@ def parse_query(search: str) -> tuple[Filters, tuple[Notice, ...]]:
         try:
             values[attr] = parse(raw)
         except ValueError as exc:
-            notices.append(Notice(f"'{shown}' was ignored: {exc}.", f"'{shown}': {exc}."))
+            why = exc.said(lang) if isinstance(exc, Invalid) else str(exc)
+            notices.append(
+                Notice(
+                    _("'{shown}' was ignored: {why}.").format(shown=shown, why=why),
+                    _("'{shown}': {why}.").format(shown=shown, why=why),
+                )
+            )
     filters = Filters(**values)  # type: ignore[arg-type]
     if filters.start and filters.end and filters.start > filters.end:
         notices.append(
             Notice(
-                "The period ends before it starts; showing all dates.",
-                "The period ends before it starts.",
+                _("The period ends before it starts; showing all dates."),
+                _("The period ends before it starts."),
             )
         )
         filters = replace(filters, start=None, end=None)
@@ -342,15 +395,23 @@ class IncidentPlaces(Mapping[str, tuple[str, str]]):
         return len(self._ids)
 
 
-def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[Notice, ...]]:
-    """Drop references to things the data lacks; an incident or city implies its region."""
+def check_known(
+    filters: Filters, known: Catalogue, lang: str | None = None
+) -> tuple[Filters, tuple[Notice, ...]]:
+    """Drop references to things the data lacks; an incident or city implies its region.
+
+    Notices are in ``lang`` (default: the view's own ``lang``, else English).
+    """
+    _ = functools.partial(gettext, lang or filters.lang or DEFAULT)
     notices: list[Notice] = []
     f = filters
     if f.campaign and f.campaign not in known.campaigns:
         notices.append(
             Notice(
-                f"There is no campaign '{_shorten(f.campaign)}' in the data; ignored.",
-                f"There is no campaign '{_shorten(f.campaign)}' in the data.",
+                _("There is no campaign '{name}' in the data; ignored.").format(
+                    name=_shorten(f.campaign)
+                ),
+                _("There is no campaign '{name}' in the data.").format(name=_shorten(f.campaign)),
             )
         )
         f = replace(f, campaign=None)
@@ -362,8 +423,8 @@ def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[Noti
         else:
             notices.append(
                 Notice(
-                    f"There is no incident '{_shorten(incident)}'; ignored.",
-                    f"There is no incident '{_shorten(incident)}'.",
+                    _("There is no incident '{name}'; ignored.").format(name=_shorten(incident)),
+                    _("There is no incident '{name}'.").format(name=_shorten(incident)),
                 )
             )
             f = replace(f, incident=None)
@@ -373,16 +434,18 @@ def check_known(filters: Filters, known: Catalogue) -> tuple[Filters, tuple[Noti
         else:
             notices.append(
                 Notice(
-                    f"There is no city '{_shorten(city)}' in the data; ignored.",
-                    f"There is no city '{_shorten(city)}' in the data.",
+                    _("There is no city '{name}' in the data; ignored.").format(
+                        name=_shorten(city)
+                    ),
+                    _("There is no city '{name}' in the data.").format(name=_shorten(city)),
                 )
             )
             f = replace(f, city=None)
     if f.region and f.region not in known.regions:
         notices.append(
             Notice(
-                f"There is no region '{f.region}'; showing Russia.",
-                f"There is no region '{f.region}'.",
+                _("There is no region '{name}'; showing Russia.").format(name=f.region),
+                _("There is no region '{name}'.").format(name=f.region),
             )
         )
         f = f.national()

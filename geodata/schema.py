@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from geodata.messages import N_
+
 SCHEMA_VERSION = 1
 CRS = "EPSG:4326"
 #: Key of protestmap's own entry in the Parquet file metadata (JSON: data_version, ...).
@@ -18,26 +20,30 @@ PRECISIONS = ("point", "street", "city", "region")
 
 #: Tags a user can filter on. Free-form tags are refused so filters stay meaningful.
 TAGS = {
-    "force_used": "police used force (beatings, batons, stun guns, chokeholds)",
-    "injury": "someone was injured (e.g. a broken arm)",
-    "summons_served": "military summonses handed to detainees",
-    "minors_detained": "minors among the detainees",
-    "journalists_detained": "journalists among the detainees",
-    "criminal_case": "criminal cases opened",
-    "preventive_detention": "detained before any protest (e.g. facial recognition in the metro)",
-    "denied_lawyer": "lawyers kept from detainees",
-    "custody_conditions": "overcrowded vans or cells, no water or toilet",
-    "court_sentences": "court outcomes reported (administrative arrests, fines)",
-    "women_led": "protest led mostly by women",
-    "road_blocked": "protesters blocked a road",
-    "shots_fired": "shots fired (into the air or otherwise)",
-    "conflicting_reports": "sources disagree substantially on the figure",
+    "force_used": N_("police used force (beatings, batons, stun guns, chokeholds)"),
+    "injury": N_("someone was injured (e.g. a broken arm)"),
+    "summons_served": N_("military summonses handed to detainees"),
+    "minors_detained": N_("minors among the detainees"),
+    "journalists_detained": N_("journalists among the detainees"),
+    "criminal_case": N_("criminal cases opened"),
+    "preventive_detention": N_(
+        "detained before any protest (e.g. facial recognition in the metro)"
+    ),
+    "denied_lawyer": N_("lawyers kept from detainees"),
+    "custody_conditions": N_("overcrowded vans or cells, no water or toilet"),
+    "court_sentences": N_("court outcomes reported (administrative arrests, fines)"),
+    "women_led": N_("protest led mostly by women"),
+    "road_blocked": N_("protesters blocked a road"),
+    "shots_fired": N_("shots fired (into the air or otherwise)"),
+    "conflicting_reports": N_("sources disagree substantially on the figure"),
     # ACLED's sub-event types of protests and riots, as its exports write them.
-    "peaceful_protest": "ACLED: peaceful protest",
-    "protest_with_intervention": "ACLED: protest with intervention (authorities tried to stop it)",
-    "excessive_force_against_protesters": "ACLED: excessive force against protesters",
-    "violent_demonstration": "ACLED: violent demonstration",
-    "mob_violence": "ACLED: mob violence",
+    "peaceful_protest": N_("ACLED: peaceful protest"),
+    "protest_with_intervention": N_(
+        "ACLED: protest with intervention (authorities tried to stop it)"
+    ),
+    "excessive_force_against_protesters": N_("ACLED: excessive force against protesters"),
+    "violent_demonstration": N_("ACLED: violent demonstration"),
+    "mob_violence": N_("ACLED: mob violence"),
 }
 
 SOURCE_TYPE = pa.struct(

@@ -2,7 +2,7 @@
 
 from layers.cities import city_bubbles
 from layers.classes import Encoding, class_breaks, encode
-from layers.grid import COLUMN_DEFS, grid_rows
+from layers.grid import column_defs, grid_rows
 from layers.panels import (
     breadcrumb,
     incident_detail,
@@ -15,11 +15,11 @@ from layers.regions import map_figure, region_values, region_view
 from layers.timeline import daily_bars, period_frame
 
 __all__ = [
-    "COLUMN_DEFS",
     "Encoding",
     "breadcrumb",
     "city_bubbles",
     "class_breaks",
+    "column_defs",
     "daily_bars",
     "encode",
     "grid_rows",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+from babel import numbers
+
+from core.i18n import DEFAULT, LOCALES, N_, format_number
+
 #: Sequential classes, light to dark (ColorBrewer OrRd, without its near-white first step,
 #: so the lowest class stays visibly different from "no reports").
 PALETTE = ("#fdd49e", "#fc8d59", "#e34a33", "#b30000", "#5e0000")
@@ -35,13 +39,13 @@ REGION_PADDING = 0.15
 #: Width / height of the map area on a typical screen (the frame is widened to it).
 MAP_ASPECT = 2.2
 
-OCCUPIED_LABEL = "occupied, Ukraine"
+OCCUPIED_LABEL = N_("occupied, Ukraine")
 #: A hover's rallies line when the view shows detentions only (never "0", which is a finding).
-RALLIES_FILTERED = "not in this selection (filtered out)"
+RALLIES_FILTERED = N_("not in this selection (filtered out)")
 #: Federal cities labelled on the national map (each a few pixels wide there).
-CITY_LABELS = {"RU-MOW": "Moscow", "RU-SPE": "St Petersburg"}
+CITY_LABELS = {"RU-MOW": N_("Moscow"), "RU-SPE": N_("St Petersburg")}
 #: Days marked on the timeline. Only well-documented dates belong here.
-KEY_DATES = {"2022-09-21": "21 Sep: mobilisation announced"}
+KEY_DATES = {"2022-09-21": N_("21 Sep: mobilisation announced")}
 
 
 def region_frame(bounds: tuple[float, float, float, float]) -> dict:
@@ -65,14 +69,15 @@ def region_frame(bounds: tuple[float, float, float, float]) -> dict:
     }
 
 
-def fmt_count(value: float) -> str:
-    """12,345 (counts are whole numbers)."""
-    return f"{int(value):,}"
+def fmt_count(value: float, lang: str = DEFAULT) -> str:
+    """12,345 (counts are whole numbers), as ``lang`` writes numbers ("12 345")."""
+    return format_number(int(value), lang)
 
 
-def fmt_rate(value: float) -> str:
+def fmt_rate(value: float, lang: str = DEFAULT) -> str:
     """Two significant digits for rates, enough to rank and never falsely precise."""
     if value == 0:
         return "0"
     digits = max(0, 1 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{digits}f}"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])

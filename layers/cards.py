@@ -6,40 +6,43 @@ incident's view, so a tap opens its detail as a click on a table row does.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from dash import dcc, html
 
+from core.i18n import DEFAULT, N_, format_number, gettext
 from core.view import Filters
+from layers.grid import KIND_LABELS
 
-KIND_LABELS = {"detention": "Detention", "rally": "Rally"}
-DETAINED_UNKNOWN = "unknown"
+DETAINED_UNKNOWN = N_("unknown")
 #: A rally's detentions are counted on its detention incident (as in the table).
 DETAINED_ON_DETENTION = "–"
 
 
-def detained_text(row: dict) -> str:
+def detained_text(row: dict, lang: str = DEFAULT) -> str:
     """The detained figure as the table shows it: a count, "unknown", or "–" for a rally."""
     if row["detained"] is not None:
-        return f"{row['detained']:,}"
-    return DETAINED_ON_DETENTION if row["kind"] == "rally" else DETAINED_UNKNOWN
+        return format_number(row["detained"], lang)
+    return DETAINED_ON_DETENTION if row["kind"] == "rally" else gettext(lang, DETAINED_UNKNOWN)
 
 
 def _fact(label: str, value: str, name: str) -> html.Div:
     return html.Div([html.Dt(label), html.Dd(value)], className=f"card-fact card-{name}")
 
 
-def incident_cards(rows: list[dict], f: Filters, base: str) -> html.Ul:
+def incident_cards(rows: list[dict], f: Filters, base: str, lang: str = DEFAULT) -> html.Ul:
     """One card per table row (``layers.grid.grid_rows``), linking to that incident's view."""
+    _ = functools.partial(gettext, lang)
     cards = [
         html.Li(
             dcc.Link(
                 html.Dl(
                     [
-                        _fact("Date", row["date"], "date"),
-                        _fact("Place", row["place"], "place"),
-                        _fact("Kind", KIND_LABELS.get(row["kind"], row["kind"]), "kind"),
-                        _fact("Detained", detained_text(row), "detained"),
+                        _fact(_("Date"), row["date"], "date"),
+                        _fact(_("Place"), row["place"], "place"),
+                        _fact(_("Kind"), _(KIND_LABELS.get(row["kind"], row["kind"])), "kind"),
+                        _fact(_("Detained"), detained_text(row, lang), "detained"),
                     ]
                 ),
                 href=base + replace(f, incident=row["incident_id"]).to_query(),

@@ -5,27 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.i18n import DEFAULT, N_, gettext
 from layers import _style
 
 MAX_BUBBLE_PX = 44
 MIN_BUBBLE_PX = 7
 
 
-def size_key(cities: pd.DataFrame, measure: str) -> str:
+def size_key(cities: pd.DataFrame, measure: str, lang: str = DEFAULT) -> str:
     """The stated scale of the bubbles, printed under the colour legend."""
     if cities.empty:
         return ""
     top = cities[measure].astype("Float64").max()
     if pd.isna(top):
         return ""
-    noun = "detentions" if measure == "detained" else "rallies"
-    return (
-        f"<br><br><sub>Circles: cities,<br>area ∝ {noun};<br>"
-        f"largest = {_style.fmt_count(top)}</sub>"
-    )
+    if measure == "detained":
+        key = gettext(lang, "Circles: cities,<br>area ∝ detentions;<br>largest = {n}")
+    else:
+        key = gettext(lang, "Circles: cities,<br>area ∝ rallies;<br>largest = {n}")
+    return f"<br><br><sub>{key.format(n=_style.fmt_count(top, lang))}</sub>"
 
 
-_HOVER = (
+_HOVER = N_(
     "<b>%{customdata[1]}</b>%{customdata[2]}<br>Detentions: %{customdata[3]}<br>"
     "Rallies: %{customdata[4]}<br><i>click for its incidents</i><extra></extra>"
 )
@@ -37,6 +38,7 @@ def city_bubbles(
     selected: str | None = None,
     rallies: bool = True,
     measure: str = "detained",
+    lang: str = DEFAULT,
 ) -> dict:
     """Updates for the map's city trace from ``core.aggregates.city_table`` rows.
 
@@ -55,13 +57,14 @@ def city_bubbles(
     size = np.maximum(MIN_BUBBLE_PX, scale * MAX_BUBBLE_PX)
     colours = np.where(known, _style.DETENTION_COLOUR, _style.NO_FIGURE)
     lines = ["#000000" if key == selected else "#ffffff" for key in cities["city_key"]]
+    russian = lang == "ru"
     customdata = [
         [
             key,
-            label,
-            f" · {ru}" if isinstance(ru, str) and ru != label else "",
-            "no count reported" if np.isnan(n) else _style.fmt_count(n),
-            _style.fmt_count(r) if rallies else _style.RALLIES_FILTERED,
+            ru if russian and isinstance(ru, str) else label,
+            f" · {label if russian else ru}" if isinstance(ru, str) and ru != label else "",
+            gettext(lang, "no count reported") if np.isnan(n) else _style.fmt_count(n, lang),
+            _style.fmt_count(r, lang) if rallies else gettext(lang, _style.RALLIES_FILTERED),
             region,
         ]
         for key, label, ru, n, r, region in zip(
@@ -78,7 +81,7 @@ def city_bubbles(
         "lon": cities["lon"].round(4).tolist(),
         "lat": cities["lat"].round(4).tolist(),
         "customdata": customdata,
-        "hovertemplate": _HOVER,
+        "hovertemplate": gettext(lang, _HOVER),
         "marker": {
             "size": size.round(1).tolist(),
             "color": colours.tolist(),

@@ -41,7 +41,7 @@ def _counted(data: Dataset, f: Filters) -> np.ndarray:
     return ((data.regions["status"] != OCCUPIED) | f.occupied).to_numpy()
 
 
-def map_parts(data: Dataset, f: Filters) -> dict[Part, dict[str, Any]]:
+def map_parts(data: Dataset, f: Filters, lang: str = "en") -> dict[Part, dict[str, Any]]:
     """What a view sets in the map figure: values and legend, frame, outline, city bubbles.
 
     Every region is coloured (occupied territory shown apart, ``everywhere``); the chosen
@@ -59,24 +59,26 @@ def map_parts(data: Dataset, f: Filters) -> dict[Part, dict[str, Any]]:
         metric=f.metric,
         classing=f.classing,
         counted=_counted(data, f),
-        period=describe_period(f),
+        period=describe_period(f, lang),
         rallies=f.counts("rally"),
+        lang=lang,
     )
-    regions["colorbar"]["title"]["text"] += size_key(cities, measure)
+    regions["colorbar"]["title"]["text"] += size_key(cities, measure, lang)
     return {
         ("data", region_layer.REGIONS): regions,
         ("layout", "geo"): frame,
+        ("data", region_layer.LABELS): {"text": region_layer.label_texts(data.regions, lang)},
         ("data", region_layer.SELECTED): outline,
         ("data", region_layer.CITIES): city_bubbles(
-            cities, selected=f.city, rallies=f.counts("rally"), measure=measure
+            cities, selected=f.city, rallies=f.counts("rally"), measure=measure, lang=lang
         ),
     }
 
 
-def map_view(data: Dataset, f: Filters) -> go.Figure:
+def map_view(data: Dataset, f: Filters, lang: str = "en") -> go.Figure:
     """The dashboard's map for ``f`` as one complete figure (for exports and embeds)."""
     figure = map_figure(data.regions, data.countries)
-    for (part, at), props in map_parts(data, f).items():
+    for (part, at), props in map_parts(data, f, lang).items():
         if part == "data":
             figure.data[at].update(props)
         else:
@@ -89,6 +91,8 @@ def timeline_daily(data: Dataset, f: Filters) -> pd.DataFrame:
     return data.tables.daily_table(replace(f, start=None, end=None))
 
 
-def timeline_view(data: Dataset, f: Filters) -> go.Figure:
+def timeline_view(data: Dataset, f: Filters, lang: str = "en") -> go.Figure:
     """The dashboard's timeline for ``f`` (all dates of the view, framed on its period)."""
-    return daily_bars(timeline_daily(data, f), period=(f.start, f.end), extent=data.extent)
+    return daily_bars(
+        timeline_daily(data, f), period=(f.start, f.end), extent=data.extent, lang=lang
+    )

@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from core.i18n import DEFAULT, N_, format_count, gettext
 from core.view import OCCUPIED
 from layers import _geo, _style
 from layers.classes import encode
@@ -22,15 +25,19 @@ COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, LABELS, SELECTED, CITIES = range(7)
 #: Right margin kept for the legend, so it never covers the Far East.
 LEGEND_PX = 150
 
-_NOT_COUNTED = "occupied, Ukraine<br>(not counted)"
+_NOT_COUNTED = N_("occupied, Ukraine<br>(not counted)")
 _SPECIAL_LABELS = {
-    "detained": ("no reports", "reports,<br>no count", _NOT_COUNTED),
-    "rallies": ("no reports", "–", _NOT_COUNTED),
-    "per100k": ("no reports", "no count or<br>no population<br>figure", _NOT_COUNTED),
+    "detained": (N_("no reports"), N_("reports,<br>no count"), _NOT_COUNTED),
+    "rallies": (N_("no reports"), "–", _NOT_COUNTED),
+    "per100k": (N_("no reports"), N_("no count or<br>no population<br>figure"), _NOT_COUNTED),
 }
-_TITLES = {"detained": "Detentions", "rallies": "Rallies", "per100k": "Detentions<br>per 100,000"}
-_CLASSING = {"quantile": "quantiles", "jenks": "natural breaks", "log": "log scale"}
-_HOVER = (
+_TITLES = {
+    "detained": N_("Detentions"),
+    "rallies": N_("Rallies"),
+    "per100k": N_("Detentions<br>per 100,000"),
+}
+_CLASSING = {"quantile": N_("quantiles"), "jenks": N_("natural breaks"), "log": N_("log scale")}
+_HOVER = N_(
     "<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
     "Detentions: %{customdata[2]}<br>Rallies: %{customdata[3]}<br>"
     "Detentions per 100,000: %{customdata[4]}<br>"
@@ -108,11 +115,7 @@ def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
     The occupied label sits just west of that territory; city labels sit at a point inside
     each city's own polygon, to its right.
     """
-    cities = (
-        regions.set_index("region_code")
-        .reindex(list(_style.CITY_LABELS))
-        .dropna(subset=["display"])
-    )
+    cities = _labelled_cities(regions)
     anchors = shapely.point_on_surface(cities["display"].to_numpy())
     occupied = regions.loc[regions["status"] == OCCUPIED, "display"].total_bounds
     label_lon, label_lat = occupied[0] - 0.3, (occupied[1] + occupied[3]) / 2  # west of it
@@ -120,7 +123,7 @@ def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
         lon=[label_lon, *shapely.get_x(anchors).round(3).tolist()],
         lat=[label_lat, *shapely.get_y(anchors).round(3).tolist()],
         mode="text",
-        text=[_style.OCCUPIED_LABEL, *(_style.CITY_LABELS[c] for c in cities.index)],
+        text=label_texts(regions),
         textfont={
             "color": [_style.OCCUPIED_LINE, *[_style.INK] * len(cities)],
             "size": 12,
@@ -130,6 +133,21 @@ def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
         hoverinfo="skip",
         name="labels",
     )
+
+
+def _labelled_cities(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return (
+        regions.set_index("region_code")
+        .reindex(list(_style.CITY_LABELS))
+        .dropna(subset=["display"])
+    )
+
+
+def label_texts(regions: gpd.GeoDataFrame, lang: str = DEFAULT) -> list[str]:
+    """The map's text labels in ``lang``: "occupied, Ukraine", then the federal cities."""
+    cities = _labelled_cities(regions).index
+    labels = [_style.OCCUPIED_LABEL, *(_style.CITY_LABELS[c] for c in cities)]
+    return [gettext(lang, t) for t in labels]
 
 
 def _lines(
@@ -153,6 +171,7 @@ def region_values(
     counted: np.ndarray,
     period: str,
     rallies: bool = True,
+    lang: str = DEFAULT,
 ) -> dict:
     """Colour, legend and hover text of the region trace for one selection.
 
@@ -160,15 +179,16 @@ def region_values(
     regions); ``counted`` is False for regions kept apart from Russia's totals; ``rallies``
     is False when the view filters rallies out (the hover then says so, never "0").
     """
-    fmt = _style.fmt_rate if metric == "per100k" else _style.fmt_count
+    style = _style.fmt_rate if metric == "per100k" else _style.fmt_count
     encoding = encode(
         table["value"].to_numpy(dtype=float),
         table["state"].to_numpy(),
         counted,
         method=classing,
-        special_labels=_SPECIAL_LABELS[metric],
-        fmt=fmt,
+        special_labels=_translated(_SPECIAL_LABELS[metric], lang),
+        fmt=functools.partial(style, lang=lang),
     )
+    title = f"{gettext(lang, _TITLES[metric])}<br><sub>{gettext(lang, _CLASSING[classing])}</sub>"
     return {
         "z": encoding.z.tolist(),
         "zmin": 0,
@@ -176,7 +196,7 @@ def region_values(
         "colorscale": encoding.colorscale,
         "showscale": True,
         "colorbar": {
-            "title": {"text": f"{_TITLES[metric]}<br><sub>{_CLASSING[classing]}</sub>"},
+            "title": {"text": title},
             "tickvals": encoding.tickvals,
             "ticktext": encoding.ticktext,
             "len": 0.85,
@@ -188,43 +208,65 @@ def region_values(
             "outlinecolor": "#bbbbbb",
             "tickfont": {"size": 12},
         },
-        "customdata": hover_rows(table, counted, rallies=rallies),
-        "hovertemplate": _HOVER.replace("{period}", period),
+        "customdata": hover_rows(table, counted, rallies=rallies, lang=lang),
+        "hovertemplate": gettext(lang, _HOVER).replace("{period}", period),
     }
 
 
+def _translated(labels: tuple[str, str, str], lang: str) -> tuple[str, str, str]:
+    first, second, third = (gettext(lang, t) for t in labels)
+    return first, second, third
+
+
 def hover_rows(
-    table: pd.DataFrame, counted: np.ndarray, *, rallies: bool = True
+    table: pd.DataFrame, counted: np.ndarray, *, rallies: bool = True, lang: str = DEFAULT
 ) -> list[list[str]]:
     """Per region: names, detentions, rallies, rate and a note.
 
     Worded so that a region without reports, an unknown count, a real zero and rallies
     filtered out of the view all read differently.
     """
+    _ = functools.partial(gettext, lang)
     rows = []
     for row, is_counted in zip(table.itertuples(index=False), counted, strict=True):
         reported = row.incidents > 0
         if not reported:
-            detained = rally_text = "no reports in this selection"
+            detained = rally_text = _("no reports in this selection")
         else:
-            rally_text = _style.fmt_count(row.rallies)
+            rally_text = _style.fmt_count(row.rallies, lang)
             detained = (
-                "no count reported" if pd.isna(row.detained) else _style.fmt_count(row.detained)
+                _("no count reported")
+                if pd.isna(row.detained)
+                else _style.fmt_count(row.detained, lang)
             )
             if row.unknown and not pd.isna(row.detained):
-                detained += f" (+{row.unknown} report(s) without a count)"
+                detained += " (+{})".format(
+                    format_count(
+                        row.unknown,
+                        lang,
+                        "{n} report without a count",
+                        "{n} reports without a count",
+                    )
+                )
         if pd.isna(row.population):
-            rate = "no population figure"
+            rate = _("no population figure")
         else:
-            rate = "–" if pd.isna(row.per100k) else _style.fmt_rate(row.per100k)
+            rate = "–" if pd.isna(row.per100k) else _style.fmt_rate(row.per100k, lang)
         note = ""
         if row.status == OCCUPIED:
-            note = "<br>Occupied Ukrainian territory: " + (
-                "counted in the totals, as asked" if is_counted else "not in Russia's totals"
+            note = (
+                "<br>"
+                + _("Occupied Ukrainian territory: ")
+                + (
+                    _("counted in the totals, as asked")
+                    if is_counted
+                    else _("not in Russia's totals")
+                )
             )
         if not rallies:
-            rally_text = _style.RALLIES_FILTERED
-        rows.append([row.name_en, row.name_ru, detained, rally_text, rate, note])
+            rally_text = _(_style.RALLIES_FILTERED)
+        names = (row.name_ru, row.name_en) if lang == "ru" else (row.name_en, row.name_ru)
+        rows.append([*names, detained, rally_text, rate, note])
     return rows
 
 

@@ -7,12 +7,14 @@ period, a double-click (autorange) resets it, and the app reads both from ``rela
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.i18n import DEFAULT, gettext, plotly_separators
 from layers import _style
 
 HALF_DAY = pd.Timedelta(hours=12)
@@ -29,6 +31,7 @@ def daily_bars(
     period: tuple[dt.date | None, dt.date | None],
     extent: tuple[dt.date, dt.date] | None,
     key_dates: dict[str, str] | None = None,
+    lang: str = DEFAULT,
 ) -> go.Figure:
     """Daily figures for the selection (all dates), framed on the selected ``period``.
 
@@ -36,6 +39,7 @@ def daily_bars(
     chosen. An empty ``daily`` gives an explicit "nothing matches" chart, not a blank one.
     """
     key_dates = _style.KEY_DATES if key_dates is None else key_dates
+    _ = functools.partial(gettext, lang)
     figure = go.Figure()
     figure.update_layout(
         margin={"l": 48, "r": 48, "t": 28, "b": 36},
@@ -47,14 +51,15 @@ def daily_bars(
         font={"family": _style.FONT, "color": _style.INK, "size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         bargap=0.15,
+        separators=plotly_separators(lang),  # "1 386" on a Russian axis and hover
         yaxis={
-            "title": {"text": "detentions"},
+            "title": {"text": _("detentions")},
             "fixedrange": True,
             "rangemode": "tozero",
             "gridcolor": "#eeeeee",
         },
         yaxis2={
-            "title": {"text": "rallies"},
+            "title": {"text": _("rallies")},
             "fixedrange": True,
             "overlaying": "y",
             "side": "right",
@@ -68,24 +73,26 @@ def daily_bars(
             xaxis={"visible": False}, yaxis={"visible": False}, yaxis2={"visible": False}
         )
         figure.add_annotation(
-            _note("No incidents match this selection: widen the dates or clear a filter.")
+            _note(_("No incidents match this selection: widen the dates or clear a filter."))
         )
         return figure
     dates = pd.to_datetime(daily["date"])
     figure.add_bar(
         x=dates,
         y=daily["detained"].fillna(0).astype("int64"),
-        name="detentions",
+        name=_("detentions"),
         width=BAR_WIDTH_MS,
         marker={"color": _style.DETENTION_COLOUR},
         customdata=daily["unknown"],
-        hovertemplate="%{y:,} detained (+%{customdata} report(s) without a count)<extra></extra>",
+        hovertemplate=_(
+            "%{y:,} detained (+%{customdata} report(s) without a count)<extra></extra>"
+        ),
     )
     rallies = daily["rallies"] > 0
     if not rallies.any():  # detentions alone (or no rally in view): no empty rallies axis
         figure.update_layout(yaxis2={"visible": False}, margin={"r": 16})
     else:
-        _rally_dots(figure, dates[rallies], daily.loc[rallies, "rallies"])
+        _rally_dots(figure, dates[rallies], daily.loc[rallies, "rallies"], lang)
     first, last = extent or (dates.min().date(), dates.max().date())
     for day in key_dates:
         if first <= dt.date.fromisoformat(day) <= last:
@@ -96,21 +103,21 @@ def daily_bars(
                 line_color=_style.MUTED,
             )
     figure.update_layout(
-        period_frame(dates, period=period, extent=(first, last), key_dates=key_dates)
+        period_frame(dates, period=period, extent=(first, last), key_dates=key_dates, lang=lang)
     )
     return figure
 
 
-def _rally_dots(figure: go.Figure, dates: pd.Series, rallies: pd.Series) -> None:
+def _rally_dots(figure: go.Figure, dates: pd.Series, rallies: pd.Series, lang: str) -> None:
     """Rallies per day as dots on the right-hand axis."""
     figure.add_scatter(
         x=dates,
         y=rallies,
-        name="rallies",
+        name=gettext(lang, "rallies"),
         yaxis="y2",
         mode="markers",
         marker={"color": _style.RALLY_COLOUR, "size": 9, "symbol": "diamond"},
-        hovertemplate="%{y} rallies<extra></extra>",
+        hovertemplate=gettext(lang, "%{y} rallies<extra></extra>"),
     )
     figure.update_layout(yaxis2={"dtick": max(1, math.ceil(rallies.max() / 4))})
 
@@ -121,6 +128,7 @@ def period_frame(
     period: tuple[dt.date | None, dt.date | None],
     extent: tuple[dt.date, dt.date],
     key_dates: dict[str, str] | None = None,
+    lang: str = DEFAULT,
 ) -> dict[str, Any]:
     """The x axis and notes of a timeline whose bars are on ``dates``, framed on ``period``.
 
@@ -143,13 +151,15 @@ def period_frame(
         xaxis |= {"dtick": DAY_MS, "tick0": pd.Timestamp(start).isoformat()}
     notes = []
     if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
-        notes.append(_note("No incidents in this period: double-click to show all dates."))
+        notes.append(
+            _note(gettext(lang, "No incidents in this period: double-click to show all dates."))
+        )
     notes += [
         {
             "x": pd.Timestamp(day).isoformat(),
             "y": 1,
             "yref": "paper",
-            "text": label,
+            "text": gettext(lang, label),
             "showarrow": False,
             "xanchor": "left",
             "yanchor": "bottom",

@@ -8,11 +8,14 @@ with, so the page cannot drift from the data. ``docs/data-notes.md`` has the lon
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 from dash import dcc, html
 
+from core.i18n import DEFAULT, gettext
 from core.texts import ABOUT_PATH
+from layers.language import language_switch
 from layers.panels import HEADLINE_NOTE, OCCUPIED_NOTE
 
 PATH = ABOUT_PATH
@@ -121,66 +124,92 @@ def _first_day(incidents: pd.DataFrame) -> list:
     ]
 
 
-def layout(incidents: pd.DataFrame, base: str = "/") -> html.Div:
-    """The About page over the prepared incidents the app serves (``base``: path prefix)."""
+def layout(
+    incidents: pd.DataFrame, base: str = "/", lang: str = DEFAULT, query: str = ""
+) -> html.Div:
+    """The About page over the prepared incidents the app serves (``base``: path prefix).
+
+    Its header is in ``lang``; the explanation itself is written in English so far, and says
+    so (marked ``lang="en"`` so a screen reader reads it as English). ``query`` is the page's
+    own query, kept by the language switch.
+    """
+    _ = functools.partial(gettext, lang)
+    back = base + (f"?lang={lang}" if lang != DEFAULT else "")
+    english: dict = {} if lang == DEFAULT else {"lang": DEFAULT}
     return html.Div(
         className="app about",
         children=[
             html.Header(
                 className="header",
                 children=[
-                    html.Div([html.H1("About the data", id=ABOUT_HEADING)]),
-                    html.Nav(dcc.Link("Back to the map", href=base), className="header-nav"),
+                    html.Div([html.H1(_("About the data"), id=ABOUT_HEADING)]),
+                    html.Nav(
+                        [
+                            dcc.Link(_("Back to the map"), href=back),
+                            language_switch(query, lang, base + PATH.lstrip("/")),
+                        ],
+                        className="header-nav",
+                    ),
                 ],
             ),
-            html.H2("The headline figure"),
-            html.P(HEADLINE_NOTE),
-            html.P(
-                "An incident is one event: a protest in one place on one day. Several outlets "
-                "often report on it, with different counts at different times. The map shows "
-                "one figure per incident. Where OVD-Info reported, it is OVD-Info's latest "
-                "count; otherwise it is the latest dated report; between equally recent "
-                "reports, the smaller. The other reports stay listed with the incident as its "
-                "history. They are never added up."
-            ),
-            html.H2("21 September 2022: why not 1,386"),
-            *_first_day(incidents),
-            html.H2("What counts as a detention"),
-            html.P(
-                [
-                    "A detention is a person held by police at, or because of, a protest, as "
-                    "counted by the reporter, mostly the human-rights project ",
-                    _source("OVD-Info", OVD_SEVEN_MONTHS),
-                    ". OVD-Info counts the detentions it knows of. Someone detained twice "
-                    "counts twice: these are detentions, not people. People detained before a "
-                    "protest (for example after facial recognition in the metro) count too, "
-                    "tagged 'preventive detention'. Every figure is a lower bound. A count "
-                    "nobody reported stays empty, never zero. Rallies are counted apart from "
-                    "detentions.",
-                ]
-            ),
-            html.H2("Occupied Ukrainian territory"),
-            html.P(OCCUPIED_NOTE),
-            html.P(
-                [
-                    "protestmap never counts or draws them as Russia. Some published totals "
-                    "do include them: OVD-Info's more than 19,000 anti-war detentions between "
-                    "24 February and 25 October 2022 cover Russia and occupied Crimea (",
-                    _source("OVD-Info", OVD_EIGHT_MONTHS),
-                    "). Such a figure is quoted as context and never shown as a Russian total.",
-                ]
-            ),
-            html.H2("Where an incident is counted"),
-            html.P(
-                [
-                    "An incident counts in the region of the place it names (the city's region in ",
-                    _source("GeoNames", GEONAMES),
-                    ", or the region the report gives), not by where a map outline falls: ",
-                    _source("Natural Earth", NATURAL_EARTH),
-                    "'s outlines are a few kilometres off near borders. Coordinates only "
-                    "place the dot. A report whose coordinates disagree with its place is "
-                    "kept in its place's region and marked with a location conflict.",
-                ]
-            ),
+            html.P(_("This page is in English only for now."), className="muted")
+            if lang != DEFAULT
+            else None,
+            html.Div(_body(incidents), **english),
         ],
     )
+
+
+def _body(incidents: pd.DataFrame) -> list:
+    """The explanation of the numbers (in English)."""
+    return [
+        html.H2("The headline figure"),
+        html.P(HEADLINE_NOTE),
+        html.P(
+            "An incident is one event: a protest in one place on one day. Several outlets "
+            "often report on it, with different counts at different times. The map shows "
+            "one figure per incident. Where OVD-Info reported, it is OVD-Info's latest "
+            "count; otherwise it is the latest dated report; between equally recent "
+            "reports, the smaller. The other reports stay listed with the incident as its "
+            "history. They are never added up."
+        ),
+        html.H2("21 September 2022: why not 1,386"),
+        *_first_day(incidents),
+        html.H2("What counts as a detention"),
+        html.P(
+            [
+                "A detention is a person held by police at, or because of, a protest, as "
+                "counted by the reporter, mostly the human-rights project ",
+                _source("OVD-Info", OVD_SEVEN_MONTHS),
+                ". OVD-Info counts the detentions it knows of. Someone detained twice "
+                "counts twice: these are detentions, not people. People detained before a "
+                "protest (for example after facial recognition in the metro) count too, "
+                "tagged 'preventive detention'. Every figure is a lower bound. A count "
+                "nobody reported stays empty, never zero. Rallies are counted apart from "
+                "detentions.",
+            ]
+        ),
+        html.H2("Occupied Ukrainian territory"),
+        html.P(OCCUPIED_NOTE),
+        html.P(
+            [
+                "protestmap never counts or draws them as Russia. Some published totals "
+                "do include them: OVD-Info's more than 19,000 anti-war detentions between "
+                "24 February and 25 October 2022 cover Russia and occupied Crimea (",
+                _source("OVD-Info", OVD_EIGHT_MONTHS),
+                "). Such a figure is quoted as context and never shown as a Russian total.",
+            ]
+        ),
+        html.H2("Where an incident is counted"),
+        html.P(
+            [
+                "An incident counts in the region of the place it names (the city's region in ",
+                _source("GeoNames", GEONAMES),
+                ", or the region the report gives), not by where a map outline falls: ",
+                _source("Natural Earth", NATURAL_EARTH),
+                "'s outlines are a few kilometres off near borders. Coordinates only "
+                "place the dot. A report whose coordinates disagree with its place is "
+                "kept in its place's region and marked with a location conflict.",
+            ]
+        ),
+    ]

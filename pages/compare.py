@@ -7,6 +7,7 @@ one a ``v=`` pins: each callback looks its dataset up in the ``DataSource``.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -25,8 +26,10 @@ from core.compare import (
     span_text,
     summary,
 )
+from core.i18n import DEFAULT, N_, gettext, query_language
 from core.versions import DataSource
 from layers.compare import compare_view
+from layers.language import language_switch, request_language
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
 
@@ -41,7 +44,7 @@ PERIOD_A = "cmp-period-a"
 PERIOD_B = "cmp-period-b"
 NOTICE = "cmp-notice"
 STATE = "cmp-state"
-TABLE_ARIA: dict = {"aria-label": "Comparison table"}
+TABLE_LABEL = N_("Comparison table")
 GRAPH = "cmp-graph"
 TABLE = "cmp-table"
 CAPTION = "cmp-caption"
@@ -110,38 +113,51 @@ def _radio(component_id: str, options: dict[str, str]) -> dcc.RadioItems:
     )
 
 
-def layout(data: CompareData, base: str = "/") -> html.Div:
+def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str = "") -> html.Div:
     """The Compare page: controls, notice, chart, table, exports and CSV download.
 
-    ``base`` is the app's path prefix (for the link back to the map).
+    ``base`` is the app's path prefix (for the link back to the map); the page's own words are
+    in ``lang``, the chart, its caption and the table are in English so far (marked so);
+    ``query`` is the page's query, kept by the language switch.
     """
+    _ = functools.partial(gettext, lang)
+    english: dict = {} if lang == DEFAULT else {"lang": DEFAULT}
+    table_label: dict = {"aria-label": _(TABLE_LABEL)}
     controls = html.Div(
         [
             _field(
-                "Places (cities and regions, Russian or English name)",
+                _("Places (cities and regions, Russian or English name)"),
                 dcc.Dropdown(
                     id=PLACES,
                     options=place_options(data.catalog),
                     multi=True,
-                    placeholder="Type a city or region, e.g. Москва or Makhachkala",
+                    placeholder=_("Type a city or region, e.g. Москва or Makhachkala"),
                 ),
             ),
             html.Div(
                 [
                     _field(
-                        "Count", _radio(MEASURE, {"detained": "detained", "rallies": "rallies"})
+                        _("Count"),
+                        _radio(MEASURE, {"detained": _("detained"), "rallies": _("rallies")}),
                     ),
                     _field(
-                        "Metric",
+                        _("Metric"),
                         _radio(
                             METRIC,
-                            {"count": "counts", "per100k": "per 100k", "cumulative": "cumulative"},
+                            {
+                                "count": _("counts"),
+                                "per100k": _("per 100k"),
+                                "cumulative": _("cumulative"),
+                            },
                         ),
                     ),
-                    _field("Step", _radio(STEP, {"day": "daily", "week": "weekly"})),
+                    _field(_("Step"), _radio(STEP, {"day": _("daily"), "week": _("weekly")})),
                     _field(
-                        "Layout",
-                        _radio(LAYOUT, {"overlay": "one chart", "multiples": "small multiples"}),
+                        _("Layout"),
+                        _radio(
+                            LAYOUT,
+                            {"overlay": _("one chart"), "multiples": _("small multiples")},
+                        ),
                     ),
                 ],
                 className="cmp-row",
@@ -149,9 +165,9 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
             ),
             html.Div(
                 [
-                    _field("Period", _range(PERIOD, data.bounds)),
-                    _field("Compare period A", _range(PERIOD_A, data.bounds)),
-                    _field("with period B", _range(PERIOD_B, data.bounds)),
+                    _field(_("Period"), _range(PERIOD, data.bounds)),
+                    _field(_("Compare period A"), _range(PERIOD_A, data.bounds)),
+                    _field(_("with period B"), _range(PERIOD_B, data.bounds)),
                 ],
                 className="cmp-row",
                 style=ROW_STYLE,
@@ -163,17 +179,29 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
         [
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=STATE),
-            html.Nav(dcc.Link("← Map", href=base, className="cmp-back"), className="cmp-nav"),
-            html.H2("Compare cities and regions"),
+            html.Nav(
+                [
+                    dcc.Link(
+                        _("← Map"),
+                        href=base + (f"?lang={lang}" if lang != DEFAULT else ""),
+                        className="cmp-back",
+                    ),
+                    language_switch(query, lang, base + "compare"),
+                ],
+                className="cmp-nav",
+            ),
+            html.H2(_("Compare cities and regions")),
             controls,
-            html.Div(id=NOTICE, role="status", className="cmp-notice"),
-            dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS)),
-            html.P(id=CAPTION, className="cmp-caption"),
+            html.Div(id=NOTICE, role="status", className="cmp-notice", **english),
+            html.Div(dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS)), **english),
+            html.P(id=CAPTION, className="cmp-caption", **english),
             html.Div(
                 [
-                    html.Button("Download table (CSV)", id=DOWNLOAD_BUTTON, className="cmp-button"),
-                    html.A("Export chart (PNG)", id=EXPORT_PNG, className="cmp-export"),
-                    html.A("Export chart (SVG)", id=EXPORT_SVG, className="cmp-export"),
+                    html.Button(
+                        _("Download table (CSV)"), id=DOWNLOAD_BUTTON, className="cmp-button"
+                    ),
+                    html.A(_("Export chart (PNG)"), id=EXPORT_PNG, className="cmp-export"),
+                    html.A(_("Export chart (SVG)"), id=EXPORT_SVG, className="cmp-export"),
                 ],
                 className="cmp-actions",
                 style={"display": "flex", "gap": "16px", "alignItems": "center"},
@@ -185,7 +213,8 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                 className="cmp-table",
                 tabIndex="0",
                 role="region",
-                **TABLE_ARIA,
+                **table_label,
+                **english,
             ),
         ],
         className="cmp-page",
@@ -331,9 +360,13 @@ def sync_state(
     """
     data, view, pinned, unknown = resolve(source, views, search)
     state, notices = data.parse(view if from_url else _from_controls(values))
-    text = [f"Some link settings were not understood and use defaults: {'; '.join(notices)}."]
+    said = gettext(
+        request_language(query_language(view)),
+        "Some link settings were not understood and use defaults: {notices}.",
+    )
+    text = [said.format(notices="; ".join(notices))]
     notice = " ".join([*(text if notices else []), *([unknown] if unknown else [])])
-    query = with_params(state.to_query(), v=pinned)
+    query = with_params(state.to_query(), lang=query_language(view), v=pinned)
     shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)
     return (no_update if from_url else query), query, notice, shown
 
@@ -342,7 +375,8 @@ def render(source: DataSource, views: CompareViews, query: str | None, base: str
     """Chart, table, caption and the two export links of the view state ``query``."""
     data, view, pinned, _ = resolve(source, views, query)
     state, _ = data.parse(view)
-    link = with_params(state.to_query(), v=pinned)
+    lang = request_language(query_language(view))
+    link = with_params(state.to_query(), lang=lang, v=pinned)
     exports = [f"{base}export/compare.{fmt}{link}" for fmt in ("png", "svg")]
     return (
         compare_view(data, state),

@@ -41,6 +41,8 @@ DETAIL = "incident-detail"
 PAGE_URL = "page-url"
 PAGE = "page-content"
 COMPARE_LINK = "compare-link"
+#: The links to the same view in the other languages (redrawn as the view changes).
+LANG_SWITCH = "lang-switch"
 COMPARE_WITH = "compare-with"
 NEWER = "newer-data"
 EXPORT_MENU = "export-menu"

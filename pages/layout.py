@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import dash_ag_grid as dag
@@ -11,29 +12,39 @@ from dash.development.base_component import Component
 
 import layers
 from core.dataset import Dataset
+from core.i18n import DEFAULT, N_, gettext
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import maptable, panels
 from layers.grid import ROW_STYLE
+from layers.language import language_switch
 from layers.modebar import MAP_BUTTONS, graph_config
 from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
 
-TAGLINE = "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
-EMPTY_TEXT = "No incidents match this selection: widen the period or clear a filter."
-FILTERS_DRAWER = "Filters and map options"
-MAP_TABLE_TOGGLE = "View the map as a table"
-MAP_TABLE_ARIA: dict = {"aria-label": MAP_TABLE_TOGGLE}
-TIMELINE_HELP = "Drag across the timeline to choose a period; double-click it to show all dates."
-COPY_LINK_TITLE = "Copy the link to this view"
-BREADCRUMB_ARIA: dict = {"aria-label": "breadcrumb"}
-CREDITS = (
-    "Figures: as reported by the sources listed for each incident. ",
-    "Boundaries: Natural Earth (public domain). ",
-    "Places: GeoNames (CC BY 4.0). ",
-    "Federal districts: hflabs/region (CC BY-SA 4.0). ",
+TAGLINE = N_(
+    "Detentions and rallies at protests in Russia: where, when, how many, and who says so."
 )
+EMPTY_TEXT = N_("No incidents match this selection: widen the period or clear a filter.")
+FILTERS_DRAWER = N_("Filters and map options")
+MAP_TABLE_TOGGLE = N_("View the map as a table")
+TIMELINE_HELP = N_(
+    "Drag across the timeline to choose a period; double-click it to show all dates."
+)
+COPY_LINK_TITLE = N_("Copy the link to this view")
+BREADCRUMB_LABEL = N_("breadcrumb")
+CREDITS = (
+    N_("Figures: as reported by the sources listed for each incident. "),
+    N_("Boundaries: Natural Earth (public domain). "),
+    N_("Places: GeoNames (CC BY 4.0). "),
+    N_("Federal districts: hflabs/region (CC BY-SA 4.0). "),
+)
+
+
+def _aria(label: str) -> dict:
+    """The ``aria-label`` keyword of a component (Dash takes it only through ``**``)."""
+    return {"aria-label": label}
 
 
 def _field(label: str, control: Component, width: str = "") -> html.Div:
@@ -53,20 +64,21 @@ def _choice(id_: str, value: str, labels: Mapping[str, str]) -> dcc.RadioItems:
     return dcc.RadioItems(id=id_, value=value, inline=True, options=options)
 
 
-def _tag_options(data: Dataset) -> list[dict]:
+def _tag_options(data: Dataset, lang: str) -> list[dict]:
     bits = data.incidents["tag_bits"].to_numpy()
     return [
-        {"label": f"{TAGS[tag]} ({int(((bits & bit) > 0).sum())})", "value": tag}
+        {"label": f"{gettext(lang, TAGS[tag])} ({int(((bits & bit) > 0).sum())})", "value": tag}
         for tag, bit in TAG_BITS.items()
     ]
 
 
-def controls(data: Dataset, view: Filters | None = None) -> html.Section:
+def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) -> html.Section:
     """Filters, metric, colouring and the occupied-territory toggle, showing ``view``.
 
     The page is served with its controls already set from the URL, so the first URL sync has
     nothing to set: a control changed before its reply arrives keeps the user's value.
     """
+    _ = functools.partial(gettext, lang)
     extent = data.extent
     first, last = extent if extent else (None, None)
     start, end, kind, tags, campaign, metric, classing, occupied = controls_from(view or Filters())
@@ -74,7 +86,7 @@ def controls(data: Dataset, view: Filters | None = None) -> html.Section:
         className="controls",
         children=[
             _field(
-                "Period",
+                _("Period"),
                 dcc.DatePickerRange(
                     id=ids.PERIOD,
                     start_date=start,
@@ -84,93 +96,104 @@ def controls(data: Dataset, view: Filters | None = None) -> html.Section:
                     initial_visible_month=first,
                     display_format="YYYY-MM-DD",
                     clearable=True,
-                    start_date_placeholder_text="first day",
-                    end_date_placeholder_text="last day",
+                    start_date_placeholder_text=_("first day"),
+                    end_date_placeholder_text=_("last day"),
                 ),
                 "wide",
             ),
             _field(
-                "Kind",
+                _("Kind"),
                 _choice(
                     ids.KINDS,
                     kind,
-                    {ALL_KINDS: "all", "detention": "detentions", "rally": "rallies"},
+                    {ALL_KINDS: _("all"), "detention": _("detentions"), "rally": _("rallies")},
                 ),
             ),
             _field(
-                "Tags (all must apply)",
+                _("Tags (all must apply)"),
                 dcc.Dropdown(
                     id=ids.TAGS,
                     value=tags,
                     multi=True,
-                    options=_tag_options(data),
-                    placeholder="any tags",
+                    options=_tag_options(data, lang),
+                    placeholder=_("any tags"),
                 ),
                 "wide",
             ),
             _field(
-                "Campaign",
+                _("Campaign"),
                 dcc.Dropdown(
                     id=ids.CAMPAIGN,
                     value=campaign,
                     options=sorted(data.catalogue.campaigns),
-                    placeholder="all campaigns",
+                    placeholder=_("all campaigns"),
                 ),
             ),
             _field(
-                "Map shows",
-                _choice(ids.METRIC, metric, METRICS),
+                _("Map shows"),
+                _choice(ids.METRIC, metric, {k: _(v) for k, v in METRICS.items()}),
                 "wide",
             ),
             _field(
-                "Colours",
-                _choice(ids.CLASSING, classing, CLASSINGS),
+                _("Colours"),
+                _choice(ids.CLASSING, classing, {k: _(v) for k, v in CLASSINGS.items()}),
                 "wide",
             ),
             _field(
-                "Occupied Ukrainian territory",
+                _("Occupied Ukrainian territory"),
                 dcc.Checklist(
                     id=ids.OCCUPIED,
                     value=occupied,
-                    options=[{"label": " count it in the totals", "value": "include"}],
+                    options=[{"label": " " + _("count it in the totals"), "value": "include"}],
                 ),
             ),
         ],
     )
 
 
-def controls_drawer(section: html.Section) -> html.Details:
+def controls_drawer(section: html.Section, lang: str = DEFAULT) -> html.Details:
     """The controls in a drawer, open on a wide screen (where its handle is hidden).
 
     ``assets/phone.js`` closes it on a phone-sized screen, so the map comes first.
     """
     return html.Details(
-        [html.Summary(FILTERS_DRAWER, className="drawer-handle"), section],
+        [html.Summary(gettext(lang, FILTERS_DRAWER), className="drawer-handle"), section],
         id=ids.CONTROLS_DRAWER,
         open=True,
         className="controls-drawer",
     )
 
 
-def header(base: str) -> html.Header:
-    """Title, purpose, the Compare link and the link to the current view (with a copy button)."""
+def header(base: str, lang: str = DEFAULT, view: Filters | None = None) -> html.Header:
+    """Title, purpose, the Compare link, the language switch and the link to the current view.
+
+    The switch is drawn for ``view`` and redrawn as the view changes (``ids.LANG_SWITCH``).
+    """
+    _ = functools.partial(gettext, lang)
+    compare = base + "compare" + (f"?lang={view.lang}" if view and view.lang else "")
     return html.Header(
         className="header",
         children=[
-            html.Div([html.H1("protestmap"), html.P(TAGLINE, className="tagline")]),
+            html.Div([html.H1("protestmap"), html.P(_(TAGLINE), className="tagline")]),
             html.Nav(
-                dcc.Link("Compare places", href=base + "compare", id=ids.COMPARE_LINK),
+                [
+                    dcc.Link(_("Compare places"), href=compare, id=ids.COMPARE_LINK),
+                    html.Div(
+                        language_switch((view or Filters()).to_query(), lang, base),
+                        id=ids.LANG_SWITCH,
+                    ),
+                ],
                 className="header-nav",
             ),
             html.Div(
                 className="share",
                 children=[
-                    html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
+                    html.Label(_("Link to this view"), htmlFor=ids.SHARE_LINK),
                     dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value=""),
                     dcc.Clipboard(
                         id=ids.COPY_LINK,
                         target_id=ids.SHARE_LINK,
-                        title=COPY_LINK_TITLE,
+                        title=_(COPY_LINK_TITLE),
                         className="copy",
                     ),
                 ],
@@ -179,7 +202,9 @@ def header(base: str) -> html.Header:
     )
 
 
-def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str) -> html.Div:
+def map_area(
+    map_figure: go.Figure | dict, shown: str | None, topojson_url: str, lang: str = DEFAULT
+) -> html.Div:
     """The map (all geometry embedded here, once) with its empty-state banner.
 
     ``shown`` says which view ``map_figure`` already shows (``views.map_shown``), if any.
@@ -193,30 +218,32 @@ def map_area(map_figure: go.Figure | dict, shown: str | None, topojson_url: str)
     return html.Div(
         className="map-wrap",
         children=[
-            html.Div(EMPTY_TEXT, id=ids.EMPTY, className="empty-banner", hidden=True),
+            html.Div(
+                gettext(lang, EMPTY_TEXT), id=ids.EMPTY, className="empty-banner", hidden=True
+            ),
             html.P(id=ids.MAP_SUMMARY, className="visually-hidden"),
             graph,
             dcc.Store(id=ids.MAP_SHOWN, data=shown),
-            map_table(),
+            map_table(lang),
         ],
     )
 
 
-def map_table() -> html.Details:
+def map_table(lang: str = DEFAULT) -> html.Details:
     """The map's values as a table, opened on demand, in the order the reader picks."""
+    _ = functools.partial(gettext, lang)
+    sorts = {k: _(v) for k, v in maptable.SORTS.items()}
     return html.Details(
         [
-            html.Summary(MAP_TABLE_TOGGLE),
-            _field(
-                "Sort by", _choice(ids.MAP_TABLE_SORT, next(iter(maptable.SORTS)), maptable.SORTS)
-            ),
+            html.Summary(_(MAP_TABLE_TOGGLE)),
+            _field(_("Sort by"), _choice(ids.MAP_TABLE_SORT, next(iter(sorts)), sorts)),
             # A scrolling box: focusable and named, so the keyboard can scroll it too.
             html.Div(
                 id=ids.MAP_TABLE,
                 className="region-table-wrap",
                 tabIndex="0",
                 role="region",
-                **MAP_TABLE_ARIA,
+                **_aria(_(MAP_TABLE_TOGGLE)),
             ),
         ],
         id=ids.MAP_TABLE_TOGGLE,
@@ -224,7 +251,7 @@ def map_table() -> html.Details:
     )
 
 
-def below_map() -> html.Div:
+def below_map(lang: str = DEFAULT) -> html.Div:
     """Timeline beside the side panel (top regions, or the region's cities)."""
     timeline = dcc.Graph(
         id=ids.TIMELINE,
@@ -238,7 +265,7 @@ def below_map() -> html.Div:
                 [
                     timeline,
                     dcc.Store(id=ids.TIMELINE_SHOWN),
-                    html.P(TIMELINE_HELP, className="muted small"),
+                    html.P(gettext(lang, TIMELINE_HELP), className="muted small"),
                 ],
                 className="timeline-column",
             ),
@@ -247,11 +274,11 @@ def below_map() -> html.Div:
     )
 
 
-def incident_table() -> html.Section:
+def incident_table(lang: str = DEFAULT) -> html.Section:
     """The sortable incident table and the detail panel of the chosen incident."""
     grid = dag.AgGrid(
         id=ids.GRID,
-        columnDefs=layers.COLUMN_DEFS,
+        columnDefs=layers.column_defs(lang),
         rowData=[],
         getRowId="params.data.incident_id",
         getRowStyle=ROW_STYLE,
@@ -279,9 +306,11 @@ def incident_table() -> html.Section:
     )
 
 
-def footer(data: Dataset) -> html.Footer:
+def footer(data: Dataset, lang: str = DEFAULT) -> html.Footer:
     """Where the figures, boundaries and places come from, and the data version."""
-    return html.Footer(html.P([*CREDITS, f"Data version {data.version}."]), className="footer")
+    credits = [gettext(lang, c) for c in CREDITS]
+    version = gettext(lang, "Data version {version}.").format(version=data.version)
+    return html.Footer(html.P([*credits, version]), className="footer")
 
 
 def page(
@@ -291,8 +320,9 @@ def page(
     base: str = "/",
     map_shown: str | None = None,
     view: Filters | None = None,
+    lang: str = DEFAULT,
 ) -> html.Div:
-    """The whole dashboard page (``base``: the app's path prefix, for links).
+    """The whole dashboard page (``base``: the app's path prefix, for links), in ``lang``.
 
     ``map_shown`` says which view ``map_figure`` shows (None: only the static part);
     ``view`` is the URL's view, shown by the controls.
@@ -302,23 +332,27 @@ def page(
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
-            header(base),
-            publishing.controls(),
+            header(base, lang, view),
+            publishing.controls(lang),
             html.Div(id=ids.NOTICE, className="notice", role="alert", hidden=True),
             html.Div(
                 [
-                    html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **BREADCRUMB_ARIA),
+                    html.Nav(
+                        id=ids.BREADCRUMB,
+                        className="breadcrumb",
+                        **_aria(gettext(lang, BREADCRUMB_LABEL)),
+                    ),
                     html.Div(id=ids.COMPARE_WITH, className="compare-with-wrap"),
                 ],
                 className="breadcrumb-row",
             ),
             html.Div(id=ids.SUMMARY, className="summary"),
             html.P(id=ids.DESCRIPTION, className="selection-description"),
-            controls_drawer(controls(data, view)),
-            map_area(map_figure, map_shown, topojson_url),
-            html.P(panels.OCCUPIED_NOTE, className="occupied-note"),
-            below_map(),
-            incident_table(),
-            footer(data),
+            controls_drawer(controls(data, view, lang), lang),
+            map_area(map_figure, map_shown, topojson_url, lang),
+            html.P(gettext(lang, panels.OCCUPIED_NOTE), className="occupied-note"),
+            below_map(lang),
+            incident_table(lang),
+            footer(data, lang),
         ],
     )

@@ -8,6 +8,7 @@ and writes user actions to the URL so each view is a link.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from dash.exceptions import PreventUpdate
 import layers
 from core import aggregates, view
 from core.dataset import Dataset
+from core.i18n import format_number, gettext, query_language
 from core.prepared import data_as_of
 from core.texts import alt_text
 from core.view import Filters
@@ -26,6 +28,7 @@ from core.viewtables import everywhere
 from layers import figures
 from layers import regions as region_layer
 from layers.cards import incident_cards
+from layers.language import language_switch, request_language
 from layers.maptable import SORTS, region_value_table
 from pages import about
 
@@ -67,7 +70,12 @@ def filters_from_controls(base: Filters, values: list[Any]) -> Filters:
     }
     parsed, _ = view.parse_query(urlencode({k: v for k, v in params.items() if v}))
     return replace(
-        parsed, region=base.region, city=base.city, incident=base.incident, symbols=base.symbols
+        parsed,
+        region=base.region,
+        city=base.city,
+        incident=base.incident,
+        symbols=base.symbols,
+        lang=base.lang,
     )
 
 
@@ -142,8 +150,9 @@ class StateInputs:
 
 def state_from_url(data: Dataset, search: str | None) -> dict[str, Any]:
     """The view state a URL's query asks for, with notices for what could not be used."""
-    parsed, notices = view.parse_query(search or "")
-    f, missing = view.check_known(parsed, data.catalogue)
+    lang = request_language(query_language(search))
+    parsed, notices = view.parse_query(search or "", lang)
+    f, missing = view.check_known(parsed, data.catalogue, lang)
     return ViewState(f.to_query(), (*notices, *missing)).to_store()
 
 
@@ -238,7 +247,8 @@ def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[s
     ``figure`` is not modified (only the traces and layout parts a view sets are copied).
     """
     out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
-    for (part, at), props in figures.map_parts(data, _filters(state)).items():
+    f = _filters(state)
+    for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
         out[part][at] = {**out[part][at], **props}
     return out
 
@@ -253,7 +263,8 @@ def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> t
     if shown == now:
         return no_update, no_update
     patch = Patch()
-    for (part, at), props in figures.map_parts(data, _filters(state)).items():
+    f = _filters(state)
+    for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
         patch[part][at].update(props)
     return patch, now
 
@@ -283,12 +294,13 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
         return no_update, no_update
     daily = figures.timeline_daily(data, f)
     if not isinstance(shown, dict) or shown.get("key") != now["key"]:
-        return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent), now
+        lang = request_language(f.lang)
+        return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent, lang=lang), now
     if daily.empty or data.extent is None:  # the "nothing matches" chart has no frame
         return no_update, now
     frame = Patch()
     for name, value in layers.period_frame(
-        daily["date"], period=(f.start, f.end), extent=data.extent
+        daily["date"], period=(f.start, f.end), extent=data.extent, lang=request_language(f.lang)
     ).items():
         frame["layout"][name] = value  # replaced whole: a long period drops the daily ticks
     return frame, now
@@ -298,13 +310,17 @@ def render_map_table(data: Dataset, state: dict | None, by: str | None) -> Any:
     """The map's regions and values as a table (every region, as the map colours them)."""
     f = _filters(state)
     table = data.tables.region_table(everywhere(f), f.metric)
-    return region_value_table(table, f.metric, by if by in SORTS else next(iter(SORTS)))
+    by = by if by in SORTS else next(iter(SORTS))
+    return region_value_table(table, f.metric, by, request_language(f.lang))
 
 
 def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
     """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
     given = ViewState.read(state)
     f, notices = given.filters, list(given.notices)
+    lang = request_language(f.lang)
+    names = data.names_in(lang)
+    _ = functools.partial(gettext, lang)
     tables = data.tables
     at = data.catalogue.incidents.position(f.incident) if f.incident else None
     shown = at is not None and aggregates.contains(tables.rows(f), at)
@@ -314,36 +330,39 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
     if f.region:
         table = tables.region_table(everywhere(f), f.metric)
         region = table[table["region_code"] == f.region].iloc[0]
-        side = layers.region_panel(region, tables.city_table(f.in_region(f.region)), f, base)
+        cities = tables.city_table(f.in_region(f.region))
+        side = layers.region_panel(region, cities, f, base, lang, names)
     else:
-        side = layers.top_regions(tables.region_table(f, f.metric), f, base)
+        side = layers.top_regions(tables.region_table(f, f.metric), f, base, lang=lang)
     total, newest = tables.newest(f, layers.grid.MAX_ROWS)
     listed = data.incidents.iloc[newest]
     incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
-    heading = f"Incidents ({total:,})"
+    heading = _("Incidents ({n})").format(n=format_number(total, lang))
     if total > layers.grid.MAX_ROWS:
-        heading += (
-            f", newest {layers.grid.MAX_ROWS:,} shown: narrow the selection, "
-            "or download the CSV for all"
-        )
-    description = f.describe(data.names)
-    rows = layers.grid_rows(listed, selected=f.incident)
+        heading += _(
+            ", newest {n} shown: narrow the selection, or download the CSV for all"
+        ).format(n=format_number(layers.grid.MAX_ROWS, lang))
+    description = f.describe(names, lang)
+    rows = layers.grid_rows(listed, selected=f.incident, lang=lang, names=names)
+    about_link = base + about.PATH.lstrip("/") + (f"?lang={f.lang}" if f.lang else "")
     return {
-        "notice": layers.notice(notices),
+        "notice": layers.notice(notices, lang),
         "notice_hidden": not notices,
-        "breadcrumb": layers.breadcrumb(f, data.names, data.names.get(f.city or ""), base),
+        "breadcrumb": layers.breadcrumb(f, names, names.get(f.city or ""), base, lang),
         "summary": layers.summary_strip(
             summary,
             version=data.version,
             as_of=data_as_of(data.incidents, in_view),
-            about=base + about.PATH.lstrip("/"),
+            about=about_link,
+            lang=lang,
         ),
         "description": description,
-        "map_summary": alt_text(data, f),
+        "map_summary": alt_text(data, f, lang),
         "empty_hidden": summary.incidents > 0,
         "side": side,
         "heading": heading,
         "rows": rows,
-        "cards": incident_cards(rows, f, base),
-        "detail": layers.incident_detail(None if incident.empty else incident.iloc[0]),
+        "cards": incident_cards(rows, f, base, lang),
+        "detail": layers.incident_detail(None if incident.empty else incident.iloc[0], lang, names),
+        "switch": language_switch(f.to_query(), lang, base),
     }

@@ -7,16 +7,19 @@ same provenance: a title naming the places, the period, the credit line and the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 import flask
 import plotly.graph_objects as go
 
 from core import compare
+from core.i18n import DEFAULT, LANGUAGES, gettext
 from core.texts import with_about
 from core.versions import UnknownVersion
 from core.view import PERIOD_ALIASES
 from layers.compare import compare_view
+from layers.language import request_language
 from publish import exports
 from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
 from publish.routes import Publisher, about_url
@@ -32,12 +35,22 @@ def publication_chart(
     credit: str,
     version: str,
     accessed: dt.date,
+    lang: str = DEFAULT,
 ) -> go.Figure:
-    """The Compare chart with a title, the period and filters in words, and a credit line."""
-    names = [data.catalog.loc[p, "name_en"] for p in state.places]
-    what = "People detained" if state.measure == "detained" else "Rallies"
-    per = {"count": "", "per100k": " per 100,000 people", "cumulative": " (running total)"}
-    title = f"{what}{per[state.metric]}: {', '.join(names) or 'no places chosen'}"
+    """The Compare chart with a title, the period and filters in words, and a credit line.
+
+    The title is in ``lang`` and names the places in it; the rest is English so far.
+    """
+    _ = functools.partial(gettext, lang)
+    column = "name_ru" if lang == "ru" else "name_en"
+    names = [data.catalog.loc[p, column] or data.catalog.loc[p, "name_en"] for p in state.places]
+    what = _("People detained") if state.measure == "detained" else _("Rallies")
+    per = {
+        "count": "",
+        "per100k": _(" per 100,000 people"),
+        "cumulative": _(" (running total)"),
+    }
+    title = f"{what}{per[state.metric]}: {', '.join(names) or _('no places chosen')}"
     figure = compare_view(data, state)
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top"},
@@ -84,7 +97,11 @@ def register_compare_export(
         check_format(fmt, FORMATS)
         args = {k: flask.request.args.getlist(k) for k in flask.request.args}
         refuse_repeats(args)
-        refuse_unknown(args, (*compare.PARAMS, *PERIOD_ALIASES.values(), "scale", "v"))
+        refuse_unknown(args, (*compare.PARAMS, *PERIOD_ALIASES.values(), "scale", "v", "lang"))
+        asked = args.pop("lang", [None])[0]
+        if asked is not None and asked not in LANGUAGES:
+            raise BadRequest(f"'lang={asked[:20]}': expected one of {', '.join(LANGUAGES)}")
+        lang = request_language(asked)
         scale = args.pop("scale", ["1"])[0]
         if scale not in SCALES:
             raise BadRequest("'scale' must be 1 or 2")
@@ -99,11 +116,22 @@ def register_compare_export(
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()
-        key = ("compare", state.to_query(), version, fmt, SCALES[scale], today.isoformat(), credit)
+        key = (
+            "compare",
+            state.to_query(),
+            lang,
+            version,
+            fmt,
+            SCALES[scale],
+            today.isoformat(),
+            credit,
+        )
         width, height = SIZE
         image = pub.cached_render(
             key,
-            lambda: publication_chart(data, state, credit=credit, version=version, accessed=today),
+            lambda: publication_chart(
+                data, state, credit=credit, version=version, accessed=today, lang=lang
+            ),
             fmt,
             width=width,
             height=height,

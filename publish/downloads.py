@@ -9,15 +9,17 @@ skiprows=<the '#' lines>)`` or any CSV reader that skips them), GeoJSON has a to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 from dataclasses import dataclass
 
 import pandas as pd
 
+from core.i18n import DEFAULT, N_, gettext
 from core.spreadsheet import neutralise_formulas
 
-LICENCES = (
+LICENCES = N_(
     "Figures: as reported by the sources listed for each incident (see the sources column). "
     "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). "
     "Federal districts: hflabs/region (CC BY-SA 4.0)."
@@ -67,17 +69,22 @@ class Provenance:
     version: str
     credit: str
     accessed: dt.date
+    #: The language of the README lines (the columns keep their names: code reads them).
+    lang: str = DEFAULT
 
     def lines(self) -> list[str]:
         """The README text, one line per fact."""
+        _ = functools.partial(gettext, self.lang)
         return [
-            "protestmap download",
-            f"Selection: {self.description}",
-            f"Query: {self.query or '(default view)'}",
-            f"Data version: {self.version}; accessed {self.accessed:%Y-%m-%d}",
+            _("protestmap download"),
+            _("Selection: {description}").format(description=self.description),
+            _("Query: {query}").format(query=self.query or _("(default view)")),
+            _("Data version: {version}; accessed {accessed}").format(
+                version=self.version, accessed=f"{self.accessed:%Y-%m-%d}"
+            ),
             self.credit,
-            f"Licences: {LICENCES}",
-            "Counts are lower bounds: only detentions known to the reporters. Empty = unknown.",
+            _("Licences: {licences}").format(licences=_(LICENCES)),
+            _("Counts are lower bounds: only detentions known to the reporters. Empty = unknown."),
         ]
 
 

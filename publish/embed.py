@@ -6,6 +6,7 @@ server), the figure JSON and a few lines of script, so an article embedding it s
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from html import escape
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.dataset import Dataset
+from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language
 from core.texts import Caption, alt_text
 from core.view import Filters
 from layers.figures import map_view, timeline_view
@@ -75,12 +77,18 @@ def embed_page(
     full_view: str,
     about: str,
     newer: str | None,
+    lang: str = DEFAULT,
+    switch: str = "",
 ) -> str:
-    """The embed's HTML; ``static`` is the URL prefix of plotly.js, topojson and embed.js.
+    """The embed's HTML in ``lang``; ``static`` is the URL prefix of plotly.js, topojson, embed.js.
 
-    ``about`` is the "About the data" page, linked beside the credit.
+    ``about`` is the "About the data" page, linked beside the credit; ``switch`` is the query
+    of this embed in the other language (its small language link), if offered.
     """
-    figure = map_view(data, f).update_layout(autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    _ = functools.partial(gettext, lang)
+    figure = map_view(data, f, lang).update_layout(
+        autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0}
+    )
     key = legend_html(figure.data[REGIONS])
     figure.data[REGIONS].update(showscale=False)  # the HTML legend below wraps, never overlaps
     map_json = pio.to_json(figure, validate=False)
@@ -89,7 +97,9 @@ def embed_page(
         blocks.append(
             _json_script(
                 "pm-timeline",
-                pio.to_json(timeline_view(data, f).update_layout(autosize=True), validate=False),
+                pio.to_json(
+                    timeline_view(data, f, lang).update_layout(autosize=True), validate=False
+                ),
             )
         )
     config = {
@@ -98,12 +108,20 @@ def embed_page(
     }
     newer_note = (
         f'<a class="newer" href="{escape(newer)}" target="_blank" rel="noopener">'
-        "Newer data available</a>"
+        f"{escape(_('Newer data available'))}</a>"
         if newer
         else ""
     )
+    other = other_language(lang)
+    switch_link = (
+        f'<a class="lang-link" href="{escape(switch)}" lang="{other}" hreflang="{other}">'
+        f"{escape(NATIVE_NAMES[other])}</a>"
+        if switch
+        else ""
+    )
+    version = _("Data version {version}.").format(version=text.version)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(text.title)}</title>
 <link rel="stylesheet" href="{static}/embed.css">
@@ -111,14 +129,14 @@ def embed_page(
 <header><h1>{escape(text.title)}</h1><p>{escape(text.subtitle)}</p></header>
 <figure class="pm-figure" aria-labelledby="pm-alt">
 <div id="map" class="pm-map"></div>
-<figcaption id="pm-alt" class="visually-hidden">{escape(alt_text(data, f))}</figcaption>
+<figcaption id="pm-alt" class="visually-hidden">{escape(alt_text(data, f, lang))}</figcaption>
 </figure>
 {key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
-<footer><span>{escape(text.credit)}. Data version {escape(text.version)}.</span>
-<a href="{escape(about)}" target="_blank" rel="noopener">About the data</a>
-<a href="{escape(full_view)}" target="_blank" rel="noopener">Open the full view</a>
-{newer_note}</footer>
+<footer><span>{escape(text.credit)}. {escape(version)}</span>
+<a href="{escape(about)}" target="_blank" rel="noopener">{escape(_("About the data"))}</a>
+<a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(_("Open the full view"))}</a>
+{newer_note}{switch_link}</footer>
 {"".join(blocks)}
 {_json_script("pm-config", config)}
 <script src="{static}/plotly.min.js"></script>

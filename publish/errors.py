@@ -18,6 +18,8 @@ import flask
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException, NotFound
 
+from core.i18n import gettext, query_language
+from layers.language import request_language
 from publish import exports
 from publish.params import BadRequest
 
@@ -51,7 +53,7 @@ def _unknown_resource(exc: DependencyException) -> flask.Response:
 
 def _bad_request(exc: BadRequest) -> flask.Response:
     log.info("%s %s -> 400: %s", flask.request.method, flask.request.path[:200], exc)
-    return error_response(400, f"Bad request: {exc}")
+    return error_response(400, gettext(_lang(), "Bad request: {reason}").format(reason=exc))
 
 
 def _busy(exc: exports.Busy) -> flask.Response:
@@ -69,8 +71,17 @@ def _render_failed(exc: exports.RenderError) -> flask.Response:
 def _bug(exc: Exception) -> flask.Response:
     log.error("%s %s failed", flask.request.method, flask.request.path[:200], exc_info=exc)
     return error_response(
-        500, "500 Internal Server Error: this request failed on the server; it has been logged."
+        500,
+        gettext(
+            _lang(),
+            "500 Internal Server Error: this request failed on the server; it has been logged.",
+        ),
     )
+
+
+def _lang() -> str:
+    """The request's language (its ``lang``, else the browser's)."""
+    return request_language(query_language(flask.request.query_string.decode("latin-1")))
 
 
 def install(app: dash.Dash) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
+from core.i18n import DEFAULT, format_date, gettext
 from core.texts import Caption
 from core.texts import caption as caption
 from core.texts import credit_line as credit_line
@@ -88,10 +89,10 @@ def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
 
 
 def publication_figure(
-    data: Dataset, f: Filters, text: Caption, *, timeline: bool = False
+    data: Dataset, f: Filters, text: Caption, *, timeline: bool = False, lang: str = DEFAULT
 ) -> go.Figure:
-    """The figure of a snapshot: map (and timeline) with title, subtitle and credit."""
-    figure = stack(map_view(data, f), timeline_view(data, f) if timeline else None)
+    """The figure of a snapshot: map (and timeline) with title, subtitle and credit, in ``lang``."""
+    figure = stack(map_view(data, f, lang), timeline_view(data, f, lang) if timeline else None)
     figure.update_layout(
         title={"text": text.title, "x": 0.02, "xanchor": "left", "y": 0.975, "font": {"size": 22}},
         margin={"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16},
@@ -110,8 +111,13 @@ def publication_figure(
         font={"size": 14, "color": _style.MUTED},
     )
     figure.add_annotation(
-        text=f"{text.credit}<br>Data version {text.version} · accessed "
-        f"{text.accessed:%Y-%m-%d} · occupied Ukrainian territory hatched and shown apart",
+        text=text.credit
+        + "<br>"
+        + gettext(
+            lang,
+            "Data version {version} · accessed {accessed} · "
+            "occupied Ukrainian territory hatched and shown apart",
+        ).format(version=text.version, accessed=format_date(text.accessed, lang)),
         x=0.02,
         y=0.0,
         xref="paper",

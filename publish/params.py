@@ -84,14 +84,17 @@ def _pixels(args: Mapping[str, Sequence[str]], name: str, default: int) -> int:
 
 
 def parse_request(
-    args: Mapping[str, Sequence[str]], catalogue: queries.Catalogue
+    args: Mapping[str, Sequence[str]], catalogue: queries.Catalogue, lang: str | None = None
 ) -> PublishRequest:
-    """Parse query arguments (``name -> values``) strictly; raise ``BadRequest`` with why."""
+    """Parse query arguments (``name -> values``) strictly; raise ``BadRequest`` with why.
+
+    The view's problems are said in ``lang`` (default: the query's own ``lang``, else English).
+    """
     refuse_repeats(args)
     view = {k: v for k, v in args.items() if k not in OPTIONS}
-    filters, notices = queries.parse_query(urlencode(view, doseq=True))
+    filters, notices = queries.parse_query(urlencode(view, doseq=True), lang)
     if not notices:
-        filters, notices = queries.check_known(filters, catalogue)
+        filters, notices = queries.check_known(filters, catalogue, lang)
     if notices:
         # The dashboard says what it ignored; here nothing is ignored: the problem is refused.
         raise BadRequest(" ".join(n.refusal for n in notices))

@@ -18,6 +18,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from pathlib import Path
 
 import cachetools
@@ -27,10 +28,12 @@ import plotly.graph_objects as go
 from werkzeug.exceptions import NotFound
 
 from core.dataset import Dataset
-from core.texts import ABOUT_PATH, export_filename, with_about
+from core.i18n import DEFAULT, other_language, with_language
+from core.texts import ABOUT_PATH, credit_in, export_filename, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
 from geodata.settings import PROJECT_ROOT, Settings
+from layers.language import request_language
 from publish import downloads, embed, exports, shared
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
 from publish.singleflight import LocalFlights, SingleFlight
@@ -105,15 +108,18 @@ class Publisher:
             data = self.source.get(version)
         except UnknownVersion as exc:
             raise BadRequest(str(exc)) from None
-        return parse_request(args, data.catalogue), data
+        asked = args.get("lang", [None])[-1]
+        return parse_request(args, data.catalogue, request_language(asked)), data
 
     def snapshot(self, fmt: str) -> bytes:
         """The export bytes for the current URL, from the cache or the render pool."""
         req, data = self.request()
         today = dt.datetime.now(dt.UTC).date()
-        about = about_url()  # the credit names it; read here, in the request
+        lang = request_language(req.filters.lang)
+        about = about_url(lang)  # the credit names it; read here, in the request
         key = (
             req.query,
+            lang,
             data.version,
             fmt,
             req.width,
@@ -126,9 +132,11 @@ class Publisher:
 
         def build() -> go.Figure:
             text = exports.caption(
-                data, req.filters, version=data.version, accessed=today, about=about
+                data, req.filters, version=data.version, accessed=today, about=about, lang=lang
             )
-            return exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+            return exports.publication_figure(
+                data, req.filters, text, timeline=req.timeline, lang=lang
+            )
 
         return self.cached_render(
             key, build, fmt, width=req.width, height=req.height, scale=req.scale
@@ -166,18 +174,24 @@ class Publisher:
 
 
 def _provenance(req: PublishRequest, data: Dataset) -> downloads.Provenance:
+    lang = request_language(req.filters.lang)
     return downloads.Provenance(
-        description=req.filters.describe(data.names),
+        description=req.filters.describe(data.names_in(lang), lang),
         query=req.link_query(),
         version=data.version,
-        credit=with_about(data.credit, about_url()),
+        credit=with_about(credit_in(data, lang), about_url(lang), lang),
         accessed=dt.datetime.now(dt.UTC).date(),
+        lang=lang,
     )
 
 
-def about_url() -> str:
-    """The full address of the "About the data" page, as the current request reached the app."""
-    return flask.request.host_url.rstrip("/") + flask.request.script_root + ABOUT_PATH
+def about_url(lang: str = DEFAULT) -> str:
+    """The full address of the "About the data" page, as the current request reached the app.
+
+    A page in another language than the default links the page in that language.
+    """
+    query = "" if lang == DEFAULT else f"?lang={lang}"
+    return flask.request.host_url.rstrip("/") + flask.request.script_root + ABOUT_PATH + query
 
 
 def register_routes(
@@ -200,6 +214,8 @@ def register_routes(
         """``X-Cache: HIT`` when an export came from the (fleet's) cache, else ``MISS``."""
         if "export_cache" in flask.g:
             response.headers["X-Cache"] = flask.g.export_cache
+        if flask.g.get("vary_language"):  # chosen by the browser's Accept-Language
+            response.vary.add("Accept-Language")
         return response
 
     @server.route("/export/map.<fmt>")
@@ -237,33 +253,45 @@ def register_routes(
         today = dt.datetime.now(dt.UTC).date()
         # A pin older than the latest data says so, and neither can change any more.
         flask.g.immutable = bool(req.version) and latest.version != data.version
-        key = (req.query, req.timeline, data.version, latest.version, root, about_url(), today)
+        lang = request_language(req.filters.lang)
+        about = about_url(lang)
+        key = (req.query, lang, req.timeline, data.version, latest.version, root, about, today)
         with embed_lock:
             page = embed_pages.get(key)
         if page is None:
-            page = build_embed(req, data, latest, root, today)
+            page = build_embed(req, data, latest, root, today, lang)
             with embed_lock:
                 embed_pages[key] = page
         return flask.Response(page, mimetype="text/html")
 
     def build_embed(
-        req: PublishRequest, data: Dataset, latest: Dataset, root: str, today: dt.date
+        req: PublishRequest,
+        data: Dataset,
+        latest: Dataset,
+        root: str,
+        today: dt.date,
+        lang: str,
     ) -> str:
+        about = about_url(lang)
         text = exports.caption(
-            data, req.filters, version=data.version, accessed=today, about=about_url()
+            data, req.filters, version=data.version, accessed=today, about=about, lang=lang
         )
+        in_lang = replace(req, filters=replace(req.filters, lang=lang))
         newer = None
         if req.version and latest.version != data.version:
-            newer = f"{root}/{req.link_query(pinned=False)}"
+            newer = f"{root}/{in_lang.link_query(pinned=False)}"
+        other = other_language(lang)
         page = embed.embed_page(
             data,
             req.filters,
             text=text,
             timeline=req.timeline,
             static=f"{root}/embed/static/{static_version}",
-            full_view=f"{root}/{req.query}",
-            about=about_url(),
+            full_view=f"{root}/{in_lang.query}",
+            about=about,
             newer=newer,
+            lang=lang,
+            switch=f"{root}/embed{with_language(req.link_query(), other)}",
         )
         return page
 

@@ -78,10 +78,23 @@ def test_about_page_states_each_rule_with_sources(data):
         assert heading in text
     assert "these are detentions, not people" in text
     assert "never counts or draws them as Russia" in text
-    hrefs = links(page)
+    switch = ["/about?lang=en", "/about?lang=ru"]  # the language switch, within the site
+    hrefs = [h for h in links(page) if h not in switch]
+    assert set(switch) <= set(links(page))
     assert about.OVD_MIDNIGHT in hrefs and about.OVD_MORNING_LIST in hrefs
     assert about.OVD_EIGHT_MONTHS in hrefs and about.AMNESTY in hrefs
     assert all(h.startswith("https://") for h in hrefs)
+
+
+def test_about_page_in_russian_says_its_explanation_is_english(data):
+    page = about.layout(data.incidents, "/", "ru", "?lang=ru")
+    text = words(page)
+    assert "О данных" in text and "Пока эта страница есть только на английском." in text
+    # The untranslated explanation is marked English, for screen readers' pronunciation.
+    english = [c for c in page.children if getattr(c, "lang", None) == "en"]
+    assert len(english) == 1 and "What counts as a detention" in words(english[0])
+    back = page.children[0].children[1].children[0]
+    assert (back.children, back.href) == ("Вернуться к карте", "/?lang=ru")
 
 
 def test_data_as_of_is_the_selections_latest_report(data, built_store):

@@ -33,6 +33,18 @@ def test_detained_text_matches_the_table(row, expected):
     assert detained_text(row) == expected
 
 
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (_row(), "1\u00a0386"),  # Russian groups thousands with a no-break space
+        (_row(detained=None), "неизвестно"),
+        (_row(kind="rally", detained=None), "–"),
+    ],
+)
+def test_detained_text_in_russian(row, expected):
+    assert detained_text(row, "ru") == expected
+
+
 def test_each_card_links_to_its_incident_in_the_same_view():
     f = Filters(region="RU-MOW")
     cards = incident_cards([_row(), _row(incident_id="b2", selected=True)], f, "/")
@@ -48,4 +60,16 @@ def test_each_card_links_to_its_incident_in_the_same_view():
         ("Place", "Moscow, Arbat"),
         ("Kind", "Detention"),
         ("Detained", "1,386"),
+    ]
+
+
+def test_cards_in_russian_name_their_facts_in_russian():
+    cards = incident_cards([_row()], Filters(lang="ru"), "/", "ru")
+    assert cards.children[0].children.href == "/?incident=a1&lang=ru"
+    facts = cards.children[0].children.children.children
+    assert [(f.children[0].children, f.children[1].children) for f in facts] == [
+        ("Дата", "2022-09-21"),
+        ("Место", "Moscow, Arbat"),
+        ("Тип", "Задержание"),
+        ("Задержано", "1\u00a0386"),
     ]

@@ -43,7 +43,7 @@ def test_caption_says_period_and_filters_in_words(dataset):
     f = Filters.from_query("?from=2022-09-21&to=2022-09-24&kind=detention")
     text = exports.caption(dataset, f, version=dataset.version, accessed=dt.date(2026, 1, 2))
     assert text.title == "Detentions at protests in Russia, by region"
-    assert "2022-09-21 to 2022-09-24" in text.subtitle
+    assert "21 September 2022 to 24 September 2022" in text.subtitle
     assert "incidents of kind detention" in text.subtitle
     assert text.credit == CREDIT
 

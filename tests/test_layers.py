@@ -150,7 +150,7 @@ def test_region_values_hover_and_colours(incidents, regions):
     )
     hover = dict(zip(table["region_code"], values["customdata"], strict=True))
     assert hover["RU-MOW"][:4] == ["Moscow", "Москва", "800", "1"]
-    assert hover["RU-SPE"][2] == "200 (+1 report(s) without a count)"
+    assert hover["RU-SPE"][2] == "200 (+1 report without a count)"
     assert hover["RU-AD"][2] == "no reports in this selection"
     assert hover["RU-TYU"][4] == "no population figure"
     assert "not in Russia's totals" in hover["UA-43"][5]

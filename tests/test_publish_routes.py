@@ -130,7 +130,7 @@ def test_snippet_has_title_alt_text_and_static_fallback(built_store):
 
     data = load_dataset(Settings(data=built_store))
     text = alt_text(data, Filters.from_query("?from=2022-09-21&to=2022-09-21"))
-    assert text.startswith("Map of Russia shaded by detentions at protests, 2022-09-21 to")
+    assert text.startswith("Map of Russia shaded by detentions at protests, 21 September 2022 to")
     assert "most detentions in" in text
     snippet = embed_snippet(
         "?from=2022-09-21&v=abc", "Detentions, 21 Sep 2022", text, "https://example.org/pm/"

@@ -103,11 +103,11 @@ def test_a_period_that_ends_before_it_starts_is_dropped():
         (Filters(), "Detentions in Russia (occupied Ukrainian territory not counted), all dates"),
         (
             Filters(occupied=True, metric="rallies", start=dt.date(2022, 9, 21)),
-            "Rallies in Russia and occupied Ukrainian territory, from 2022-09-21",
+            "Rallies in Russia and occupied Ukrainian territory, from 21 September 2022",
         ),
         (
             Filters(region="RU-MOW", city="524901", end=dt.date(2022, 9, 24), tags=("force_used",)),
-            "Detentions in Moscow city, Moscow, until 2022-09-24, tagged 'police used force "
+            "Detentions in Moscow city, Moscow, until 24 September 2022, tagged 'police used force "
             "(beatings, batons, stun guns, chokeholds)'",
         ),
         (

@@ -145,6 +145,12 @@ def axe_page(
 
 
 @pytest.fixture
+def russian_browser_page(browser: object, page_log: PageLog) -> Iterator[object]:
+    """A desktop tab of a browser set to Russian (it sends ``Accept-Language: ru-RU``)."""
+    yield from _tab(browser, page_log, locale="ru-RU", viewport={"width": 1440, "height": 1000})
+
+
+@pytest.fixture
 def phone(browser: object, page_log: PageLog) -> Iterator[object]:
     """A phone-sized touch tab."""
     yield from _tab(browser, page_log, **PHONE)

@@ -1,4 +1,5 @@
-"""axe-core finds no critical or serious WCAG 2.2 A/AA violation on any page, at both sizes.
+"""axe-core finds no critical or serious WCAG 2.2 A/AA violation on any page, at both sizes,
+in both languages.
 
 Each page is checked once it has drawn what a reader sees (map, tiles, table or charts), so
 axe inspects the finished page rather than a loading shell.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 import pytest
 from axe import violations
+from languages import LANGUAGES, in_language
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("lang", LANGUAGES)]
 
 
 def _none(page: object) -> None:
+    lang = page.evaluate("() => document.documentElement.lang")  # type: ignore[attr-defined]
+    assert lang == ("ru" if "lang=ru" in page.url else "en")  # type: ignore[attr-defined]
     found = violations(page)
     assert found == [], "\n".join(
         f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in found
@@ -24,37 +28,37 @@ def _settled(page: object) -> None:
     page.wait_for_selector("#incidents .ag-row", state="attached")  # type: ignore[attr-defined]
 
 
-def test_dashboard_has_no_serious_violations(axe_page, base_url):
-    axe_page.goto(base_url)
+def test_dashboard_has_no_serious_violations(axe_page, base_url, lang):
+    axe_page.goto(in_language(base_url, lang))
     axe_page.wait_for_selector("#map .choroplethlocation", state="attached")
     _settled(axe_page)
     _none(axe_page)
 
 
-def test_incident_view_has_no_serious_violations(axe_page, base_url, incidents):
+def test_incident_view_has_no_serious_violations(axe_page, base_url, incidents, lang):
     busiest = incidents.sort_values("detained", ascending=False).iloc[0]["incident_id"]
-    axe_page.goto(f"{base_url}?incident={busiest}")
+    axe_page.goto(in_language(f"{base_url}?incident={busiest}", lang))
     _settled(axe_page)
     axe_page.wait_for_selector("#incident-detail h3")
     _none(axe_page)
 
 
-def test_compare_has_no_serious_violations(axe_page, base_url):
-    axe_page.goto(base_url + "compare?places=RU-MOW,RU-SPE")
+def test_compare_has_no_serious_violations(axe_page, base_url, lang):
+    axe_page.goto(in_language(base_url + "compare?places=RU-MOW,RU-SPE", lang))
     axe_page.wait_for_selector(
         ".js-plotly-plot .bars, .js-plotly-plot .scatterlayer .trace", state="attached"
     )
     _none(axe_page)
 
 
-def test_about_has_no_serious_violations(axe_page, base_url):
-    axe_page.goto(base_url + "about")
+def test_about_has_no_serious_violations(axe_page, base_url, lang):
+    axe_page.goto(in_language(base_url + "about", lang))
     axe_page.wait_for_selector("#about-total")
     _none(axe_page)
 
 
-def test_embed_has_no_serious_violations(axe_page, base_url):
-    axe_page.goto(base_url + "embed?region=RU-MOW&timeline=1")
+def test_embed_has_no_serious_violations(axe_page, base_url, lang):
+    axe_page.goto(in_language(base_url + "embed?region=RU-MOW&timeline=1", lang))
     axe_page.wait_for_selector("#map .choroplethlocation", state="attached")
     axe_page.wait_for_selector("#timeline .bars", state="attached")
     _none(axe_page)

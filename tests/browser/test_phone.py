@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from languages import LANGUAGES, in_language
 from test_dashboard import open_dashboard
+
+from core.i18n import format_number
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +20,9 @@ def _no_overflow(page: object) -> None:
     assert page.evaluate(_OVERFLOW) <= 0  # type: ignore[attr-defined]
 
 
-def test_dashboard_fits_the_phone(phone, base_url, incidents):
-    open_dashboard(phone, base_url)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dashboard_fits_the_phone(phone, base_url, incidents, lang):
+    open_dashboard(phone, in_language(base_url, lang))
     _no_overflow(phone)
     width = phone.evaluate("() => document.querySelector('#map').getBoundingClientRect().width")
     assert width >= 0.9 * 390
@@ -36,7 +40,7 @@ def test_dashboard_fits_the_phone(phone, base_url, incidents):
     for incident_id, text in shown:
         value = detained[incident_id]
         if pd.notna(value):  # a count: shown as such
-            assert text == f"{int(value):,}"
+            assert text == format_number(int(value), lang)
     # The Embed popover stays inside the screen.
     phone.click("#embed-dialog > summary")
     phone.wait_for_selector("#embed-dialog .menu-body", state="visible")
@@ -53,6 +57,7 @@ def test_controls_open_from_a_drawer(phone, base_url):
     _no_overflow(phone)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
@@ -61,7 +66,7 @@ def test_controls_open_from_a_drawer(phone, base_url):
         ("embed?region=RU-MOW&timeline=1", "#timeline .bars"),
     ],
 )
-def test_other_pages_fit_the_phone(phone, base_url, path, ready):
-    phone.goto(base_url + path)
+def test_other_pages_fit_the_phone(phone, base_url, path, ready, lang):
+    phone.goto(in_language(base_url + path, lang))
     phone.wait_for_selector(ready, state="attached")
     _no_overflow(phone)

@@ -117,7 +117,12 @@ def test_embed_dialog_gives_a_pinned_snippet_that_loads(page, base_url, store_di
     src = unescape(re.search(r'<iframe src="([^"]+)"', snippet).group(1))
     title = unescape(re.search(r'title="([^"]*)"', snippet).group(1))
     alt = unescape(re.search(r'alt="([^"]*)"', snippet).group(1))
-    assert parse_qs(urlparse(src).query) == {"region": [MOSCOW], "v": [version_of(store_dir)]}
+    # The embed keeps the page's language, so an article shows it in the language it was made.
+    assert parse_qs(urlparse(src).query) == {
+        "region": [MOSCOW],
+        "lang": ["en"],
+        "v": [version_of(store_dir)],
+    }
     assert "Moscow" in title and alt.startswith("Map of Moscow")
     assert page.inner_text("#embed-info .embed-alt") == alt
     static = page.get_attribute("#embed-info .embed-static", "href")

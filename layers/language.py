@@ -1,0 +1,45 @@
+"""The reader's language: read from the request, and the switch between languages.
+
+The language is the URL's ``lang``, else the browser's ``Accept-Language``, else English
+(``core.i18n.negotiate``); the request is read here only, so the layers stay pure.
+"""
+
+from __future__ import annotations
+
+import flask
+from dash import html
+
+from core.i18n import DEFAULT, LANGUAGES, gettext, negotiate, switch_links
+
+
+def request_language(asked: str | None) -> str:
+    """The language to answer the current request in (``asked``: the URL's ``lang``, if any).
+
+    Outside a request (a callback body called from a test) only ``asked`` counts.
+    """
+    if not flask.has_request_context():
+        return asked if asked in LANGUAGES else DEFAULT
+    if asked not in LANGUAGES:
+        flask.g.vary_language = True  # the answer depends on Accept-Language (see app.py)
+    return negotiate(asked, flask.request.accept_languages.best_match)
+
+
+def language_switch(query: str, lang: str, path: str) -> html.Nav:
+    """Links to the same view in each language (``query`` kept); the current one is marked.
+
+    Plain links, not ``dcc.Link``: the whole page is rendered again in the new language.
+    """
+    current: dict = {"aria-current": "true"}
+    links = [
+        html.A(
+            name,
+            href=path + target,
+            lang=code,
+            hrefLang=code,
+            className="lang-link",
+            **(current if code == lang else {}),
+        )
+        for code, name, target in switch_links(query)
+    ]
+    named: dict = {"aria-label": gettext(lang, "Language")}
+    return html.Nav(links, className="lang-switch", **named)

@@ -1,0 +1,229 @@
+"""Two languages: the catalogues are complete and current, Babel's conventions are followed,
+and the language travels in the URL (or comes from Accept-Language) through every route."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from app import create_app
+from core import i18n
+from core.view import Filters, parse_query
+from geodata.settings import PROJECT_ROOT, Settings
+from layers.language import request_language
+
+RU_PO = PROJECT_ROOT / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+RU_MO = RU_PO.with_suffix(".mo")
+#: Placeholders a translation must keep: ``{name}`` (str.format) and plotly's ``%{...}``.
+PLACEHOLDER = re.compile(r"%?\{[^{}]*\}")
+
+
+def _forms(message: object) -> list[str]:
+    return list(message) if isinstance(message, (tuple, list)) else [str(message)]
+
+
+def _key(message: object) -> tuple[str, ...]:
+    return tuple(_forms(message))
+
+
+@pytest.fixture(scope="module")
+def fresh_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The messages the code marks today, extracted by `make pot` (the documented command)."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "pot", f"POT={pot}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return pot
+
+
+def test_every_message_shown_has_a_russian_translation(fresh_template):
+    with fresh_template.open("rb") as f:
+        template = read_po(f)
+    with RU_PO.open("rb") as f:
+        russian = read_po(f)
+    assert len(template) > 200  # the whole interface is marked, not a handful of strings
+    problems = []
+    for message in template:
+        if not message.id:
+            continue
+        done = russian.get(message.id)
+        if done is None or done.fuzzy or not all(_forms(done.string)):
+            problems.append(f"untranslated: {message.id!r}")
+            continue
+        wanted = sorted(PLACEHOLDER.findall(_forms(message.id)[-1]))
+        for form in _forms(done.string):
+            if sorted(PLACEHOLDER.findall(form)) != wanted:
+                problems.append(f"placeholders differ: {message.id!r} -> {form!r}")
+    assert problems == [], "run `make messages` and translate:\n" + "\n".join(problems)
+
+
+def test_the_compiled_catalogue_is_the_committed_one():
+    with RU_PO.open("rb") as f:
+        source = {_key(m.id): _key(m.string) for m in read_po(f) if m.id and not m.fuzzy}
+    with RU_MO.open("rb") as f:
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(f) if m.id}
+    assert compiled == source, "locale/ru/.../messages.mo is stale: run `make setup`"
+
+
+def test_russian_plurals_follow_the_catalogue():
+    def detentions(n: int) -> str:
+        return i18n.format_count(n, "ru", "{n} detention", "{n} detentions")
+
+    assert [detentions(n) for n in (1, 2, 5, 11, 21, 22, 25, 1386)] == [
+        "1 задержание",
+        "2 задержания",
+        "5 задержаний",
+        "11 задержаний",
+        "21 задержание",
+        "22 задержания",
+        "25 задержаний",
+        "1\u00a0386 задержаний",
+    ]
+    english = [i18n.format_count(n, "en", "{n} rally", "{n} rallies") for n in (1, 2, 1386)]
+    assert english == ["1 rally", "2 rallies", "1,386 rallies"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "number"),
+    # CLDR: a no-break space groups thousands, a narrow one keeps "г." with its year.
+    [("ru", "21 сентября 2022\u202fг.", "1\u00a0386"), ("en", "21 September 2022", "1,386")],
+)
+def test_dates_and_numbers_follow_the_language(lang, date, number):
+    assert i18n.format_date(dt.date(2022, 9, 21), lang) == date
+    assert i18n.format_number(1386, lang) == number
+    # plotly writes the timeline's numbers with the same signs: decimal, then grouping.
+    assert i18n.plotly_separators(lang) == {"ru": ",\u00a0", "en": ".,"}[lang]
+
+
+def test_describe_speaks_russian():
+    f = Filters(region="RU-MOW", start=dt.date(2022, 9, 21), end=dt.date(2022, 9, 24))
+    assert f.describe({"RU-MOW": "Москва"}, "ru") == (
+        "Задержания: Москва, с 21 сентября 2022\u202fг. по 24 сентября 2022\u202fг."
+    )
+    assert Filters(occupied=True).describe(lang="ru") == (
+        "Задержания: Россия и оккупированная территория Украины, за всё время"
+    )
+
+
+def test_lang_is_part_of_the_url_grammar():
+    f, notices = parse_query("?region=RU-MOW&lang=ru")
+    assert (f.lang, notices) == ("ru", ())
+    assert f.to_query() == "?region=RU-MOW&lang=ru"
+    assert Filters.from_query(f.to_query()) == f
+    bad, notices = parse_query("?lang=de")
+    assert bad.lang is None
+    assert notices == ("'lang=de' was ignored: expected one of en, ru.",)
+    assert notices[0].refusal == "'lang=de': expected one of en, ru."
+
+
+def test_notices_speak_the_language_of_the_link():
+    f, notices = parse_query("?lang=ru&metric=bogus&from=2022-09-25&to=2022-09-21")
+    assert f == Filters(lang="ru")
+    assert notices == (
+        "«metric=bogus» пропущено: ожидается одно из значений detained, rallies, per100k.",
+        "Период заканчивается раньше, чем начинается; показано всё время.",
+    )
+    assert notices[0].refusal == (
+        "«metric=bogus»: ожидается одно из значений detained, rallies, per100k."
+    )
+    # The page's language may come from the browser: the caller says which.
+    _, said = parse_query("?kind=riot", "ru")
+    assert said == ("«kind=riot» пропущено: ожидается любое из значений detention, rally.",)
+
+
+def test_switch_links_keep_the_rest_of_the_query():
+    assert i18n.switch_links("?region=RU-MOW&lang=en&kind=rally") == [
+        ("en", "English", "?region=RU-MOW&kind=rally&lang=en"),
+        ("ru", "Русский", "?region=RU-MOW&kind=rally&lang=ru"),
+    ]
+    assert i18n.query_language("?places=RU-MOW&lang=ru") == "ru"
+    assert i18n.query_language("?lang=xx") is None
+
+
+@pytest.fixture(scope="module")
+def client(built_store, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    return create_app(Settings(data=built_store, cache=cache)).server.test_client()
+
+
+@pytest.mark.parametrize(
+    ("url", "accept", "lang"),
+    [
+        ("/", None, "en"),
+        ("/?lang=ru", None, "ru"),
+        ("/", "ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("/?lang=en", "ru-RU,ru;q=0.9", "en"),
+        ("/", "de-DE,de;q=0.9", "en"),
+        ("/?lang=xx", "ru", "ru"),
+        ("/compare?lang=ru", None, "ru"),
+        ("/about", "ru", "ru"),
+    ],
+)
+def test_html_lang_follows_the_url_then_the_browser(client, url, accept, lang):
+    page = client.get(url, headers={"Accept-Language": accept} if accept else {})
+    assert page.status_code == 200
+    assert f'<html lang="{lang}">' in page.text
+    negotiated = "lang=en" not in url and "lang=ru" not in url
+    assert ("Accept-Language" in page.headers.get("Vary", "")) == negotiated
+
+
+def test_the_embed_speaks_the_language_and_is_cached_per_language(client):
+    russian = client.get("/embed?region=RU-MOW", headers={"Accept-Language": "ru"})
+    english = client.get("/embed?region=RU-MOW", headers={"Accept-Language": "en"})
+    assert '<html lang="ru">' in russian.text and '<html lang="en">' in english.text
+    assert "Задержания на акциях протеста: Москва" in russian.text
+    assert "Detentions at protests in Moscow" in english.text
+    assert russian.headers["ETag"] != english.headers["ETag"]
+    assert "Accept-Language" in russian.headers["Vary"]
+    asked = client.get("/embed?region=RU-MOW&lang=ru", headers={"Accept-Language": "en"})
+    assert '<html lang="ru">' in asked.text
+    # Its links keep the language: the full view, and the switch to the other one.
+    assert 'href="/?region=RU-MOW&amp;lang=ru"' in asked.text
+    assert 'hreflang="en">English</a>' in asked.text
+
+
+def test_a_strict_route_refuses_an_unknown_language(client):
+    refused = client.get("/download/regions.csv?lang=de")
+    assert refused.status_code == 400
+    assert "lang=de" in refused.text and "en, ru" in refused.text
+    russian = client.get("/download/regions.csv?lang=xx", headers={"Accept-Language": "ru"})
+    assert russian.status_code == 400
+    assert russian.text == "Неверный запрос: «lang=xx»: ожидается одно из значений en, ru.\n"
+    region = client.get("/export/map.png?region=RU-XXX&lang=ru")
+    assert region.status_code == 400 and "Региона «RU-XXX» нет." in region.text
+
+
+def test_downloads_say_where_they_come_from_in_russian(client):
+    csv = client.get("/download/regions.csv?region=RU-MOW&lang=ru").text
+    assert csv.startswith("# Выгрузка protestmap\n# Выборка: Задержания: Москва, за всё время")
+    # The columns keep their names: code that reads the file does not depend on the language.
+    header = next(line for line in csv.splitlines() if not line.startswith("#"))
+    assert header.startswith("region_code,name_en,name_ru")
+
+
+def test_a_russian_svg_export_has_the_russian_title(client):
+    svg = client.get("/export/map.svg?region=RU-MOW&lang=ru&width=900&height=700")
+    assert svg.status_code == 200
+    words = " ".join(ET.fromstring(svg.data).itertext())
+    assert "Задержания на акциях протеста: Москва" in words
+    assert "Версия данных" in words and "оккупированная территория Украины" in words
+    again = client.get("/export/map.svg?region=RU-MOW&width=900&height=700")
+    assert "Detentions at protests in Moscow" in " ".join(ET.fromstring(again.data).itertext())
+
+
+def test_outside_a_request_only_the_url_counts():
+    assert request_language("ru") == "ru"
+    assert request_language(None) == "en"
+    assert request_language("xx") == "en"
