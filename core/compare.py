@@ -10,6 +10,7 @@ builds it once per data version, so Compare follows an ingest and honours ``v=``
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -227,7 +228,8 @@ def summary(data: CompareData, state: CompareState) -> pd.DataFrame:
 def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, dict[str, str]]:
     """The chart's long frame of ``state``, and a display name per place.
 
-    A place without population says so in its name (per 100k).
+    A place without population says so in its name (per 100k). ``label`` names each step as
+    people read it (``21–25 Sep 2022``).
     """
     frame = series.place_series(
         data.columns,
@@ -239,6 +241,10 @@ def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, 
         step=state.step,
         metric=state.metric,
     )
+    frame["label"] = [
+        series.step_label(a, b, state.step)
+        for a, b in zip(frame["date"].dt.date, frame["end"].dt.date, strict=True)
+    ]
     names = {}
     for pid in state.places:
         info = data.catalog.loc[pid]
@@ -265,7 +271,46 @@ def caption(data: CompareData, state: CompareState) -> str:
     )
 
 
-def csv_text(table: pd.DataFrame, state: CompareState) -> str:
-    """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
-    body = neutralise_formulas(table).to_csv(index=False)
-    return f"# protestmap compare {PATH}{state.to_query()}\n" + body
+def series_table(data: CompareData, state: CompareState) -> pd.DataFrame:
+    """The chart's numbers as a table: one row per place and step, labelled both ways.
+
+    ``period`` is the step's machine label (``2022-09-21``, ISO week ``2022-W38``, month
+    ``2022-09``), ``label`` the one people read (``21–25 Sep 2022``); ``start``/``end`` are
+    the step's first and last day inside the view's period.
+    """
+    frame, _ = place_series(data, state)
+    starts = frame["date"].dt.date
+    return pd.DataFrame(
+        {
+            "place_id": frame["place_id"],
+            "place": frame["place_id"].map(data.catalog["name_en"]),
+            "step": state.step,
+            "period": [series.step_code(d, state.step) for d in starts],
+            "label": frame["label"],
+            "start": starts,
+            "end": frame["end"].dt.date,
+            "value": frame["value"],
+            "status": frame["status"],
+            "reports": frame["reports"],
+        }
+    )
+
+
+def csv_text(table: pd.DataFrame, header: Sequence[str]) -> str:
+    """A table as CSV: ``#`` lines of ``header`` on top, then raw numbers (empty if unknown).
+
+    ``pandas.read_csv(..., comment="#")`` reads it back; text cells that look like a
+    spreadsheet formula are neutralised.
+    """
+    lines = "".join(f"# {' '.join(line.split())}\n" for line in header)
+    return lines + neutralise_formulas(table).to_csv(index=False)
+
+
+def csv_header(data: CompareData, what: str, url: str) -> list[str]:
+    """The CSV's provenance lines: what it holds, the data version, the view's link, credit."""
+    return [
+        f"protestmap compare: {what}",
+        f"data version: {data.version}",
+        f"view: {url}",
+        f"source: {data.credit}",
+    ]

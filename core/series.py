@@ -13,7 +13,7 @@ Occupied Ukrainian territory can be compared, but it is never added to Russia's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,9 @@ from core.view import OCCUPIED, Filters
 #: Compare's choices (the map's metrics are ``core.view.METRICS``).
 MEASURES = ("detained", "rallies")
 SERIES_METRICS = ("count", "per100k", "cumulative")
-STEPS = ("day", "week")
+STEPS = ("day", "week", "month")
+#: pandas period of each step: weeks run Monday to Sunday (ISO 8601), months by the calendar.
+_PERIODS = {"day": "D", "week": "W-SUN", "month": "M"}
 
 NO_REPORT = "no report"
 NO_FIGURE = "reported, figure unknown"
@@ -142,21 +144,56 @@ def _status(reports: pd.Series, value: pd.Series) -> np.ndarray:
     return np.select([value.notna(), reports > 0], [REPORTED, NO_FIGURE], NO_REPORT)
 
 
-def _weekly(daily: pd.DataFrame) -> pd.DataFrame:
-    """Sum days into ISO weeks (labelled by their Monday); a week with no known day stays NaN."""
-    monday = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
-    grouped = daily.groupby(monday)
+def _bucketed(daily: pd.DataFrame, step: str) -> pd.DataFrame:
+    """Sum days into steps, each labelled by its first and last day *inside* the period.
+
+    A period that starts mid-week (or mid-month) gets a short first bucket that starts on the
+    period's first day, never on the Monday (or the 1st) before it; the same at the end. A
+    bucket with no known day stays NaN (unknown, not zero).
+    """
+    grouped = daily.assign(day=daily.index).groupby(daily.index.to_period(_PERIODS[step]))
+    first = pd.DatetimeIndex(grouped["day"].min().to_numpy())
     return pd.DataFrame(
-        {"reports": grouped["reports"].sum(), "value": grouped["value"].sum(min_count=1)}
+        {
+            "end": grouped["day"].max().to_numpy(),
+            "reports": grouped["reports"].sum().to_numpy(),
+            "value": grouped["value"].sum(min_count=1).to_numpy(),
+        },
+        index=first,
     )
+
+
+def step_code(first: date, step: str) -> str:
+    """A step's machine label: ``2022-09-21``, ISO week ``2022-W38`` or month ``2022-09``."""
+    if step == "week":
+        year, week, _ = first.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{first:%Y-%m}" if step == "month" else first.isoformat()
+
+
+def step_label(first: date, last: date, step: str) -> str:
+    """A step as people read it: ``21 Sep 2022``, ``12–18 Sep 2022``, ``Sep 2022``.
+
+    Weeks (and months cut by the period) print their own first and last day, so a label
+    never names a day outside the period.
+    """
+    whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1
+    if first == last:
+        return f"{first:%-d %b %Y}"
+    if step == "month" and whole_month:
+        return f"{first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%-d}–{last:%-d %b %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %b}–{last:%-d %b %Y}"
+    return f"{first:%-d %b %Y}–{last:%-d %b %Y}"
 
 
 def finish_series(
     frame: pd.DataFrame, place_id: str, population: Any, *, step: str, metric: str
 ) -> pd.DataFrame:
     """One place's daily (reports, value) as rows of ``place_series``: steps, status, metric."""
-    if step == "week":
-        frame = _weekly(frame)
+    frame = _bucketed(frame, step)
     frame["status"] = _status(frame["reports"], frame["value"])
     if metric == "per100k":
         scale = np.nan if pd.isna(population) else PER / float(population)
@@ -166,7 +203,7 @@ def finish_series(
     return frame.rename_axis("date").reset_index().assign(place_id=place_id)
 
 
-SERIES_COLUMNS = ["place_id", "date", "value", "status", "reports"]
+SERIES_COLUMNS = ["place_id", "date", "end", "value", "status", "reports"]
 
 
 def place_series(
@@ -180,7 +217,10 @@ def place_series(
     step: str = "day",
     metric: str = "count",
 ) -> pd.DataFrame:
-    """Long frame (place_id, date, value, status, reports) over every day or week of the period.
+    """Long frame (place_id, date, end, value, status, reports): a row per step of the period.
+
+    ``date`` and ``end`` are the first and last day of a step inside the period (equal for
+    days; see :func:`_bucketed` for weeks and months cut by the period's ends).
 
     ``value`` is NaN where nothing is known: no report, a report without a figure, or (per
     100k) no population. Cumulative values are running lower bounds: an unknown day adds

@@ -1,8 +1,9 @@
 """Compare chart: the series of several places on one chart or as small multiples (pure).
 
-Takes the long frame of :func:`core.series.place_series`. Known values are lines with
-markers; a day without any report is a gap in the line; a day that was reported without a
-figure is an open marker on the baseline, so neither reads as a confident zero.
+Takes the long frame of :func:`core.compare.place_series` (with each step's ``label``).
+Known values are lines with markers; a day without any report is a gap in the line; a day
+that was reported without a figure is an open marker on the baseline, so neither reads as a
+confident zero.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def _value_trace(rows: pd.DataFrame, name: str, index: int, *, show_legend: bool
         line={"color": colour(index), "width": 2},
         marker={"size": 7},
         meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "value"},
-        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: %{{y:,.4~g}}<extra></extra>",
+        customdata=rows["label"].tolist(),
+        hovertemplate=f"{name}<br>%{{customdata}}: %{{y:,.4~g}}<extra></extra>",
     )
 
 
@@ -76,7 +78,8 @@ def _unknown_trace(rows: pd.DataFrame, name: str, index: int) -> go.Scatter:
         cliponaxis=False,
         marker={"symbol": "circle-open", "size": 11, "color": colour(index), "line": {"width": 2}},
         meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "no figure"},
-        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: {NO_FIGURE}<extra></extra>",
+        customdata=unknown["label"].tolist(),
+        hovertemplate=f"{name}<br>%{{customdata}}: {NO_FIGURE}<extra></extra>",
     )
 
 

@@ -12,16 +12,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash
+import flask
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from core import series
 from core.compare import (
+    PATH,
     CompareData,
     CompareState,
     CompareViews,
     caption,
+    csv_header,
     csv_text,
+    series_table,
     span_text,
     summary,
 )
@@ -47,6 +51,9 @@ TABLE = "cmp-table"
 CAPTION = "cmp-caption"
 DOWNLOAD = "cmp-download"
 DOWNLOAD_BUTTON = "cmp-download-button"
+DOWNLOAD_SERIES = "cmp-download-series"
+STEPS_TABLE = "cmp-steps"
+STEPS_ARIA: dict = {"aria-label": "Series table, one row per step"}
 EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
 
@@ -138,7 +145,10 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                             {"count": "counts", "per100k": "per 100k", "cumulative": "cumulative"},
                         ),
                     ),
-                    _field("Step", _radio(STEP, {"day": "daily", "week": "weekly"})),
+                    _field(
+                        "Step",
+                        _radio(STEP, {"day": "daily", "week": "weekly", "month": "monthly"}),
+                    ),
                     _field(
                         "Layout",
                         _radio(LAYOUT, {"overlay": "one chart", "multiples": "small multiples"}),
@@ -172,6 +182,9 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
             html.Div(
                 [
                     html.Button("Download table (CSV)", id=DOWNLOAD_BUTTON, className="cmp-button"),
+                    html.Button(
+                        "Download series (CSV)", id=DOWNLOAD_SERIES, className="cmp-button"
+                    ),
                     html.A("Export chart (PNG)", id=EXPORT_PNG, className="cmp-export"),
                     html.A("Export chart (SVG)", id=EXPORT_SVG, className="cmp-export"),
                 ],
@@ -186,6 +199,13 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                 tabIndex="0",
                 role="region",
                 **TABLE_ARIA,
+            ),
+            html.Div(
+                id=STEPS_TABLE,
+                className="cmp-table cmp-steps",
+                tabIndex="0",
+                role="region",
+                **STEPS_ARIA,
             ),
         ],
         className="cmp-page",
@@ -254,6 +274,40 @@ def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
         ]
     )
     return html.Table([head, body])
+
+
+STEP_HEADINGS = {
+    "day": "By day",
+    "week": "By week (Monday to Sunday; the first and last weeks are cut at the period's ends)",
+    "month": "By month (the first and last months are cut at the period's ends)",
+}
+
+
+def _step_cell(row: pd.Series, metric: str) -> str:
+    if pd.isna(row["value"]):
+        return str(row["status"])
+    return _fmt(row["value"], digits=2 if metric == "per100k" else 0)
+
+
+def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
+    """The series as a table: one row per step (labelled as a span), one column per place."""
+    if steps.empty:
+        return []
+    cells = steps.assign(cell=[_step_cell(r, state.metric) for _, r in steps.iterrows()])
+    wide = cells.pivot(index=["start", "label"], columns="place_id", values="cell")
+    names = cells.drop_duplicates("place_id").set_index("place_id")["place"]
+    head = html.Thead(html.Tr([html.Th("step"), *(html.Th(names[p]) for p in state.places)]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(label, scope="row"), *(html.Td(row[p]) for p in state.places)],
+                **{"data-start": start.isoformat()},
+            )
+            for (start, label), row in wide.iterrows()
+        ]
+    )
+    what = "detentions" if state.measure == "detained" else "rallies"
+    return [html.H3(f"{STEP_HEADINGS[state.step]}: {what}"), html.Table([head, body])]
 
 
 def _controls(state: CompareState) -> list[Any]:
@@ -347,9 +401,29 @@ def render(source: DataSource, views: CompareViews, query: str | None, base: str
     return (
         compare_view(data, state),
         table_view(summary(data, state), state),
+        steps_view(series_table(data, state), state),
         caption(data, state),
         *exports,
     )
+
+
+def download(
+    source: DataSource, views: CompareViews, query: str | None, *, steps: bool, root: str
+) -> dict[str, Any]:
+    """The table (or, with ``steps``, the series) of view state ``query`` as a CSV download.
+
+    Its header names the data version counted and the view's absolute link (``root`` is the
+    app's absolute address, ending in ``/``), pinned to that version so it reproduces.
+    """
+    data, view, _, _ = resolve(source, views, query)
+    state, _ = data.parse(view)
+    url = f"{root}{PATH.lstrip('/')}{with_params(state.to_query(), v=data.version)}"
+    if steps:
+        table, what = series_table(data, state), f"{state.measure} by {state.step}"
+    else:
+        table, what = summary(data, state), f"{state.measure}, totals per place"
+    name = f"protestmap-compare-{'series-' if steps else ''}{state.start}-{state.end}.csv"
+    return dcc.send_string(csv_text(table, csv_header(data, what, url)), name)
 
 
 def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) -> None:
@@ -377,6 +451,7 @@ def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) 
     @app.callback(
         Output(GRAPH, "figure"),
         Output(TABLE, "children"),
+        Output(STEPS_TABLE, "children"),
         Output(CAPTION, "children"),
         Output(EXPORT_PNG, "href"),
         Output(EXPORT_SVG, "href"),
@@ -388,11 +463,10 @@ def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) 
     @app.callback(
         Output(DOWNLOAD, "data"),
         Input(DOWNLOAD_BUTTON, "n_clicks"),
+        Input(DOWNLOAD_SERIES, "n_clicks"),
         State(STATE, "data"),
         prevent_initial_call=True,
     )
-    def download(clicks: int, query: str | None) -> dict:
-        data, view, _, _ = resolve(source, views, query)
-        state, _ = data.parse(view)
-        name = f"protestmap-compare-{state.start}-{state.end}.csv"
-        return dcc.send_string(csv_text(summary(data, state), state), name)
+    def send_csv(table_clicks: int, series_clicks: int, query: str | None) -> dict:
+        root = flask.request.host_url.rstrip("/") + base
+        return download(source, views, query, steps=ctx.triggered_id == DOWNLOAD_SERIES, root=root)

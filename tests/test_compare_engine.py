@@ -4,8 +4,10 @@ Both run on the seed store built by the real CLI, over every measure, step and m
 federal cities, a GeoNames city, a region, occupied territory and a place without reports.
 """
 
+import io
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 import series as oracle
@@ -28,7 +30,7 @@ def data(built_store):
 
 
 @pytest.mark.parametrize("measure", ["detained", "rallies"])
-@pytest.mark.parametrize("step", ["day", "week"])
+@pytest.mark.parametrize("step", ["day", "week", "month"])
 @pytest.mark.parametrize("metric", ["count", "per100k", "cumulative"])
 def test_series_match_the_oracle(data, measure, step, metric):
     dataset, cmp = data
@@ -53,3 +55,44 @@ def test_totals_and_table_match_the_oracle(data, measure):
     fast = engine.summary_table(cmp.columns, cmp.catalog, PLACES, periods=PERIODS, **args)
     slow = oracle.summary_table(dataset.incidents, cmp.catalog, PLACES, periods=PERIODS, **args)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("step", ["week", "month"])
+def test_series_csv_rows_match_the_oracle(data, step):
+    dataset, cmp = data
+    state, _ = cmp.parse(f"?places={','.join(PLACES)}&step={step}")
+    url = f"https://maps.example.org/compare{state.to_query()}&v={cmp.version}"
+    text = compare.csv_text(compare.series_table(cmp, state), compare.csv_header(cmp, "x", url))
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[1] == f"# data version: {cmp.version}"
+    assert header[2] == f"# view: {url}"
+    rows = pd.read_csv(io.StringIO(text), comment="#", dtype={"place_id": str})
+    expected = oracle.place_series(
+        dataset.incidents, cmp.catalog, PLACES, start=state.start, end=state.end, step=step
+    )
+    assert rows["place_id"].tolist() == expected["place_id"].tolist()
+    assert rows["start"].tolist() == expected["date"].dt.strftime("%Y-%m-%d").tolist()
+    np.testing.assert_array_equal(rows["value"].to_numpy(), expected["value"].to_numpy())
+    assert rows["reports"].tolist() == expected["reports"].tolist()
+    # No step starts before the period, whatever weekday it starts on.
+    assert rows["start"].min() == state.start.isoformat()
+    assert rows["end"].max() == state.end.isoformat()
+    if step == "week":  # 21-30 Sep 2022: Wednesday to Friday of the next week
+        assert sorted(set(rows["period"])) == ["2022-W38", "2022-W39"]
+        assert sorted(set(rows["label"])) == ["21–25 Sep 2022", "26–30 Sep 2022"]
+    moscow = rows[rows["place_id"] == "RU-MOW"]["value"].sum()
+    assert (
+        moscow
+        == oracle.summary_table(
+            dataset.incidents, cmp.catalog, ["RU-MOW"], start=state.start, end=state.end, national=1
+        )["total"].iloc[0]
+    )
+
+
+def test_csv_neutralises_formulas_under_its_header(data):
+    _, cmp = data
+    table = pd.DataFrame({"place": ["=HYPERLINK(1)", "Moscow"], "total": [1, 2]})
+    text = compare.csv_text(table, compare.csv_header(cmp, "x", "https://h/compare?"))
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    assert back["place"].tolist() == ["'=HYPERLINK(1)", "Moscow"]
+    assert back["total"].tolist() == [1, 2]

@@ -10,6 +10,7 @@ import pytest
 import series
 
 from core import compare
+from core.series import step_code, step_label
 
 D = date(2022, 9, 21)
 R, N, F = series.REPORTED, series.NO_REPORT, series.NO_FIGURE
@@ -126,15 +127,49 @@ def test_weekly_sums_known_days_and_keeps_unknown_weeks(catalog):
         _incidents(), catalog, ["1", "2"], start=D, end=date(2022, 10, 4), step="week"
     )
     alpha = out[out["place_id"] == "1"]
+    # The period starts on a Wednesday: the first week starts then, not on Monday the 19th.
     assert alpha["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2022-09-19",
+        "2022-09-21",
         "2022-09-26",
         "2022-10-03",
+    ]
+    assert alpha["end"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2022-09-25",
+        "2022-10-02",
+        "2022-10-04",
     ]
     np.testing.assert_array_equal(alpha["value"].to_numpy(), [15.0, np.nan, np.nan])
     assert alpha["status"].tolist() == [series.REPORTED, series.NO_REPORT, series.NO_REPORT]
     beta = out[out["place_id"] == "2"]
     assert beta["value"].tolist()[1] == 0.0
+
+
+def test_monthly_steps_are_cut_by_the_period(catalog):
+    out = series.place_series(
+        _incidents(), catalog, ["RU-AAA"], start=D, end=date(2022, 10, 4), step="month"
+    )
+    assert out["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-09-21", "2022-10-01"]
+    assert out["end"].dt.strftime("%Y-%m-%d").tolist() == ["2022-09-30", "2022-10-04"]
+    np.testing.assert_array_equal(out["value"].to_numpy(), [15.0, np.nan])
+    assert out["reports"].tolist() == [6, 0]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step", "label", "code"),
+    [
+        (date(2022, 9, 21), date(2022, 9, 21), "day", "21 Sep 2022", "2022-09-21"),
+        (date(2022, 9, 12), date(2022, 9, 18), "week", "12–18 Sep 2022", "2022-W37"),
+        (date(2022, 9, 21), date(2022, 9, 25), "week", "21–25 Sep 2022", "2022-W38"),
+        (date(2022, 9, 26), date(2022, 10, 2), "week", "26 Sep–2 Oct 2022", "2022-W39"),
+        (date(2025, 12, 29), date(2026, 1, 4), "week", "29 Dec 2025–4 Jan 2026", "2026-W01"),
+        (date(2022, 9, 1), date(2022, 9, 30), "month", "Sep 2022", "2022-09"),
+        (date(2022, 9, 21), date(2022, 9, 30), "month", "21–30 Sep 2022", "2022-09"),
+        (date(2024, 2, 1), date(2024, 2, 29), "month", "Feb 2024", "2024-02"),
+    ],
+)
+def test_step_labels(first, last, step, label, code):
+    assert step_label(first, last, step) == label
+    assert step_code(first, step) == code
 
 
 def test_national_total_leaves_out_occupied_territory():

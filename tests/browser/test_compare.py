@@ -174,16 +174,60 @@ def test_malformed_link_falls_back_with_a_notice(cmp_page, cmp_url):
     assert cmp_page.locator(".js-plotly-plot .subplot").count() >= 1
 
 
+def _download(page: object, button: str, path: Path) -> str:
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click(button)  # type: ignore[attr-defined]
+    download.value.save_as(path)
+    return path.read_text(encoding="utf-8")
+
+
 def test_csv_download_holds_the_table_and_the_view(cmp_page, cmp_url, cmp_data, tmp_path):
     incidents, _, _ = cmp_data
     cmp_page.goto(f"{cmp_url}{BASE_QUERY}&places={','.join(PLACES)}")
     _wait_for_places(cmp_page, PLACES)
-    with cmp_page.expect_download() as download:
-        cmp_page.click("#cmp-download-button")
     path = tmp_path / "compare.csv"
-    download.value.save_as(path)
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# protestmap compare /compare?") and "places=" in first
+    header = _download(cmp_page, "#cmp-download-button", path).splitlines()
+    assert header[0].startswith("# protestmap compare: detained")
+    version = header[1].removeprefix("# data version: ")
+    assert len(version) == 12 and header[1].startswith("# data version: ")
+    # The view's absolute link, pinned to the version counted: opening it shows the same rows.
+    view = header[2].removeprefix("# view: ")
+    assert view.startswith(cmp_url + "?") and f"v={version}" in view and "places=" in view
     table = pd.read_csv(path, comment="#", dtype={"place_id": str})
     totals = dict(zip(table["place_id"], table["total"], strict=True))
     assert totals == {place: _expected(incidents, place).sum() for place in PLACES}
+    cmp_page.goto(view)
+    _wait_for_places(cmp_page, PLACES)
+    assert set(_table(cmp_page)) == set(PLACES)
+
+
+def test_weekly_table_and_csv_match_the_store(cmp_page, cmp_url, cmp_data, tmp_path):
+    incidents, _, _ = cmp_data
+    cmp_page.goto(f"{cmp_url}{BASE_QUERY}&step=week&places={','.join(PLACES)}")
+    _wait_for_places(cmp_page, PLACES)
+    rows = cmp_page.locator("#cmp-steps tbody tr")
+    cmp_page.wait_for_function("() => document.querySelectorAll('#cmp-steps tbody tr').length")
+    # 21 Sep 2022 is a Wednesday: the first week starts on the period's first day.
+    labels = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
+    assert labels == ["21–25 Sep 2022", "26–30 Sep 2022"]
+    weeks = {"21–25 Sep 2022": ("2022-09-21", "2022-09-25"), "26–30 Sep 2022": ("2022-09-26", END)}
+    heads = cmp_page.locator("#cmp-steps thead th").all_inner_texts()
+    assert heads[0] == "step" and len(heads) == 1 + len(PLACES)
+    expected = {}
+    for i, label in enumerate(labels):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        first, last = weeks[label]
+        for place, cell in zip(PLACES, cells, strict=True):
+            days = _expected(incidents, place)
+            week = days[(days.index >= first) & (days.index <= last)]
+            expected[(place, first)] = week.sum() if len(week) else None
+            unknown = (series.NO_REPORT, series.NO_FIGURE)
+            assert cell == f"{week.sum():,.0f}" if len(week) else cell in unknown, (place, cell)
+    text = _download(cmp_page, "#cmp-download-series", tmp_path / "series.csv")
+    assert text.startswith("# protestmap compare: detained by week")
+    csv = pd.read_csv(tmp_path / "series.csv", comment="#", dtype={"place_id": str})
+    assert set(csv["period"]) == {"2022-W38", "2022-W39"}
+    assert csv["start"].min() == START
+    for row in csv.itertuples():
+        known = expected[(row.place_id, row.start)]
+        assert (pd.isna(row.value) and known is None) or row.value == known
