@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -88,10 +88,24 @@ def _with(state: CompareState, field: str, value: Any) -> CompareState:
     return replace(state, **changes)
 
 
+def halves(start: date, end: date) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The default periods A and B: the first and second half of ``start``..``end``.
+
+    Two halves of the period shown are a question the table can answer at once ("more or
+    fewer later on?"), where a first day against a last day was mostly empty. With an odd
+    number of days the second half is a day longer; a one-day period is compared with itself.
+    """
+    days = (end - start).days + 1
+    if days == 1:
+        return (start, end), (start, end)
+    middle = start + timedelta(days=days // 2 - 1)
+    return (start, middle), (middle + timedelta(days=1), end)
+
+
 def default_state(bounds: tuple[date, date]) -> CompareState:
-    """The view before anything is chosen: the whole data period, first day vs last day."""
+    """The view before anything is chosen: the whole data period, its two halves as A and B."""
     first, last = bounds
-    return CompareState((), first, last, (first, first), (last, last))
+    return CompareState((), first, last, *halves(first, last))
 
 
 def parse_query(
@@ -139,6 +153,8 @@ def parse_query(
     if state.start > state.end:
         notices.append("the period ends before it starts")
         state = replace(state, start=bounds[0], end=bounds[1])
+    period_a, period_b = halves(state.start, state.end)
+    state = replace(state, period_a=period_a, period_b=period_b)
     for key, field in (("a", "period_a"), ("b", "period_b")):
         if key in params:
             try:
@@ -160,6 +176,9 @@ class CompareData:
     #: The data version counted, and who its figures come from (printed on exports).
     version: str
     credit: str
+    #: Other names of a place the map shows (a federal city's GeoNames names, English and
+    #: Russian), so the picker finds the region under them too.
+    other_names: dict[str, tuple[str, ...]]
 
     def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
         """The state a query string asks for over this data, with notices."""
@@ -183,8 +202,19 @@ def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
         & (catalog["name_en"] == catalog["region_en"])
     )
     aliases = dict(zip(catalog.index[twin], catalog.loc[twin, "region_code"], strict=True))
+    twins = catalog[twin].groupby("region_code")
+    other_names = {
+        code: tuple(dict.fromkeys([*rows["name_en"], *rows["name_ru"].dropna()]))
+        for code, rows in twins
+    }
     return CompareData(
-        data.tables.columns, catalog[~twin], bounds, aliases, data.version, data.credit
+        data.tables.columns,
+        catalog[~twin],
+        bounds,
+        aliases,
+        data.version,
+        data.credit,
+        other_names,
     )
 
 

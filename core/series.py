@@ -204,6 +204,17 @@ def finish_series(
 
 
 SERIES_COLUMNS = ["place_id", "date", "end", "value", "status", "reports"]
+#: ``place_series`` of no places: no rows, but the columns' types (dates stay dates).
+NO_SERIES = pd.DataFrame(
+    {
+        "place_id": pd.Series(dtype=str),
+        "date": pd.Series(dtype="datetime64[ns]"),
+        "end": pd.Series(dtype="datetime64[ns]"),
+        "value": pd.Series(dtype=float),
+        "status": pd.Series(dtype=str),
+        "reports": pd.Series(dtype="int64"),
+    }
+)
 
 
 def place_series(
@@ -239,7 +250,7 @@ def place_series(
         for pid in place_ids
     ]
     if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
+        return NO_SERIES.copy()
     return pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
 
 
@@ -293,14 +304,18 @@ def summary_row(info: pd.Series, place_id: str, national: float, counted: Mappin
 
 
 def rank_table(rows: list[dict]) -> pd.DataFrame:
-    """``summary_table``'s rows as a frame, ranked by total and by rate (1 = most)."""
+    """``summary_table``'s rows as a frame, ranked by total and by rate (1 = most).
+
+    Rows come in rank order; places without a figure (no rank) come last, in the order given.
+    """
     table = pd.DataFrame(rows)
     if table.empty:
         return table
     table["rank"] = table["total"].rank(method="min", ascending=False).astype("Int64")
     table["rank_per_100k"] = table["per_100k"].rank(method="min", ascending=False).astype("Int64")
     table["population"] = table["population"].astype("Int64")
-    return table
+    ordered = table.sort_values("rank", kind="stable", na_position="last")
+    return ordered.reset_index(drop=True)
 
 
 def summary_table(

@@ -7,6 +7,7 @@ one a ``v=`` pins: each callback looks its dataset up in the ``DataSource``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +31,7 @@ from core.compare import (
     summary,
 )
 from core.versions import DataSource
+from layers import _style
 from layers.compare import compare_view
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
@@ -72,15 +74,33 @@ def place_label(row: pd.Series) -> str:
     return f"{ru}{row['name_en']} ({what})"
 
 
-def place_options(catalog: pd.DataFrame) -> list[dict[str, str]]:
-    """Dropdown options: cities by population, then regions by name."""
+def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]]) -> str:
+    """Every name the map shows for a place, as the picker's search text.
+
+    The region's English and Russian names, the national map's label ("St Petersburg") and,
+    for a federal city, its GeoNames city names ("Saint Petersburg", "Санкт-Петербург").
+    """
+    names = [row["name_en"], row["name_ru"], _style.CITY_LABELS.get(place_id)]
+    return " ".join(dict.fromkeys(n for n in [*names, *other.get(place_id, ())] if n))
+
+
+def place_options(data: CompareData) -> list[dict[str, str]]:
+    """Dropdown options: cities by population, then regions by name; found by every name."""
+    catalog = data.catalog
     ordered = pd.concat(
         [
             catalog[catalog["kind"] == "city"].sort_values("population", ascending=False),
             catalog[catalog["kind"] == "region"].sort_values("name_en"),
         ]
     )
-    return [{"label": place_label(row), "value": pid} for pid, row in ordered.iterrows()]
+    return [
+        {
+            "label": place_label(row),
+            "value": pid,
+            "search": f"{place_label(row)} {place_names(pid, row, data.other_names)}",
+        }
+        for pid, row in ordered.iterrows()
+    ]
 
 
 def _field(label: str, control: Any) -> html.Div:
@@ -128,7 +148,7 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
                 "Places (cities and regions, Russian or English name)",
                 dcc.Dropdown(
                     id=PLACES,
-                    options=place_options(data.catalog),
+                    options=place_options(data),
                     multi=True,
                     placeholder="Type a city or region, e.g. Москва or Makhachkala",
                 ),

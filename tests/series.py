@@ -17,8 +17,8 @@ import pandas as pd
 
 from core.series import NO_FIGURE as NO_FIGURE
 from core.series import NO_REPORT as NO_REPORT
+from core.series import NO_SERIES, SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import REPORTED as REPORTED
-from core.series import SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import gazetteer_cities as gazetteer_cities
 from core.series import place_catalog as place_catalog
 from core.view import OCCUPIED
@@ -70,7 +70,7 @@ def place_series(
         for pid in place_ids
     ]
     if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
+        return NO_SERIES.copy()
     return pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
 
 

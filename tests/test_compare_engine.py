@@ -18,6 +18,7 @@ from core import series as engine
 from core.series import gazetteer_cities
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
+from pages.compare import place_options
 
 PLACES = ["RU-MOW", "RU-SPE", "532096", "RU-DA", "UA-43", "RU-PER", "RU-CHU"]
 PERIODS = ((date(2022, 9, 21), date(2022, 9, 22)), (date(2022, 9, 24), date(2022, 9, 30)))
@@ -96,3 +97,52 @@ def test_csv_neutralises_formulas_under_its_header(data):
     back = pd.read_csv(io.StringIO(text), comment="#")
     assert back["place"].tolist() == ["'=HYPERLINK(1)", "Moscow"]
     assert back["total"].tolist() == [1, 2]
+
+
+def test_default_periods_are_two_halves_that_answer(data):
+    _, cmp = data
+    state, notices = cmp.parse("?places=RU-MOW,RU-CHU,RU-SPE,532096,RU-DA")
+    assert notices == []
+    first, last = cmp.bounds
+    (a1, a2), (b1, b2) = state.period_a, state.period_b
+    assert (a1, b2) == (first, last) and (b1 - a2).days == 1
+    assert abs((a2 - a1).days - (b2 - b1).days) <= 1
+    for span in (state.period_a, state.period_b):  # both halves hold detentions nationally
+        national = engine.national_total(
+            cmp.columns, start=span[0], end=span[1], measure="detained"
+        )
+        assert national > 0
+    table = compare.summary(cmp, state).set_index("place_id")
+    # Every report falls in A or B; Dagestan's two protest days fall one in each half.
+    assert (table["reports_a"] + table["reports_b"] >= table["days_reported"]).all()
+    assert table.loc["RU-DA", ["period_a", "period_b"]].notna().all()
+    assert table.loc["RU-MOW", "period_a"] > 0 and table.loc["RU-MOW", "reports_b"] > 0
+    # Rows come in rank order, unranked (no report) last.
+    assert table["rank"].dropna().tolist() == sorted(table["rank"].dropna().tolist())
+    assert table.index[-1] == "RU-CHU" and pd.isna(table.loc["RU-CHU", "rank"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("St Petersburg", "RU-SPE"),
+        ("Saint Petersburg", "RU-SPE"),
+        ("Санкт-Петербург", "RU-SPE"),
+        ("Moscow", "RU-MOW"),
+        ("Москва", "RU-MOW"),
+        ("Makhachkala", "532096"),
+        ("Махачкала", "532096"),
+    ],
+)
+def test_picker_finds_a_place_by_every_name_the_map_shows(data, typed, place):
+    _, cmp = data
+    options = {o["value"]: o["search"] for o in place_options(cmp)}
+    assert typed in options[place]
+
+
+def test_no_places_is_an_empty_series_with_dated_columns(data):
+    _, cmp = data
+    state, _ = cmp.parse("?step=week")
+    frame, names = compare.place_series(cmp, state)
+    assert frame.empty and names == {} and frame["end"].dtype.kind == "M"
+    assert compare.series_table(cmp, state).empty

@@ -97,7 +97,8 @@ def test_three_places_match_the_store(cmp_page, browser, cmp_url, cmp_data):
     incidents, regions, _ = cmp_data
     cmp_page.goto(cmp_url + BASE_QUERY)
     _pick(cmp_page, "Moscow", "Москва · Moscow (region)")
-    _pick(cmp_page, "Санкт", "Санкт-Петербург · Saint Petersburg (region)")
+    # The national map labels it "St Petersburg": the picker finds it under that name too.
+    _pick(cmp_page, "St Petersburg", "Санкт-Петербург · Saint Petersburg (region)")
     _pick(cmp_page, "Махачкала", "Махачкала · Makhachkala (city, Republic of Dagestan)")
     cmp_page.wait_for_url(f"**places={','.join(PLACES)}**")
     _wait_for_places(cmp_page, PLACES)
@@ -166,10 +167,16 @@ def test_per_capita_and_unknown_population(cmp_page, cmp_url, cmp_data):
 
 
 def test_malformed_link_falls_back_with_a_notice(cmp_page, cmp_url):
-    cmp_page.goto(f"{cmp_url}?places=RU-MOW,nowhere&metric=bogus&layout=multiples")
-    _wait_for_places(cmp_page, ["RU-MOW"])
+    cmp_page.goto(f"{cmp_url}?places=RU-MOW,nowhere,RU-DA&metric=bogus&layout=multiples")
+    _wait_for_places(cmp_page, ["RU-MOW", "RU-DA"])
     notice = cmp_page.inner_text("#cmp-notice")
     assert "nowhere" in notice and "bogus" in notice
+    # No A/B in the link: the two halves of the data's range, and the table answers.
+    heads = cmp_page.locator("#cmp-table thead th").all_inner_texts()
+    assert heads[11:13] == ["A 2022-09-21..2022-09-25", "B 2022-09-26..2022-09-30"]
+    table = _table(cmp_page)
+    assert list(table) == ["RU-MOW", "RU-DA"]  # in rank order
+    assert table["RU-MOW"][11] == "932" and table["RU-DA"][11:13] == ["100", "120"]
     assert cmp_page.locator("#cmp-metric input[value=count]").is_checked()
     assert cmp_page.locator(".js-plotly-plot .subplot").count() >= 1
 
