@@ -24,7 +24,7 @@ from core.aggregates import Columns
 from core.dataset import Dataset
 from core.spreadsheet import neutralise_formulas
 from core.versions import PINNED_KEPT
-from core.view import PERIOD_ALIASES, url_date
+from core.view import METRICS, PERIOD_ALIASES, url_date
 
 PATH = "/compare"
 MAX_PLACES = 16
@@ -290,7 +290,7 @@ def caption(data: CompareData, state: CompareState) -> str:
     national = series.national_total(
         data.columns, start=state.start, end=state.end, measure=state.measure
     )
-    what = "people detained" if state.measure == "detained" else "rallies"
+    what = METRICS[state.measure]
     total = f"{national:,.0f}" if pd.notna(national) else "none reported"
     return (
         f"{state.start:%d %b %Y} to {state.end:%d %b %Y}. Russia's total over its federal subjects "

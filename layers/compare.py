@@ -18,19 +18,19 @@ from plotly.subplots import make_subplots
 
 from core.compare import CompareData, CompareState, place_series
 from core.series import NO_FIGURE, REPORTED
+from core.view import METRICS
 from layers import _style
 
 COLOURS = qualitative.Dark24
 MULTIPLES_COLUMNS = 3
 PANEL_HEIGHT = 190
 
+#: Axis titles by metric; ``{}`` is the measure in the map's words (``core.view.METRICS``):
+#: "detentions", never "people detained" (one person can be detained twice; see data notes).
 UNITS = {
-    ("detained", "count"): "detained (reported)",
-    ("detained", "per100k"): "detained per 100,000 people",
-    ("detained", "cumulative"): "detained, running total",
-    ("rallies", "count"): "rallies (reported)",
-    ("rallies", "per100k"): "rallies per 100,000 people",
-    ("rallies", "cumulative"): "rallies, running total",
+    "count": "{} (reported)",
+    "per100k": "{} per 100,000 people",
+    "cumulative": "{}, running total",
 }
 HOW_SOURCES_COUNT = (
     "Counts are lower bounds from published reports (mostly OVD-Info): a gap means no report "
@@ -137,7 +137,7 @@ def _base_layout(fig: go.Figure, *, measure: str, metric: str, step: str, height
     )
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", tickformat="%d %b", ticks="outside")
     fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", rangemode="tozero", zeroline=True)
-    fig.update_layout(yaxis_title_text=f"{UNITS[(measure, metric)]}, per {per}")
+    fig.update_layout(yaxis_title_text=f"{UNITS[metric].format(METRICS[measure])}, per {per}")
 
 
 def overlay_figure(

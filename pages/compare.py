@@ -31,6 +31,7 @@ from core.compare import (
     summary,
 )
 from core.versions import DataSource
+from core.view import METRICS
 from layers import _style
 from layers.compare import compare_view
 from layers.modebar import CHART_BUTTONS, graph_config
@@ -155,9 +156,7 @@ def layout(data: CompareData, base: str = "/") -> html.Div:
             ),
             html.Div(
                 [
-                    _field(
-                        "Count", _radio(MEASURE, {"detained": "detained", "rallies": "rallies"})
-                    ),
+                    _field("Count", _radio(MEASURE, {m: METRICS[m] for m in series.MEASURES})),
                     _field(
                         "Metric",
                         _radio(
@@ -262,7 +261,7 @@ def _cells(row: pd.Series, state: CompareState) -> list[Any]:
 
 
 def _headers(state: CompareState) -> list[str]:
-    what = "detained" if state.measure == "detained" else "rallies"
+    what = METRICS[state.measure]
     return [
         "rank",
         "place",
@@ -326,7 +325,7 @@ def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
             for (start, label), row in wide.iterrows()
         ]
     )
-    what = "detentions" if state.measure == "detained" else "rallies"
+    what = METRICS[state.measure]
     return [html.H3(f"{STEP_HEADINGS[state.step]}: {what}"), html.Table([head, body])]
 
 
@@ -439,9 +438,9 @@ def download(
     state, _ = data.parse(view)
     url = f"{root}{PATH.lstrip('/')}{with_params(state.to_query(), v=data.version)}"
     if steps:
-        table, what = series_table(data, state), f"{state.measure} by {state.step}"
+        table, what = series_table(data, state), f"{METRICS[state.measure]} by {state.step}"
     else:
-        table, what = summary(data, state), f"{state.measure}, totals per place"
+        table, what = summary(data, state), f"{METRICS[state.measure]}, totals per place"
     name = f"protestmap-compare-{'series-' if steps else ''}{state.start}-{state.end}.csv"
     return dcc.send_string(csv_text(table, csv_header(data, what, url)), name)
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from core import compare
 from core.texts import with_about
 from core.versions import UnknownVersion
-from core.view import PERIOD_ALIASES
+from core.view import METRICS, PERIOD_ALIASES
 from layers.compare import compare_view
 from publish import exports
 from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
@@ -35,7 +35,7 @@ def publication_chart(
 ) -> go.Figure:
     """The Compare chart with a title, the period and filters in words, and a credit line."""
     names = [data.catalog.loc[p, "name_en"] for p in state.places]
-    what = "People detained" if state.measure == "detained" else "Rallies"
+    what = METRICS[state.measure].capitalize()
     per = {"count": "", "per100k": " per 100,000 people", "cumulative": " (running total)"}
     title = f"{what}{per[state.metric]}: {', '.join(names) or 'no places chosen'}"
     figure = compare_view(data, state)

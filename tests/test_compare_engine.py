@@ -19,6 +19,7 @@ from core.series import gazetteer_cities
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
 from pages.compare import place_options
+from publish.compare_export import publication_chart
 
 PLACES = ["RU-MOW", "RU-SPE", "532096", "RU-DA", "UA-43", "RU-PER", "RU-CHU"]
 PERIODS = ((date(2022, 9, 21), date(2022, 9, 22)), (date(2022, 9, 24), date(2022, 9, 30)))
@@ -146,3 +147,17 @@ def test_no_places_is_an_empty_series_with_dated_columns(data):
     frame, names = compare.place_series(cmp, state)
     assert frame.empty and names == {} and frame["end"].dtype.kind == "M"
     assert compare.series_table(cmp, state).empty
+
+
+@pytest.mark.parametrize("layout", ["overlay", "multiples"])
+@pytest.mark.parametrize("metric", ["count", "per100k", "cumulative"])
+def test_chart_titles_say_detentions_as_the_data_notes_do(data, metric, layout):
+    _, cmp = data
+    state, _ = cmp.parse(f"?places=RU-MOW,RU-DA&metric={metric}&layout={layout}")
+    figure = publication_chart(
+        cmp, state, credit=cmp.credit, version=cmp.version, accessed=date(2026, 1, 1)
+    )
+    title, axis = figure.layout.title.text, figure.layout.yaxis.title.text
+    assert title.startswith("Detentions") and axis.startswith("detentions")
+    words = " ".join([title, axis, compare.caption(cmp, state)]).lower()
+    assert "people detained" not in words and "detained" not in words

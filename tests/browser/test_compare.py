@@ -194,7 +194,7 @@ def test_csv_download_holds_the_table_and_the_view(cmp_page, cmp_url, cmp_data, 
     _wait_for_places(cmp_page, PLACES)
     path = tmp_path / "compare.csv"
     header = _download(cmp_page, "#cmp-download-button", path).splitlines()
-    assert header[0].startswith("# protestmap compare: detained")
+    assert header[0] == "# protestmap compare: detentions, totals per place"
     version = header[1].removeprefix("# data version: ")
     assert len(version) == 12 and header[1].startswith("# data version: ")
     # The view's absolute link, pinned to the version counted: opening it shows the same rows.
@@ -231,7 +231,7 @@ def test_weekly_table_and_csv_match_the_store(cmp_page, cmp_url, cmp_data, tmp_p
             unknown = (series.NO_REPORT, series.NO_FIGURE)
             assert cell == f"{week.sum():,.0f}" if len(week) else cell in unknown, (place, cell)
     text = _download(cmp_page, "#cmp-download-series", tmp_path / "series.csv")
-    assert text.startswith("# protestmap compare: detained by week")
+    assert text.startswith("# protestmap compare: detentions by week\n")
     csv = pd.read_csv(tmp_path / "series.csv", comment="#", dtype={"place_id": str})
     assert set(csv["period"]) == {"2022-W38", "2022-W39"}
     assert csv["start"].min() == START
