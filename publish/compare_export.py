@@ -60,8 +60,8 @@ def publication_chart(
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.02,
-        yshift=-72,
+        y=0,
+        yshift=-90,  # under the chart's two-line note
         yanchor="top",
         showarrow=False,
         xanchor="left",

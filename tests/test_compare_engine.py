@@ -157,7 +157,12 @@ def test_chart_titles_say_detentions_as_the_data_notes_do(data, metric, layout):
     figure = publication_chart(
         cmp, state, credit=cmp.credit, version=cmp.version, accessed=date(2026, 1, 1)
     )
-    title, axis = figure.layout.title.text, figure.layout.yaxis.title.text
+    title = figure.layout.title.text
+    if layout == "overlay":
+        axis = figure.layout.yaxis.title.text
+    else:  # one title for the grid, beside it
+        (axis,) = (a.text for a in figure.layout.annotations if a.textangle == -90)
     assert title.startswith("Detentions") and axis.startswith("detentions")
+    assert all(len(line) <= 26 for line in axis.split("<br>"))
     words = " ".join([title, axis, compare.caption(cmp, state)]).lower()
     assert "people detained" not in words and "detained" not in words

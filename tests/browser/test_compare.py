@@ -238,3 +238,38 @@ def test_weekly_table_and_csv_match_the_store(cmp_page, cmp_url, cmp_data, tmp_p
     for row in csv.itertuples():
         known = expected[(row.place_id, row.start)]
         assert (pd.isna(row.value) and known is None) or row.value == known
+
+
+#: Every axis title and note of the chart, with its box and the plot container's.
+TITLE_BOXES_JS = """() => {
+    const root = document.querySelector('#cmp-graph .js-plotly-plot');
+    const frame = root.getBoundingClientRect();
+    const texts = root.querySelectorAll(
+        '.g-ytitle text, .g-xtitle text, .annotation-text, .gtitle, .legendtext');
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    return {frame: box(frame), texts: Array.from(texts).map(
+        t => ({text: t.textContent, ...box(t.getBoundingClientRect())}))};
+}"""
+
+
+@pytest.mark.parametrize("width", [1300, 600])
+@pytest.mark.parametrize("places", [["RU-DA"], [*PLACES, "RU-DA", "RU-IRK", "RU-SVE", "UA-43"]])
+@pytest.mark.parametrize("layout", ["multiples", "overlay"])
+def test_axis_titles_are_never_cut(cmp_page, cmp_url, width, places, layout):
+    cmp_page.set_viewport_size({"width": width, "height": 1000})
+    # The longest axis title: a rate per week.
+    query = f"?places={','.join(places)}&metric=per100k&step=week&layout={layout}"
+    cmp_page.goto(cmp_url + query)
+    _wait_for_places(cmp_page, places)
+    cmp_page.wait_for_function(
+        "() => document.querySelectorAll('#cmp-graph .g-ytitle text, "
+        "#cmp-graph .annotation-text').length > 1"
+    )
+    boxes = cmp_page.evaluate(TITLE_BOXES_JS)
+    frame, texts = boxes["frame"], boxes["texts"]
+    titles = [t for t in texts if "per 100,000" in t["text"]]
+    assert titles, texts
+    for text in texts:
+        assert text["left"] >= frame["left"] - 0.5 and text["right"] <= frame["right"] + 0.5, text
+        assert text["top"] >= frame["top"] - 0.5 and text["bottom"] <= frame["bottom"] + 0.5, text
+    cmp_page.screenshot(path=f"/tmp/compare-titles-{layout}-{len(places)}-{width}.png")
