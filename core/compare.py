@@ -193,7 +193,9 @@ def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
     else:
         bounds = data.extent
     attrs = pd.DataFrame(
-        data.regions[["region_code", "name_en", "name_ru", "status", "population"]]
+        data.regions[
+            ["region_code", "name_en", "name_ru", "status", "population", "population_source"]
+        ]
     )
     catalog = series.place_catalog(data.incidents, attrs, cities)
     twin = (
@@ -251,8 +253,18 @@ def summary(data: CompareData, state: CompareState) -> pd.DataFrame:
         national=national,
         measure=state.measure,
         periods=(state.period_a, state.period_b),
+        nationals=nationals(data, state),
     )
     return table
+
+
+def nationals(data: CompareData, state: CompareState) -> tuple[float, float]:
+    """Russia's totals (federal subjects only) in periods A and B, for each period's share."""
+    a, b = (
+        series.national_total(data.columns, start=s, end=e, measure=state.measure)
+        for s, e in (state.period_a, state.period_b)
+    )
+    return a, b
 
 
 def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, dict[str, str]]:

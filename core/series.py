@@ -36,6 +36,8 @@ REPORTED = "reported"
 
 CENSUS_SOURCE = "2021 census"
 GEONAMES_SOURCE = "GeoNames"
+GEONAMES_PAGE = "https://www.geonames.org/"
+NO_CITY_POPULATION = "unknown: GeoNames gives no population for this city"
 PER = 100_000
 
 #: Columns of :func:`place_catalog`, indexed by place id.
@@ -47,7 +49,8 @@ CATALOG_COLUMNS = (
     "region_en",
     "occupied",  # True for occupied Ukrainian territory
     "population",  # Int64, null where unknown
-    "population_source",
+    "population_source",  # what the figure is: "2021 census" or "GeoNames"
+    "population_note",  # where it was read (links), or why there is none ("unknown: ...")
 )
 
 
@@ -73,7 +76,9 @@ def place_catalog(
 ) -> pd.DataFrame:
     """Every place a user can pick: all regions, and every city that has a report.
 
-    Regions carry their 2021 census population; cities the GeoNames figure where one exists.
+    Regions carry their 2021 census population and the store's note of where it was read
+    (or why it is unknown); cities the GeoNames figure where one exists, with its page. No
+    figure is made up: a place without one keeps null and says why.
     """
     region_info = regions.set_index("region_code")
     occupied = region_info["status"] == OCCUPIED
@@ -87,6 +92,7 @@ def place_catalog(
             "occupied": occupied,
             "population": region_info["population"].astype("Int64"),
             "population_source": CENSUS_SOURCE,
+            "population_note": region_info["population_source"],
         },
         index=region_info.index.astype(str),
     )
@@ -103,6 +109,11 @@ def place_catalog(
             "occupied": codes.map(occupied).fillna(False).astype(bool).to_numpy(),
             "population": cities["population"].reindex(ids).astype("Int64").to_numpy(),
             "population_source": GEONAMES_SOURCE,
+            "population_note": np.where(
+                cities["population"].reindex(ids).notna().to_numpy(),
+                GEONAMES_PAGE + ids.astype(str).to_numpy(),
+                NO_CITY_POPULATION,
+            ),
         },
         index=ids.astype(str).to_numpy(),
     )
@@ -275,8 +286,28 @@ def _dated(c: Columns, rows: np.ndarray) -> tuple[date | None, date | None]:
     return aggregates.to_date(int(days.min())), aggregates.to_date(int(days.max()))
 
 
-def summary_row(info: pd.Series, place_id: str, national: float, counted: Mapping) -> dict:
-    """One row of ``summary_table`` from a place's catalogue entry and its counts."""
+def share_pct(value: float, national: float, occupied: bool) -> float:
+    """``value`` as a percentage of Russia's ``national`` total.
+
+    NaN for occupied territory (that total leaves it out), and where either is unknown or
+    the total is zero.
+    """
+    if occupied or pd.isna(national) or not national:
+        return np.nan
+    return 100 * value / national
+
+
+def summary_row(
+    info: pd.Series,
+    place_id: str,
+    national: float,
+    counted: Mapping,
+    nationals: tuple[float, float] = (np.nan, np.nan),
+) -> dict:
+    """One row of ``summary_table`` from a place's catalogue entry and its counts.
+
+    ``nationals`` are Russia's totals in periods A and B, for each period's share.
+    """
     total_ = counted["total"]
     population = info["population"]
     row = {
@@ -288,9 +319,10 @@ def summary_row(info: pd.Series, place_id: str, national: float, counted: Mappin
         "occupied": bool(info["occupied"]),
         "population": population,
         "population_source": info["population_source"] if pd.notna(population) else None,
+        "population_note": info["population_note"],
         "total": total_,
         "per_100k": np.nan if pd.isna(population) else total_ * PER / float(population),
-        "share_pct": np.nan if info["occupied"] or not national else 100 * total_ / national,
+        "share_pct": share_pct(total_, national, info["occupied"]),
         "first": counted["first"],
         "last": counted["last"],
         "days_reported": counted["days_reported"],
@@ -300,6 +332,8 @@ def summary_row(info: pd.Series, place_id: str, national: float, counted: Mappin
         row |= {"period_a": a, "period_b": b, "change": b - a}
         row |= {"reports_a": counted["reports_a"], "reports_b": counted["reports_b"]}
         row["change_pct"] = 100 * (b - a) / a if a else np.nan
+        row["share_a_pct"] = share_pct(a, nationals[0], info["occupied"])
+        row["share_b_pct"] = share_pct(b, nationals[1], info["occupied"])
     return row
 
 
@@ -328,6 +362,7 @@ def summary_table(
     national: float,
     measure: str = "detained",
     periods: tuple[tuple[date, date], tuple[date, date]] | None = None,
+    nationals: tuple[float, float] = (np.nan, np.nan),
 ) -> pd.DataFrame:
     """One row per place: total, per 100k, rank, national share, dates and period change.
 
@@ -336,7 +371,8 @@ def summary_table(
     nothing was reported or the reports carried no figure. ``rank`` orders the chosen places
     by total (1 = most), ``rank_per_100k`` by rate; places
     without a figure get no rank. ``share_pct`` is of ``national`` (federal subjects only) and
-    is null for occupied territory. ``first``/``last`` are the first and last days with a
+    is null for occupied territory; ``share_a_pct``/``share_b_pct`` the same of ``nationals``,
+    Russia's totals in periods A and B. ``first``/``last`` are the first and last days with a
     detention report, whether or not it carried a figure.
     """
     period = period_rows(c, start, end)
@@ -355,5 +391,5 @@ def summary_table(
             in_a, in_b = (place_rows(c, span, place_id) for span in spans)
             counted |= {"period_a": total(c, in_a, measure), "period_b": total(c, in_b, measure)}
             counted |= {"reports_a": len(in_a), "reports_b": len(in_b)}
-        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted))
+        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted, nationals))
     return rank_table(rows)

@@ -33,7 +33,7 @@ from core.compare import (
 from core.versions import DataSource
 from core.view import METRICS
 from layers import _style
-from layers.compare import compare_view
+from layers.compare import UNITS, compare_view
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
 
@@ -56,6 +56,7 @@ DOWNLOAD = "cmp-download"
 DOWNLOAD_BUTTON = "cmp-download-button"
 DOWNLOAD_SERIES = "cmp-download-series"
 STEPS_TABLE = "cmp-steps"
+NOTES = "cmp-notes"
 STEPS_ARIA: dict = {"aria-label": "Series table, one row per step"}
 EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
@@ -238,18 +239,35 @@ def _fmt(value: Any, unknown: str = "—", digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _cells(row: pd.Series, state: CompareState) -> list[Any]:
-    no_people = "population unknown"
+def _population(row: pd.Series, mark: str) -> list[Any]:
+    """The population cell: the figure and what it is, or "—"; a mark to its footnote."""
+    if pd.isna(row["population"]):
+        return ["—", html.Sup(mark)]
+    return [f"{row['population']:,} ({row['population_source']})", html.Sup(mark)]
+
+
+def population_note(row: pd.Series) -> str:
+    """A row's population footnote: where the figure was read, or why there is none."""
+    note = str(row["population_note"])
+    name = row["place"] + (" (region)" if row["kind"] == "region" else "")
+    if pd.isna(row["population"]):
+        why = note.removeprefix("unknown: ")
+        return f"{name}: no population figure, so no rate per 100,000. Why: {why}"
+    return f"{name}: {row['population']:,}, {row['population_source']}; read at {note}"
+
+
+def _cells(row: pd.Series, mark: str) -> list[Any]:
+    no_rate = "—" if pd.isna(row["population"]) else series.NO_REPORT
+    outside = "not in Russia's total" if row["occupied"] else "—"
     return [
         _fmt(row["rank"]),
         row["place"] + (f" · {row['name_ru']}" if row["name_ru"] else ""),
         row["kind"],
-        _fmt(row["population"], no_people)
-        + (f" ({row['population_source']})" if pd.notna(row["population"]) else ""),
+        _population(row, mark),
         _fmt(row["total"], series.NO_FIGURE if row["days_reported"] else series.NO_REPORT),
-        _fmt(row["per_100k"], no_people if pd.isna(row["population"]) else "no report", 2),
+        [_fmt(row["per_100k"], no_rate, 2), *([html.Sup(mark)] if no_rate == "—" else [])],
         _fmt(row["rank_per_100k"]),
-        _fmt(row["share_pct"], "not in Russia's total" if row["occupied"] else "—", 1),
+        _fmt(row["share_pct"], outside, 1),
         row["first"].isoformat() if row["first"] else "none",
         row["last"].isoformat() if row["last"] else "none",
         _fmt(row["days_reported"]),
@@ -257,6 +275,8 @@ def _cells(row: pd.Series, state: CompareState) -> list[Any]:
         _fmt(row["period_b"], series.NO_FIGURE if row["reports_b"] else series.NO_REPORT),
         _fmt(row["change"], "—"),
         _fmt(row["change_pct"], "—", 0),
+        _fmt(row["share_a_pct"], outside, 1),
+        _fmt(row["share_b_pct"], outside, 1),
     ]
 
 
@@ -278,21 +298,34 @@ def _headers(state: CompareState) -> list[str]:
         f"B {span_text(state.period_b)}",
         "change B−A",
         "change %",
+        "% of Russia in A",
+        "% of Russia in B",
     ]
 
 
-def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
-    """The table as HTML; each row carries its place id in ``data-place``."""
+def table_view(table: pd.DataFrame, state: CompareState) -> html.Div | html.P:
+    """The table as HTML, and a footnote per row on its population.
+
+    Each row carries its place id in ``data-place``; its population and (when there is no
+    population) its rate point to its footnote, which says where the figure was read or
+    why there is none.
+    """
     if table.empty:
         return html.P("Pick places above to compare them.", className="cmp-empty")
     head = html.Thead(html.Tr([html.Th(h) for h in _headers(state)]))
+    marks = [f"[{n}]" for n in range(1, len(table) + 1)]
     body = html.Tbody(
         [
-            html.Tr([html.Td(c) for c in _cells(row, state)], **{"data-place": row["place_id"]})
-            for _, row in table.iterrows()
+            html.Tr([html.Td(c) for c in _cells(row, mark)], **{"data-place": row["place_id"]})
+            for mark, (_, row) in zip(marks, table.iterrows(), strict=True)
         ]
     )
-    return html.Table([head, body])
+    notes = html.Ol(
+        [html.Li(population_note(row)) for _, row in table.iterrows()],
+        id=NOTES,
+        className="cmp-notes",
+    )
+    return html.Div([html.Table([head, body]), html.P("Population:"), notes])
 
 
 STEP_HEADINGS = {
@@ -325,7 +358,7 @@ def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
             for (start, label), row in wide.iterrows()
         ]
     )
-    what = METRICS[state.measure]
+    what = UNITS[state.metric].format(METRICS[state.measure])
     return [html.H3(f"{STEP_HEADINGS[state.step]}: {what}"), html.Table([head, body])]
 
 

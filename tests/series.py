@@ -106,6 +106,7 @@ def summary_table(
     national: float,
     measure: str = "detained",
     periods: tuple[tuple[date, date], tuple[date, date]] | None = None,
+    nationals: tuple[float, float] = (np.nan, np.nan),
 ) -> pd.DataFrame:
     period = _in_period(incidents, start, end)
     rows = []
@@ -123,5 +124,5 @@ def summary_table(
             in_a, in_b = (_in_period(everywhen, *span) for span in periods)
             counted |= {"period_a": _total(in_a, measure), "period_b": _total(in_b, measure)}
             counted |= {"reports_a": len(in_a), "reports_b": len(in_b)}
-        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted))
+        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted, nationals))
     return rank_table(rows)

@@ -54,9 +54,25 @@ def test_totals_and_table_match_the_oracle(data, measure):
     )
     assert national == expected and national > 0
     args = {"start": start, "end": end, "national": national, "measure": measure}
-    fast = engine.summary_table(cmp.columns, cmp.catalog, PLACES, periods=PERIODS, **args)
-    slow = oracle.summary_table(dataset.incidents, cmp.catalog, PLACES, periods=PERIODS, **args)
+    fast_ab, slow_ab = (
+        tuple(way(*tables, start=s, end=e, measure=measure) for s, e in PERIODS)
+        for way, tables in (
+            (engine.national_total, (cmp.columns,)),
+            (oracle.national_total, (dataset.incidents, dataset.regions)),
+        )
+    )
+    assert fast_ab == slow_ab and all(n > 0 for n in fast_ab)
+    fast = engine.summary_table(
+        cmp.columns, cmp.catalog, PLACES, periods=PERIODS, nationals=fast_ab, **args
+    )
+    slow = oracle.summary_table(
+        dataset.incidents, cmp.catalog, PLACES, periods=PERIODS, nationals=slow_ab, **args
+    )
     pd.testing.assert_frame_equal(fast, slow)
+    shares = fast.set_index("place_id")
+    moscow = shares.loc["RU-MOW"]
+    assert moscow["share_a_pct"] == pytest.approx(100 * moscow["period_a"] / fast_ab[0])
+    assert pd.isna(shares.loc["UA-43", "share_a_pct"])  # never part of Russia's total
 
 
 @pytest.mark.parametrize("step", ["week", "month"])

@@ -47,6 +47,11 @@ def _regions() -> pd.DataFrame:
             "name_ru": ["Аланд", "Беланд", "Крым"],
             "status": ["federal_subject", "federal_subject", "occupied_ukraine"],
             "population": pd.array([1_000_000, None, 2_000_000], dtype="Int64"),
+            "population_source": [
+                "https://example.org/aland",
+                "unknown: no census figure was read",
+                "https://example.org/crimea",
+            ],
         }
     )
 
@@ -249,3 +254,28 @@ def test_too_many_places_are_cut():
     known = pd.Index([str(i) for i in range(30)])
     state, problems = compare.parse_query("?places=" + ",".join(known), known, BOUNDS)
     assert len(state.places) == compare.MAX_PLACES and problems
+
+
+def test_population_notes_say_where_from_or_why_not(catalog):
+    notes = catalog["population_note"]
+    assert notes["RU-AAA"] == "https://example.org/aland"
+    assert notes["RU-BBB"].startswith("unknown:")
+    assert notes["1"] == "https://www.geonames.org/1"
+    assert notes["2"] == "unknown: GeoNames gives no population for this city"
+
+
+def test_shares_of_each_period(catalog):
+    table = series.summary_table(
+        _incidents(),
+        catalog,
+        ["1", "RU-BBB", "UA-43"],
+        start=D,
+        end=date(2022, 9, 30),
+        national=35.0,
+        periods=((D, D), (date(2022, 9, 22), date(2022, 9, 26))),
+        nationals=(15.0, 20.0),
+    ).set_index("place_id")
+    assert table.loc["1", "share_a_pct"] == 100
+    assert pd.isna(table.loc["1", "share_b_pct"])  # a report without a figure: unknown
+    assert table.loc["RU-BBB", "share_b_pct"] == 100
+    assert table.loc["UA-43", ["share_a_pct", "share_b_pct"]].isna().all()

@@ -110,11 +110,22 @@ def test_three_places_match_the_store(cmp_page, browser, cmp_url, cmp_data):
         in_period & incidents["region_code"].isin(federal) & (incidents["kind"] == "detention"),
         "detained",
     ].sum()
+    detained = incidents[
+        incidents["region_code"].isin(federal) & (incidents["kind"] == "detention")
+    ]
+    national_a, national_b = (
+        detained.loc[detained["date"] == pd.Timestamp(day), "detained"].sum()
+        for day in ("2022-09-21", "2022-09-24")
+    )
     for place in PLACES:
         expected = _expected(incidents, place)
         assert plotted[place] == expected.to_dict()
         assert table[place][4] == f"{expected.sum():,.0f}"
         assert table[place][7] == f"{100 * expected.sum() / national:,.1f}"
+        # Each period's share of Russia's total in that period.
+        a, b = expected.get("2022-09-21"), expected.get("2022-09-24")
+        assert table[place][15] == (f"{100 * a / national_a:,.1f}" if a else "—")
+        assert table[place][16] == (f"{100 * b / national_b:,.1f}" if b else "—")
     assert [table[p][0] for p in PLACES] == ["1", "2", "3"]
     # 21 Sep vs 24 Sep, as the issue asks.
     spb = _expected(incidents, "RU-SPE")
@@ -159,8 +170,14 @@ def test_per_capita_and_unknown_population(cmp_page, cmp_url, cmp_data):
         assert table[place][5] == f"{expected.sum() * 100_000 / people:,.2f}"
         assert table[place][3].startswith(f"{people:,}")
     assert "(2021 census)" in table["RU-MOW"][3] and "(GeoNames)" in table["532096"][3]
-    assert table["RU-TYU"][3] == "population unknown"
-    assert table["RU-TYU"][5] == "population unknown"
+    # No figure for Tyumen Oblast: "—", and its footnote says why (never a made-up figure).
+    mark = table["RU-TYU"][3].removeprefix("—")
+    assert mark.startswith("[") and table["RU-TYU"][5] == f"—{mark}"
+    notes = cmp_page.locator("#cmp-notes li").all_inner_texts()
+    why = notes[int(mark.strip("[]")) - 1]
+    assert why.startswith("Tyumen (region): no population figure") and "okrugs" in why
+    moscow_note = notes[int(table["RU-MOW"][3].rsplit("[", 1)[1].strip("]")) - 1]
+    assert moscow_note.startswith(f"Moscow (region): {census['RU-MOW']:,}, 2021 census; read at")
     names = [t["name"] for t in cmp_page.evaluate(TRACES_JS) if t["meta"]["place_id"] == "RU-TYU"]
     assert "population unknown" in names[0]
     cmp_page.screenshot(path="/tmp/compare-per-capita.png", full_page=True)
