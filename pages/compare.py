@@ -72,8 +72,13 @@ def place_label(row: pd.Series) -> str:
         what = "region"
     if row["occupied"]:
         what += ", occupied Ukraine"
-    ru = f"{row['name_ru']} · " if row["name_ru"] else ""
+    ru = f"{row['name_ru']} · " if _named(row["name_ru"]) else ""
     return f"{ru}{row['name_en']} ({what})"
+
+
+def _named(name: Any) -> bool:
+    """Whether a name is there: not null (a city without a Russian name) and not empty."""
+    return isinstance(name, str) and bool(name)
 
 
 def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]]) -> str:
@@ -83,7 +88,8 @@ def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]
     for a federal city, its GeoNames city names ("Saint Petersburg", "Санкт-Петербург").
     """
     names = [row["name_en"], row["name_ru"], _style.CITY_LABELS.get(place_id)]
-    return " ".join(dict.fromkeys(n for n in [*names, *other.get(place_id, ())] if n))
+    every = [*names, *other.get(place_id, ())]
+    return " ".join(dict.fromkeys(n for n in every if _named(n)))
 
 
 def place_options(data: CompareData) -> list[dict[str, str]]:
@@ -261,7 +267,7 @@ def _cells(row: pd.Series, mark: str) -> list[Any]:
     outside = "not in Russia's total" if row["occupied"] else "—"
     return [
         _fmt(row["rank"]),
-        row["place"] + (f" · {row['name_ru']}" if row["name_ru"] else ""),
+        row["place"] + (f" · {row['name_ru']}" if _named(row["name_ru"]) else ""),
         row["kind"],
         _population(row, mark),
         _fmt(row["total"], series.NO_FIGURE if row["days_reported"] else series.NO_REPORT),

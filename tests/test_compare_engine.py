@@ -18,7 +18,7 @@ from core import series as engine
 from core.series import gazetteer_cities
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
-from pages.compare import place_options
+from pages.compare import place_label, place_names, place_options
 from publish.compare_export import publication_chart
 
 PLACES = ["RU-MOW", "RU-SPE", "532096", "RU-DA", "UA-43", "RU-PER", "RU-CHU"]
@@ -182,3 +182,10 @@ def test_chart_titles_say_detentions_as_the_data_notes_do(data, metric, layout):
     assert all(len(line) <= 26 for line in axis.split("<br>"))
     words = " ".join([title, axis, compare.caption(cmp, state)]).lower()
     assert "people detained" not in words and "detained" not in words
+
+
+def test_a_place_without_a_russian_name_is_still_found():
+    row = pd.Series({"name_en": "Kotlas", "name_ru": np.nan, "kind": "city"})
+    assert place_names("553915", row, {}) == "Kotlas"
+    city = pd.concat([row, pd.Series({"region_en": "Arkhangelsk", "occupied": False})])
+    assert place_label(city) == "Kotlas (city, Arkhangelsk)"
