@@ -10,8 +10,9 @@ builds it once per data version, so Compare follows an ingest and honours ``v=``
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -23,7 +24,7 @@ from core.aggregates import Columns
 from core.dataset import Dataset
 from core.spreadsheet import neutralise_formulas
 from core.versions import PINNED_KEPT
-from core.view import PERIOD_ALIASES, url_date
+from core.view import METRICS, PERIOD_ALIASES, url_date
 
 PATH = "/compare"
 MAX_PLACES = 16
@@ -87,10 +88,24 @@ def _with(state: CompareState, field: str, value: Any) -> CompareState:
     return replace(state, **changes)
 
 
+def halves(start: date, end: date) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The default periods A and B: the first and second half of ``start``..``end``.
+
+    Two halves of the period shown are a question the table can answer at once ("more or
+    fewer later on?"), where a first day against a last day was mostly empty. With an odd
+    number of days the second half is a day longer; a one-day period is compared with itself.
+    """
+    days = (end - start).days + 1
+    if days == 1:
+        return (start, end), (start, end)
+    middle = start + timedelta(days=days // 2 - 1)
+    return (start, middle), (middle + timedelta(days=1), end)
+
+
 def default_state(bounds: tuple[date, date]) -> CompareState:
-    """The view before anything is chosen: the whole data period, first day vs last day."""
+    """The view before anything is chosen: the whole data period, its two halves as A and B."""
     first, last = bounds
-    return CompareState((), first, last, (first, first), (last, last))
+    return CompareState((), first, last, *halves(first, last))
 
 
 def parse_query(
@@ -138,6 +153,8 @@ def parse_query(
     if state.start > state.end:
         notices.append("the period ends before it starts")
         state = replace(state, start=bounds[0], end=bounds[1])
+    period_a, period_b = halves(state.start, state.end)
+    state = replace(state, period_a=period_a, period_b=period_b)
     for key, field in (("a", "period_a"), ("b", "period_b")):
         if key in params:
             try:
@@ -159,6 +176,9 @@ class CompareData:
     #: The data version counted, and who its figures come from (printed on exports).
     version: str
     credit: str
+    #: Other names of a place the map shows (a federal city's GeoNames names, English and
+    #: Russian), so the picker finds the region under them too.
+    other_names: dict[str, tuple[str, ...]]
 
     def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
         """The state a query string asks for over this data, with notices."""
@@ -173,7 +193,9 @@ def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
     else:
         bounds = data.extent
     attrs = pd.DataFrame(
-        data.regions[["region_code", "name_en", "name_ru", "status", "population"]]
+        data.regions[
+            ["region_code", "name_en", "name_ru", "status", "population", "population_source"]
+        ]
     )
     catalog = series.place_catalog(data.incidents, attrs, cities)
     twin = (
@@ -182,8 +204,19 @@ def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
         & (catalog["name_en"] == catalog["region_en"])
     )
     aliases = dict(zip(catalog.index[twin], catalog.loc[twin, "region_code"], strict=True))
+    twins = catalog[twin].groupby("region_code")
+    other_names = {
+        code: tuple(dict.fromkeys([*rows["name_en"], *rows["name_ru"].dropna()]))
+        for code, rows in twins
+    }
     return CompareData(
-        data.tables.columns, catalog[~twin], bounds, aliases, data.version, data.credit
+        data.tables.columns,
+        catalog[~twin],
+        bounds,
+        aliases,
+        data.version,
+        data.credit,
+        other_names,
     )
 
 
@@ -220,14 +253,25 @@ def summary(data: CompareData, state: CompareState) -> pd.DataFrame:
         national=national,
         measure=state.measure,
         periods=(state.period_a, state.period_b),
+        nationals=nationals(data, state),
     )
     return table
+
+
+def nationals(data: CompareData, state: CompareState) -> tuple[float, float]:
+    """Russia's totals (federal subjects only) in periods A and B, for each period's share."""
+    a, b = (
+        series.national_total(data.columns, start=s, end=e, measure=state.measure)
+        for s, e in (state.period_a, state.period_b)
+    )
+    return a, b
 
 
 def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, dict[str, str]]:
     """The chart's long frame of ``state``, and a display name per place.
 
-    A place without population says so in its name (per 100k).
+    A place without population says so in its name (per 100k). ``label`` names each step as
+    people read it (``21–25 Sep 2022``).
     """
     frame = series.place_series(
         data.columns,
@@ -239,6 +283,10 @@ def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, 
         step=state.step,
         metric=state.metric,
     )
+    frame["label"] = [
+        series.step_label(a, b, state.step)
+        for a, b in zip(frame["date"].dt.date, frame["end"].dt.date, strict=True)
+    ]
     names = {}
     for pid in state.places:
         info = data.catalog.loc[pid]
@@ -254,7 +302,7 @@ def caption(data: CompareData, state: CompareState) -> str:
     national = series.national_total(
         data.columns, start=state.start, end=state.end, measure=state.measure
     )
-    what = "people detained" if state.measure == "detained" else "rallies"
+    what = METRICS[state.measure]
     total = f"{national:,.0f}" if pd.notna(national) else "none reported"
     return (
         f"{state.start:%d %b %Y} to {state.end:%d %b %Y}. Russia's total over its federal subjects "
@@ -265,7 +313,46 @@ def caption(data: CompareData, state: CompareState) -> str:
     )
 
 
-def csv_text(table: pd.DataFrame, state: CompareState) -> str:
-    """The table as CSV: raw numbers, empty cells where unknown, the URL state on top."""
-    body = neutralise_formulas(table).to_csv(index=False)
-    return f"# protestmap compare {PATH}{state.to_query()}\n" + body
+def series_table(data: CompareData, state: CompareState) -> pd.DataFrame:
+    """The chart's numbers as a table: one row per place and step, labelled both ways.
+
+    ``period`` is the step's machine label (``2022-09-21``, ISO week ``2022-W38``, month
+    ``2022-09``), ``label`` the one people read (``21–25 Sep 2022``); ``start``/``end`` are
+    the step's first and last day inside the view's period.
+    """
+    frame, _ = place_series(data, state)
+    starts = frame["date"].dt.date
+    return pd.DataFrame(
+        {
+            "place_id": frame["place_id"],
+            "place": frame["place_id"].map(data.catalog["name_en"]),
+            "step": state.step,
+            "period": [series.step_code(d, state.step) for d in starts],
+            "label": frame["label"],
+            "start": starts,
+            "end": frame["end"].dt.date,
+            "value": frame["value"],
+            "status": frame["status"],
+            "reports": frame["reports"],
+        }
+    )
+
+
+def csv_text(table: pd.DataFrame, header: Sequence[str]) -> str:
+    """A table as CSV: ``#`` lines of ``header`` on top, then raw numbers (empty if unknown).
+
+    ``pandas.read_csv(..., comment="#")`` reads it back; text cells that look like a
+    spreadsheet formula are neutralised.
+    """
+    lines = "".join(f"# {' '.join(line.split())}\n" for line in header)
+    return lines + neutralise_formulas(table).to_csv(index=False)
+
+
+def csv_header(data: CompareData, what: str, url: str) -> list[str]:
+    """The CSV's provenance lines: what it holds, the data version, the view's link, credit."""
+    return [
+        f"protestmap compare: {what}",
+        f"data version: {data.version}",
+        f"view: {url}",
+        f"source: {data.credit}",
+    ]

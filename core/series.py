@@ -13,7 +13,7 @@ Occupied Ukrainian territory can be compared, but it is never added to Russia's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,9 @@ from core.view import OCCUPIED, Filters
 #: Compare's choices (the map's metrics are ``core.view.METRICS``).
 MEASURES = ("detained", "rallies")
 SERIES_METRICS = ("count", "per100k", "cumulative")
-STEPS = ("day", "week")
+STEPS = ("day", "week", "month")
+#: pandas period of each step: weeks run Monday to Sunday (ISO 8601), months by the calendar.
+_PERIODS = {"day": "D", "week": "W-SUN", "month": "M"}
 
 NO_REPORT = "no report"
 NO_FIGURE = "reported, figure unknown"
@@ -34,6 +36,8 @@ REPORTED = "reported"
 
 CENSUS_SOURCE = "2021 census"
 GEONAMES_SOURCE = "GeoNames"
+GEONAMES_PAGE = "https://www.geonames.org/"
+NO_CITY_POPULATION = "unknown: GeoNames gives no population for this city"
 PER = 100_000
 
 #: Columns of :func:`place_catalog`, indexed by place id.
@@ -45,7 +49,8 @@ CATALOG_COLUMNS = (
     "region_en",
     "occupied",  # True for occupied Ukrainian territory
     "population",  # Int64, null where unknown
-    "population_source",
+    "population_source",  # what the figure is: "2021 census" or "GeoNames"
+    "population_note",  # where it was read (links), or why there is none ("unknown: ...")
 )
 
 
@@ -71,7 +76,9 @@ def place_catalog(
 ) -> pd.DataFrame:
     """Every place a user can pick: all regions, and every city that has a report.
 
-    Regions carry their 2021 census population; cities the GeoNames figure where one exists.
+    Regions carry their 2021 census population and the store's note of where it was read
+    (or why it is unknown); cities the GeoNames figure where one exists, with its page. No
+    figure is made up: a place without one keeps null and says why.
     """
     region_info = regions.set_index("region_code")
     occupied = region_info["status"] == OCCUPIED
@@ -85,6 +92,7 @@ def place_catalog(
             "occupied": occupied,
             "population": region_info["population"].astype("Int64"),
             "population_source": CENSUS_SOURCE,
+            "population_note": region_info["population_source"],
         },
         index=region_info.index.astype(str),
     )
@@ -101,6 +109,11 @@ def place_catalog(
             "occupied": codes.map(occupied).fillna(False).astype(bool).to_numpy(),
             "population": cities["population"].reindex(ids).astype("Int64").to_numpy(),
             "population_source": GEONAMES_SOURCE,
+            "population_note": np.where(
+                cities["population"].reindex(ids).notna().to_numpy(),
+                GEONAMES_PAGE + ids.astype(str).to_numpy(),
+                NO_CITY_POPULATION,
+            ),
         },
         index=ids.astype(str).to_numpy(),
     )
@@ -142,21 +155,56 @@ def _status(reports: pd.Series, value: pd.Series) -> np.ndarray:
     return np.select([value.notna(), reports > 0], [REPORTED, NO_FIGURE], NO_REPORT)
 
 
-def _weekly(daily: pd.DataFrame) -> pd.DataFrame:
-    """Sum days into ISO weeks (labelled by their Monday); a week with no known day stays NaN."""
-    monday = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
-    grouped = daily.groupby(monday)
+def _bucketed(daily: pd.DataFrame, step: str) -> pd.DataFrame:
+    """Sum days into steps, each labelled by its first and last day *inside* the period.
+
+    A period that starts mid-week (or mid-month) gets a short first bucket that starts on the
+    period's first day, never on the Monday (or the 1st) before it; the same at the end. A
+    bucket with no known day stays NaN (unknown, not zero).
+    """
+    grouped = daily.assign(day=daily.index).groupby(daily.index.to_period(_PERIODS[step]))
+    first = pd.DatetimeIndex(grouped["day"].min().to_numpy())
     return pd.DataFrame(
-        {"reports": grouped["reports"].sum(), "value": grouped["value"].sum(min_count=1)}
+        {
+            "end": grouped["day"].max().to_numpy(),
+            "reports": grouped["reports"].sum().to_numpy(),
+            "value": grouped["value"].sum(min_count=1).to_numpy(),
+        },
+        index=first,
     )
+
+
+def step_code(first: date, step: str) -> str:
+    """A step's machine label: ``2022-09-21``, ISO week ``2022-W38`` or month ``2022-09``."""
+    if step == "week":
+        year, week, _ = first.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{first:%Y-%m}" if step == "month" else first.isoformat()
+
+
+def step_label(first: date, last: date, step: str) -> str:
+    """A step as people read it: ``21 Sep 2022``, ``12–18 Sep 2022``, ``Sep 2022``.
+
+    Weeks (and months cut by the period) print their own first and last day, so a label
+    never names a day outside the period.
+    """
+    whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1
+    if first == last:
+        return f"{first:%-d %b %Y}"
+    if step == "month" and whole_month:
+        return f"{first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%-d}–{last:%-d %b %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %b}–{last:%-d %b %Y}"
+    return f"{first:%-d %b %Y}–{last:%-d %b %Y}"
 
 
 def finish_series(
     frame: pd.DataFrame, place_id: str, population: Any, *, step: str, metric: str
 ) -> pd.DataFrame:
     """One place's daily (reports, value) as rows of ``place_series``: steps, status, metric."""
-    if step == "week":
-        frame = _weekly(frame)
+    frame = _bucketed(frame, step)
     frame["status"] = _status(frame["reports"], frame["value"])
     if metric == "per100k":
         scale = np.nan if pd.isna(population) else PER / float(population)
@@ -166,7 +214,18 @@ def finish_series(
     return frame.rename_axis("date").reset_index().assign(place_id=place_id)
 
 
-SERIES_COLUMNS = ["place_id", "date", "value", "status", "reports"]
+SERIES_COLUMNS = ["place_id", "date", "end", "value", "status", "reports"]
+#: ``place_series`` of no places: no rows, but the columns' types (dates stay dates).
+NO_SERIES = pd.DataFrame(
+    {
+        "place_id": pd.Series(dtype=str),
+        "date": pd.Series(dtype="datetime64[ns]"),
+        "end": pd.Series(dtype="datetime64[ns]"),
+        "value": pd.Series(dtype=float),
+        "status": pd.Series(dtype=str),
+        "reports": pd.Series(dtype="int64"),
+    }
+)
 
 
 def place_series(
@@ -180,7 +239,10 @@ def place_series(
     step: str = "day",
     metric: str = "count",
 ) -> pd.DataFrame:
-    """Long frame (place_id, date, value, status, reports) over every day or week of the period.
+    """Long frame (place_id, date, end, value, status, reports): a row per step of the period.
+
+    ``date`` and ``end`` are the first and last day of a step inside the period (equal for
+    days; see :func:`_bucketed` for weeks and months cut by the period's ends).
 
     ``value`` is NaN where nothing is known: no report, a report without a figure, or (per
     100k) no population. Cumulative values are running lower bounds: an unknown day adds
@@ -199,7 +261,7 @@ def place_series(
         for pid in place_ids
     ]
     if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
+        return NO_SERIES.copy()
     return pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
 
 
@@ -224,8 +286,28 @@ def _dated(c: Columns, rows: np.ndarray) -> tuple[date | None, date | None]:
     return aggregates.to_date(int(days.min())), aggregates.to_date(int(days.max()))
 
 
-def summary_row(info: pd.Series, place_id: str, national: float, counted: Mapping) -> dict:
-    """One row of ``summary_table`` from a place's catalogue entry and its counts."""
+def share_pct(value: float, national: float, occupied: bool) -> float:
+    """``value`` as a percentage of Russia's ``national`` total.
+
+    NaN for occupied territory (that total leaves it out), and where either is unknown or
+    the total is zero.
+    """
+    if occupied or pd.isna(national) or not national:
+        return np.nan
+    return 100 * value / national
+
+
+def summary_row(
+    info: pd.Series,
+    place_id: str,
+    national: float,
+    counted: Mapping,
+    nationals: tuple[float, float] = (np.nan, np.nan),
+) -> dict:
+    """One row of ``summary_table`` from a place's catalogue entry and its counts.
+
+    ``nationals`` are Russia's totals in periods A and B, for each period's share.
+    """
     total_ = counted["total"]
     population = info["population"]
     row = {
@@ -237,9 +319,10 @@ def summary_row(info: pd.Series, place_id: str, national: float, counted: Mappin
         "occupied": bool(info["occupied"]),
         "population": population,
         "population_source": info["population_source"] if pd.notna(population) else None,
+        "population_note": info["population_note"],
         "total": total_,
         "per_100k": np.nan if pd.isna(population) else total_ * PER / float(population),
-        "share_pct": np.nan if info["occupied"] or not national else 100 * total_ / national,
+        "share_pct": share_pct(total_, national, info["occupied"]),
         "first": counted["first"],
         "last": counted["last"],
         "days_reported": counted["days_reported"],
@@ -249,18 +332,24 @@ def summary_row(info: pd.Series, place_id: str, national: float, counted: Mappin
         row |= {"period_a": a, "period_b": b, "change": b - a}
         row |= {"reports_a": counted["reports_a"], "reports_b": counted["reports_b"]}
         row["change_pct"] = 100 * (b - a) / a if a else np.nan
+        row["share_a_pct"] = share_pct(a, nationals[0], info["occupied"])
+        row["share_b_pct"] = share_pct(b, nationals[1], info["occupied"])
     return row
 
 
 def rank_table(rows: list[dict]) -> pd.DataFrame:
-    """``summary_table``'s rows as a frame, ranked by total and by rate (1 = most)."""
+    """``summary_table``'s rows as a frame, ranked by total and by rate (1 = most).
+
+    Rows come in rank order; places without a figure (no rank) come last, in the order given.
+    """
     table = pd.DataFrame(rows)
     if table.empty:
         return table
     table["rank"] = table["total"].rank(method="min", ascending=False).astype("Int64")
     table["rank_per_100k"] = table["per_100k"].rank(method="min", ascending=False).astype("Int64")
     table["population"] = table["population"].astype("Int64")
-    return table
+    ordered = table.sort_values("rank", kind="stable", na_position="last")
+    return ordered.reset_index(drop=True)
 
 
 def summary_table(
@@ -273,6 +362,7 @@ def summary_table(
     national: float,
     measure: str = "detained",
     periods: tuple[tuple[date, date], tuple[date, date]] | None = None,
+    nationals: tuple[float, float] = (np.nan, np.nan),
 ) -> pd.DataFrame:
     """One row per place: total, per 100k, rank, national share, dates and period change.
 
@@ -281,7 +371,8 @@ def summary_table(
     nothing was reported or the reports carried no figure. ``rank`` orders the chosen places
     by total (1 = most), ``rank_per_100k`` by rate; places
     without a figure get no rank. ``share_pct`` is of ``national`` (federal subjects only) and
-    is null for occupied territory. ``first``/``last`` are the first and last days with a
+    is null for occupied territory; ``share_a_pct``/``share_b_pct`` the same of ``nationals``,
+    Russia's totals in periods A and B. ``first``/``last`` are the first and last days with a
     detention report, whether or not it carried a figure.
     """
     period = period_rows(c, start, end)
@@ -300,5 +391,5 @@ def summary_table(
             in_a, in_b = (place_rows(c, span, place_id) for span in spans)
             counted |= {"period_a": total(c, in_a, measure), "period_b": total(c, in_b, measure)}
             counted |= {"reports_a": len(in_a), "reports_b": len(in_b)}
-        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted))
+        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted, nationals))
     return rank_table(rows)

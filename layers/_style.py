@@ -25,6 +25,12 @@ INK = "#222222"
 MUTED = "#666666"
 RALLY_COLOUR = "#1d5fa6"
 DETENTION_COLOUR = "#b30000"
+#: One colour per place on a line chart: Okabe and Ito's colour-blind-safe palette ("Color
+#: Universal Design", 2008), ordered so the first five stand 3:1 against white (WCAG 1.4.11).
+#: Its yellow (#F0E442, 1.3:1 on white) is left out: a line in it can hardly be seen.
+CATEGORICAL = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9")
+#: After every colour is used once, lines repeat the colours with these dashes.
+LINE_DASHES = ("solid", "dash", "dot")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 #: Conic conformal, standard parallels through European and Siberian Russia (see NOTES).

@@ -1,35 +1,42 @@
 """Compare chart: the series of several places on one chart or as small multiples (pure).
 
-Takes the long frame of :func:`core.series.place_series`. Known values are lines with
-markers; a day without any report is a gap in the line; a day that was reported without a
-figure is an open marker on the baseline, so neither reads as a confident zero.
+Takes the long frame of :func:`core.compare.place_series` (with each step's ``label``).
+Known values are lines with markers; a day without any report is a gap in the line; a day
+that was reported without a figure is an open marker on the baseline, so neither reads as a
+confident zero.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterator, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from core.compare import CompareData, CompareState, place_series
 from core.series import NO_FIGURE, REPORTED
+from core.view import METRICS
 from layers import _style
 
-COLOURS = qualitative.Dark24
 MULTIPLES_COLUMNS = 3
 PANEL_HEIGHT = 190
+#: A one-row grid is still tall enough for its wrapped value-axis title.
+MIN_MULTIPLES_HEIGHT = 420
+#: Longest line of an axis title and of the note under the chart (characters): wrapped, so
+#: neither is cut by a small panel or a 600 px column (tests/browser/test_compare.py).
+TITLE_CHARS = 26
+NOTE_CHARS = 80
+STEP_WORDS = {"day": "day", "week": "week (Mon–Sun)", "month": "month"}
 
+#: Axis titles by metric; ``{}`` is the measure in the map's words (``core.view.METRICS``):
+#: "detentions", never "people detained" (one person can be detained twice; see data notes).
 UNITS = {
-    ("detained", "count"): "detained (reported)",
-    ("detained", "per100k"): "detained per 100,000 people",
-    ("detained", "cumulative"): "detained, running total",
-    ("rallies", "count"): "rallies (reported)",
-    ("rallies", "per100k"): "rallies per 100,000 people",
-    ("rallies", "cumulative"): "rallies, running total",
+    "count": "{} (reported)",
+    "per100k": "{} per 100,000 people",
+    "cumulative": "{}, running total",
 }
 HOW_SOURCES_COUNT = (
     "Counts are lower bounds from published reports (mostly OVD-Info): a gap means no report "
@@ -38,8 +45,14 @@ HOW_SOURCES_COUNT = (
 
 
 def colour(index: int) -> str:
-    """The colour of the ``index``-th chosen place (cycles after 24)."""
-    return COLOURS[index % len(COLOURS)]
+    """The colour of the ``index``-th chosen place (Okabe–Ito; cycles after 7)."""
+    return _style.CATEGORICAL[index % len(_style.CATEGORICAL)]
+
+
+def dash(index: int) -> str:
+    """The line dash of the ``index``-th chosen place: solid, then dashed, then dotted."""
+    rounds = index // len(_style.CATEGORICAL)
+    return _style.LINE_DASHES[rounds % len(_style.LINE_DASHES)]
 
 
 def _days(dates: pd.Series) -> list[str]:
@@ -57,10 +70,11 @@ def _value_trace(rows: pd.DataFrame, name: str, index: int, *, show_legend: bool
         showlegend=show_legend,
         mode="lines+markers",
         connectgaps=False,
-        line={"color": colour(index), "width": 2},
+        line={"color": colour(index), "width": 2, "dash": dash(index)},
         marker={"size": 7},
         meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "value"},
-        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: %{{y:,.4~g}}<extra></extra>",
+        customdata=rows["label"].tolist(),
+        hovertemplate=f"{name}<br>%{{customdata}}: %{{y:,.4~g}}<extra></extra>",
     )
 
 
@@ -76,7 +90,8 @@ def _unknown_trace(rows: pd.DataFrame, name: str, index: int) -> go.Scatter:
         cliponaxis=False,
         marker={"symbol": "circle-open", "size": 11, "color": colour(index), "line": {"width": 2}},
         meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "no figure"},
-        hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: {NO_FIGURE}<extra></extra>",
+        customdata=unknown["label"].tolist(),
+        hovertemplate=f"{name}<br>%{{customdata}}: {NO_FIGURE}<extra></extra>",
     )
 
 
@@ -106,35 +121,47 @@ def _places(
         yield index, name, series[series["place_id"] == place_id]
 
 
-def _base_layout(fig: go.Figure, *, measure: str, metric: str, step: str, height: int) -> None:
-    per = "week (Mon–Sun)" if step == "week" else "day"
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def axis_title(measure: str, metric: str, step: str) -> str:
+    """The value axis's title, wrapped so that a small panel never cuts it."""
+    unit = UNITS[metric].format(METRICS[measure])
+    return _wrapped(f"{unit}, per {STEP_WORDS[step]}", TITLE_CHARS)
+
+
+def _note(text: str, *, yshift: int, size: int = 11) -> dict:
+    """A paper annotation under the plot, left-aligned and wrapped to a narrow column."""
+    return {
+        "text": _wrapped(text, NOTE_CHARS),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "yshift": yshift,
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+        "font": {"size": size, "color": _style.MUTED},
+    }
+
+
+def _base_layout(fig: go.Figure, *, height: int, left: int) -> None:
     fig.update_layout(
         height=height,
-        margin={"l": 60, "r": 20, "t": 40, "b": 90},
+        margin={"l": left, "r": 20, "t": 40, "b": 110},
         font={"family": _style.FONT, "color": _style.INK},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        annotations=[
-            *fig.layout.annotations,
-            {
-                "text": HOW_SOURCES_COUNT,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.02,
-                "yshift": -50,
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "top",
-                "font": {"size": 11, "color": _style.MUTED},
-            },
-        ],
+        annotations=[*fig.layout.annotations, _note(HOW_SOURCES_COUNT, yshift=-50)],
     )
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", tickformat="%d %b", ticks="outside")
     fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", rangemode="tozero", zeroline=True)
-    fig.update_layout(yaxis_title_text=f"{UNITS[(measure, metric)]}, per {per}")
 
 
 def overlay_figure(
@@ -149,7 +176,8 @@ def overlay_figure(
     fig = go.Figure()
     for index, name, rows in _places(series, names):
         fig.add_traces(_traces(rows, name, index, metric, show_legend=True))
-    _base_layout(fig, measure=measure, metric=metric, step=step, height=460)
+    _base_layout(fig, height=460, left=60)
+    fig.update_yaxes(title_text=axis_title(measure, metric, step), automargin=True)
     return fig
 
 
@@ -178,7 +206,20 @@ def multiples_figure(
         for trace in _traces(rows, name, index, metric, show_legend=False):
             fig.add_trace(trace, row=index // cols + 1, col=index % cols + 1)
     fig.update_annotations(font={"size": 13})
-    _base_layout(fig, measure=measure, metric=metric, step=step, height=PANEL_HEIGHT * rows_n + 150)
+    _base_layout(fig, height=max(PANEL_HEIGHT * rows_n + 170, MIN_MULTIPLES_HEIGHT), left=100)
+    # One value-axis title for the whole grid, beside it (a panel's own would be cut).
+    fig.add_annotation(
+        text=axis_title(measure, metric, step),
+        textangle=-90,
+        xref="paper",
+        yref="paper",
+        x=0,
+        xanchor="right",
+        xshift=-52,
+        y=0.5,
+        yanchor="middle",
+        showarrow=False,
+    )
     fig.update_xaxes(showticklabels=True)
     return fig
 

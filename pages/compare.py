@@ -8,27 +8,34 @@ one a ``v=`` pins: each callback looks its dataset up in the ``DataSource``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 import dash
+import flask
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from core import series
 from core.compare import (
+    PATH,
     CompareData,
     CompareState,
     CompareViews,
     caption,
+    csv_header,
     csv_text,
+    series_table,
     span_text,
     summary,
 )
 from core.i18n import DEFAULT, N_, gettext, query_language
 from core.versions import DataSource
-from layers.compare import compare_view
+from core.view import METRICS
+from layers import _style
+from layers.compare import UNITS, compare_view
 from layers.language import language_switch, request_language
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
@@ -50,6 +57,10 @@ TABLE = "cmp-table"
 CAPTION = "cmp-caption"
 DOWNLOAD = "cmp-download"
 DOWNLOAD_BUTTON = "cmp-download-button"
+DOWNLOAD_SERIES = "cmp-download-series"
+STEPS_TABLE = "cmp-steps"
+NOTES = "cmp-notes"
+STEPS_ARIA: dict = {"aria-label": "Series table, one row per step"}
 EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
 
@@ -64,19 +75,43 @@ def place_label(row: pd.Series) -> str:
         what = "region"
     if row["occupied"]:
         what += ", occupied Ukraine"
-    ru = f"{row['name_ru']} · " if row["name_ru"] else ""
+    ru = f"{row['name_ru']} · " if _named(row["name_ru"]) else ""
     return f"{ru}{row['name_en']} ({what})"
 
 
-def place_options(catalog: pd.DataFrame) -> list[dict[str, str]]:
-    """Dropdown options: cities by population, then regions by name."""
+def _named(name: Any) -> bool:
+    """Whether a name is there: not null (a city without a Russian name) and not empty."""
+    return isinstance(name, str) and bool(name)
+
+
+def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]]) -> str:
+    """Every name the map shows for a place, as the picker's search text.
+
+    The region's English and Russian names, the national map's label ("St Petersburg") and,
+    for a federal city, its GeoNames city names ("Saint Petersburg", "Санкт-Петербург").
+    """
+    names = [row["name_en"], row["name_ru"], _style.CITY_LABELS.get(place_id)]
+    every = [*names, *other.get(place_id, ())]
+    return " ".join(dict.fromkeys(n for n in every if _named(n)))
+
+
+def place_options(data: CompareData) -> list[dict[str, str]]:
+    """Dropdown options: cities by population, then regions by name; found by every name."""
+    catalog = data.catalog
     ordered = pd.concat(
         [
             catalog[catalog["kind"] == "city"].sort_values("population", ascending=False),
             catalog[catalog["kind"] == "region"].sort_values("name_en"),
         ]
     )
-    return [{"label": place_label(row), "value": pid} for pid, row in ordered.iterrows()]
+    return [
+        {
+            "label": place_label(row),
+            "value": pid,
+            "search": f"{place_label(row)} {place_names(pid, row, data.other_names)}",
+        }
+        for pid, row in ordered.iterrows()
+    ]
 
 
 def _field(label: str, control: Any) -> html.Div:
@@ -129,7 +164,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 _("Places (cities and regions, Russian or English name)"),
                 dcc.Dropdown(
                     id=PLACES,
-                    options=place_options(data.catalog),
+                    options=place_options(data),
                     multi=True,
                     placeholder=_("Type a city or region, e.g. Москва or Makhachkala"),
                 ),
@@ -138,7 +173,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 [
                     _field(
                         _("Count"),
-                        _radio(MEASURE, {"detained": _("detained"), "rallies": _("rallies")}),
+                        _radio(MEASURE, {m: _(METRICS[m]) for m in series.MEASURES}),
                     ),
                     _field(
                         _("Metric"),
@@ -151,7 +186,12 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                             },
                         ),
                     ),
-                    _field(_("Step"), _radio(STEP, {"day": _("daily"), "week": _("weekly")})),
+                    _field(
+                        _("Step"),
+                        _radio(
+                            STEP, {"day": _("daily"), "week": _("weekly"), "month": _("monthly")}
+                        ),
+                    ),
                     _field(
                         _("Layout"),
                         _radio(
@@ -200,6 +240,9 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                     html.Button(
                         _("Download table (CSV)"), id=DOWNLOAD_BUTTON, className="cmp-button"
                     ),
+                    html.Button(
+                        _("Download series (CSV)"), id=DOWNLOAD_SERIES, className="cmp-button"
+                    ),
                     html.A(_("Export chart (PNG)"), id=EXPORT_PNG, className="cmp-export"),
                     html.A(_("Export chart (SVG)"), id=EXPORT_SVG, className="cmp-export"),
                 ],
@@ -216,6 +259,13 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 **table_label,
                 **english,
             ),
+            html.Div(
+                id=STEPS_TABLE,
+                className="cmp-table cmp-steps",
+                tabIndex="0",
+                role="region",
+                **STEPS_ARIA,
+            ),
         ],
         className="cmp-page",
         style={"maxWidth": "1200px", "margin": "0 auto", "padding": "12px"},
@@ -228,18 +278,35 @@ def _fmt(value: Any, unknown: str = "—", digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _cells(row: pd.Series, state: CompareState) -> list[Any]:
-    no_people = "population unknown"
+def _population(row: pd.Series, mark: str) -> list[Any]:
+    """The population cell: the figure and what it is, or "—"; a mark to its footnote."""
+    if pd.isna(row["population"]):
+        return ["—", html.Sup(mark)]
+    return [f"{row['population']:,} ({row['population_source']})", html.Sup(mark)]
+
+
+def population_note(row: pd.Series) -> str:
+    """A row's population footnote: where the figure was read, or why there is none."""
+    note = str(row["population_note"])
+    name = row["place"] + (" (region)" if row["kind"] == "region" else "")
+    if pd.isna(row["population"]):
+        why = note.removeprefix("unknown: ")
+        return f"{name}: no population figure, so no rate per 100,000. Why: {why}"
+    return f"{name}: {row['population']:,}, {row['population_source']}; read at {note}"
+
+
+def _cells(row: pd.Series, mark: str) -> list[Any]:
+    no_rate = "—" if pd.isna(row["population"]) else series.NO_REPORT
+    outside = "not in Russia's total" if row["occupied"] else "—"
     return [
         _fmt(row["rank"]),
-        row["place"] + (f" · {row['name_ru']}" if row["name_ru"] else ""),
+        row["place"] + (f" · {row['name_ru']}" if _named(row["name_ru"]) else ""),
         row["kind"],
-        _fmt(row["population"], no_people)
-        + (f" ({row['population_source']})" if pd.notna(row["population"]) else ""),
+        _population(row, mark),
         _fmt(row["total"], series.NO_FIGURE if row["days_reported"] else series.NO_REPORT),
-        _fmt(row["per_100k"], no_people if pd.isna(row["population"]) else "no report", 2),
+        [_fmt(row["per_100k"], no_rate, 2), *([html.Sup(mark)] if no_rate == "—" else [])],
         _fmt(row["rank_per_100k"]),
-        _fmt(row["share_pct"], "not in Russia's total" if row["occupied"] else "—", 1),
+        _fmt(row["share_pct"], outside, 1),
         row["first"].isoformat() if row["first"] else "none",
         row["last"].isoformat() if row["last"] else "none",
         _fmt(row["days_reported"]),
@@ -247,11 +314,13 @@ def _cells(row: pd.Series, state: CompareState) -> list[Any]:
         _fmt(row["period_b"], series.NO_FIGURE if row["reports_b"] else series.NO_REPORT),
         _fmt(row["change"], "—"),
         _fmt(row["change_pct"], "—", 0),
+        _fmt(row["share_a_pct"], outside, 1),
+        _fmt(row["share_b_pct"], outside, 1),
     ]
 
 
 def _headers(state: CompareState) -> list[str]:
-    what = "detained" if state.measure == "detained" else "rallies"
+    what = METRICS[state.measure]
     return [
         "rank",
         "place",
@@ -268,21 +337,68 @@ def _headers(state: CompareState) -> list[str]:
         f"B {span_text(state.period_b)}",
         "change B−A",
         "change %",
+        "% of Russia in A",
+        "% of Russia in B",
     ]
 
 
-def table_view(table: pd.DataFrame, state: CompareState) -> html.Table | html.P:
-    """The table as HTML; each row carries its place id in ``data-place``."""
+def table_view(table: pd.DataFrame, state: CompareState) -> html.Div | html.P:
+    """The table as HTML, and a footnote per row on its population.
+
+    Each row carries its place id in ``data-place``; its population and (when there is no
+    population) its rate point to its footnote, which says where the figure was read or
+    why there is none.
+    """
     if table.empty:
         return html.P("Pick places above to compare them.", className="cmp-empty")
     head = html.Thead(html.Tr([html.Th(h) for h in _headers(state)]))
+    marks = [f"[{n}]" for n in range(1, len(table) + 1)]
     body = html.Tbody(
         [
-            html.Tr([html.Td(c) for c in _cells(row, state)], **{"data-place": row["place_id"]})
-            for _, row in table.iterrows()
+            html.Tr([html.Td(c) for c in _cells(row, mark)], **{"data-place": row["place_id"]})
+            for mark, (_, row) in zip(marks, table.iterrows(), strict=True)
         ]
     )
-    return html.Table([head, body])
+    notes = html.Ol(
+        [html.Li(population_note(row)) for _, row in table.iterrows()],
+        id=NOTES,
+        className="cmp-notes",
+    )
+    return html.Div([html.Table([head, body]), html.P("Population:"), notes])
+
+
+STEP_HEADINGS = {
+    "day": "By day",
+    "week": "By week (Monday to Sunday; the first and last weeks are cut at the period's ends)",
+    "month": "By month (the first and last months are cut at the period's ends)",
+}
+
+
+def _step_cell(row: pd.Series, metric: str) -> str:
+    if pd.isna(row["value"]):
+        return str(row["status"])
+    return _fmt(row["value"], digits=2 if metric == "per100k" else 0)
+
+
+def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
+    """The series as a table: one row per step (labelled as a span), one column per place."""
+    if steps.empty:
+        return []
+    cells = steps.assign(cell=[_step_cell(r, state.metric) for _, r in steps.iterrows()])
+    wide = cells.pivot(index=["start", "label"], columns="place_id", values="cell")
+    names = cells.drop_duplicates("place_id").set_index("place_id")["place"]
+    head = html.Thead(html.Tr([html.Th("step"), *(html.Th(names[p]) for p in state.places)]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(label, scope="row"), *(html.Td(row[p]) for p in state.places)],
+                **{"data-start": start.isoformat()},
+            )
+            for (start, label), row in wide.iterrows()
+        ]
+    )
+    what = UNITS[state.metric].format(METRICS[state.measure])
+    return [html.H3(f"{STEP_HEADINGS[state.step]}: {what}"), html.Table([head, body])]
 
 
 def _controls(state: CompareState) -> list[Any]:
@@ -381,9 +497,29 @@ def render(source: DataSource, views: CompareViews, query: str | None, base: str
     return (
         compare_view(data, state),
         table_view(summary(data, state), state),
+        steps_view(series_table(data, state), state),
         caption(data, state),
         *exports,
     )
+
+
+def download(
+    source: DataSource, views: CompareViews, query: str | None, *, steps: bool, root: str
+) -> dict[str, Any]:
+    """The table (or, with ``steps``, the series) of view state ``query`` as a CSV download.
+
+    Its header names the data version counted and the view's absolute link (``root`` is the
+    app's absolute address, ending in ``/``), pinned to that version so it reproduces.
+    """
+    data, view, _, _ = resolve(source, views, query)
+    state, _ = data.parse(view)
+    url = f"{root}{PATH.lstrip('/')}{with_params(state.to_query(), v=data.version)}"
+    if steps:
+        table, what = series_table(data, state), f"{METRICS[state.measure]} by {state.step}"
+    else:
+        table, what = summary(data, state), f"{METRICS[state.measure]}, totals per place"
+    name = f"protestmap-compare-{'series-' if steps else ''}{state.start}-{state.end}.csv"
+    return dcc.send_string(csv_text(table, csv_header(data, what, url)), name)
 
 
 def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) -> None:
@@ -411,6 +547,7 @@ def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) 
     @app.callback(
         Output(GRAPH, "figure"),
         Output(TABLE, "children"),
+        Output(STEPS_TABLE, "children"),
         Output(CAPTION, "children"),
         Output(EXPORT_PNG, "href"),
         Output(EXPORT_SVG, "href"),
@@ -422,11 +559,10 @@ def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) 
     @app.callback(
         Output(DOWNLOAD, "data"),
         Input(DOWNLOAD_BUTTON, "n_clicks"),
+        Input(DOWNLOAD_SERIES, "n_clicks"),
         State(STATE, "data"),
         prevent_initial_call=True,
     )
-    def download(clicks: int, query: str | None) -> dict:
-        data, view, _, _ = resolve(source, views, query)
-        state, _ = data.parse(view)
-        name = f"protestmap-compare-{state.start}-{state.end}.csv"
-        return dcc.send_string(csv_text(summary(data, state), state), name)
+    def send_csv(table_clicks: int, series_clicks: int, query: str | None) -> dict:
+        root = flask.request.host_url.rstrip("/") + base
+        return download(source, views, query, steps=ctx.triggered_id == DOWNLOAD_SERIES, root=root)

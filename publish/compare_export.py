@@ -17,7 +17,7 @@ from core import compare
 from core.i18n import DEFAULT, LANGUAGES, gettext
 from core.texts import with_about
 from core.versions import UnknownVersion
-from core.view import PERIOD_ALIASES
+from core.view import METRICS, PERIOD_ALIASES
 from layers.compare import compare_view
 from layers.language import request_language
 from publish import exports
@@ -44,7 +44,7 @@ def publication_chart(
     _ = functools.partial(gettext, lang)
     column = "name_ru" if lang == "ru" else "name_en"
     names = [data.catalog.loc[p, column] or data.catalog.loc[p, "name_en"] for p in state.places]
-    what = _("People detained") if state.measure == "detained" else _("Rallies")
+    what = _(METRICS[state.measure]).capitalize()
     per = {
         "count": "",
         "per100k": _(" per 100,000 people"),
@@ -73,8 +73,8 @@ def publication_chart(
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.02,
-        yshift=-72,
+        y=0,
+        yshift=-90,  # under the chart's two-line note
         yanchor="top",
         showarrow=False,
         xanchor="left",

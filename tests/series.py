@@ -17,8 +17,8 @@ import pandas as pd
 
 from core.series import NO_FIGURE as NO_FIGURE
 from core.series import NO_REPORT as NO_REPORT
+from core.series import NO_SERIES, SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import REPORTED as REPORTED
-from core.series import SERIES_COLUMNS, finish_series, is_city, rank_table, summary_row
 from core.series import gazetteer_cities as gazetteer_cities
 from core.series import place_catalog as place_catalog
 from core.view import OCCUPIED
@@ -70,7 +70,7 @@ def place_series(
         for pid in place_ids
     ]
     if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
+        return NO_SERIES.copy()
     return pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
 
 
@@ -106,6 +106,7 @@ def summary_table(
     national: float,
     measure: str = "detained",
     periods: tuple[tuple[date, date], tuple[date, date]] | None = None,
+    nationals: tuple[float, float] = (np.nan, np.nan),
 ) -> pd.DataFrame:
     period = _in_period(incidents, start, end)
     rows = []
@@ -123,5 +124,5 @@ def summary_table(
             in_a, in_b = (_in_period(everywhen, *span) for span in periods)
             counted |= {"period_a": _total(in_a, measure), "period_b": _total(in_b, measure)}
             counted |= {"reports_a": len(in_a), "reports_b": len(in_b)}
-        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted))
+        rows.append(summary_row(catalog.loc[place_id], place_id, national, counted, nationals))
     return rank_table(rows)

@@ -17,7 +17,7 @@ RALLIES = 4  # column of the table: rallies (at least)
 
 def table_cells(rendered: tuple) -> list:
     """The first row's cells of the comparison table the Compare page shows."""
-    body = rendered[1].children[1]
+    body = rendered[1].children[0].children[1]  # the table, above its footnotes
     return [cell.children for cell in body.children[0].children]
 
 
@@ -39,7 +39,8 @@ def test_compare_follows_an_ingest_and_honours_a_pin(copied, tmp_path):
 
     pinned = compare.render(source, views, f"{QUERY}&v={old}", "/")
     assert table_cells(pinned)[RALLIES] == before[RALLIES]
-    assert pinned[3].endswith(f"&v={old}") and "export/compare.png?" in pinned[3]
+    png = pinned[4]  # figure, table, series table, caption, then the PNG link
+    assert png.endswith(f"&v={old}") and "export/compare.png?" in png
 
 
 def test_a_control_change_keeps_the_pin(copied, tmp_path):

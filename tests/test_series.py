@@ -10,6 +10,7 @@ import pytest
 import series
 
 from core import compare
+from core.series import step_code, step_label
 
 D = date(2022, 9, 21)
 R, N, F = series.REPORTED, series.NO_REPORT, series.NO_FIGURE
@@ -46,6 +47,11 @@ def _regions() -> pd.DataFrame:
             "name_ru": ["Аланд", "Беланд", "Крым"],
             "status": ["federal_subject", "federal_subject", "occupied_ukraine"],
             "population": pd.array([1_000_000, None, 2_000_000], dtype="Int64"),
+            "population_source": [
+                "https://example.org/aland",
+                "unknown: no census figure was read",
+                "https://example.org/crimea",
+            ],
         }
     )
 
@@ -126,15 +132,49 @@ def test_weekly_sums_known_days_and_keeps_unknown_weeks(catalog):
         _incidents(), catalog, ["1", "2"], start=D, end=date(2022, 10, 4), step="week"
     )
     alpha = out[out["place_id"] == "1"]
+    # The period starts on a Wednesday: the first week starts then, not on Monday the 19th.
     assert alpha["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2022-09-19",
+        "2022-09-21",
         "2022-09-26",
         "2022-10-03",
+    ]
+    assert alpha["end"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2022-09-25",
+        "2022-10-02",
+        "2022-10-04",
     ]
     np.testing.assert_array_equal(alpha["value"].to_numpy(), [15.0, np.nan, np.nan])
     assert alpha["status"].tolist() == [series.REPORTED, series.NO_REPORT, series.NO_REPORT]
     beta = out[out["place_id"] == "2"]
     assert beta["value"].tolist()[1] == 0.0
+
+
+def test_monthly_steps_are_cut_by_the_period(catalog):
+    out = series.place_series(
+        _incidents(), catalog, ["RU-AAA"], start=D, end=date(2022, 10, 4), step="month"
+    )
+    assert out["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-09-21", "2022-10-01"]
+    assert out["end"].dt.strftime("%Y-%m-%d").tolist() == ["2022-09-30", "2022-10-04"]
+    np.testing.assert_array_equal(out["value"].to_numpy(), [15.0, np.nan])
+    assert out["reports"].tolist() == [6, 0]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step", "label", "code"),
+    [
+        (date(2022, 9, 21), date(2022, 9, 21), "day", "21 Sep 2022", "2022-09-21"),
+        (date(2022, 9, 12), date(2022, 9, 18), "week", "12–18 Sep 2022", "2022-W37"),
+        (date(2022, 9, 21), date(2022, 9, 25), "week", "21–25 Sep 2022", "2022-W38"),
+        (date(2022, 9, 26), date(2022, 10, 2), "week", "26 Sep–2 Oct 2022", "2022-W39"),
+        (date(2025, 12, 29), date(2026, 1, 4), "week", "29 Dec 2025–4 Jan 2026", "2026-W01"),
+        (date(2022, 9, 1), date(2022, 9, 30), "month", "Sep 2022", "2022-09"),
+        (date(2022, 9, 21), date(2022, 9, 30), "month", "21–30 Sep 2022", "2022-09"),
+        (date(2024, 2, 1), date(2024, 2, 29), "month", "Feb 2024", "2024-02"),
+    ],
+)
+def test_step_labels(first, last, step, label, code):
+    assert step_label(first, last, step) == label
+    assert step_code(first, step) == code
 
 
 def test_national_total_leaves_out_occupied_territory():
@@ -154,8 +194,9 @@ def test_summary_table(catalog):
         national=35.0,
         periods=((D, D), (date(2022, 9, 22), date(2022, 9, 23))),
     ).set_index("place_id")
-    assert table["total"].tolist() == [15, 20, 7, 0]
-    assert table["rank"].tolist() == [2, 1, 3, 4]
+    assert table.index.tolist() == ["RU-BBB", "1", "UA-43", "2"]  # in rank order
+    assert table["total"].tolist() == [20, 15, 7, 0]
+    assert table["rank"].tolist() == [1, 2, 3, 4]
     assert table.loc["1", "per_100k"] == pytest.approx(7.5)
     assert pd.isna(table.loc["RU-BBB", "per_100k"]) and pd.isna(table.loc["2", "per_100k"])
     assert table.loc["1", "share_pct"] == pytest.approx(100 * 15 / 35)
@@ -180,7 +221,15 @@ KNOWN = pd.Index(["524901", "RU-DA"])
         ("?start=2022-13-01", (), "start", BOUNDS[0], 1),
         ("?start=2022-09-30&end=2022-09-21", (), "end", BOUNDS[1], 1),
         ("?a=2022-09-21..2022-09-22&b=2022-09-24", (), "period_b", (date(2022, 9, 24),) * 2, 0),
-        ("?a=2022-09-25..2022-09-22", (), "period_a", (BOUNDS[0], BOUNDS[0]), 1),
+        ("?a=2022-09-25..2022-09-22", (), "period_a", (BOUNDS[0], date(2022, 9, 25)), 1),
+        ("", (), "period_b", (date(2022, 9, 26), BOUNDS[1]), 0),
+        (
+            "?start=2022-09-22&end=2022-09-28",
+            (),
+            "period_a",
+            (date(2022, 9, 22), date(2022, 9, 24)),
+            0,
+        ),
         ("?step=week&layout=multiples", (), "step", "week", 0),
     ],
 )
@@ -205,3 +254,28 @@ def test_too_many_places_are_cut():
     known = pd.Index([str(i) for i in range(30)])
     state, problems = compare.parse_query("?places=" + ",".join(known), known, BOUNDS)
     assert len(state.places) == compare.MAX_PLACES and problems
+
+
+def test_population_notes_say_where_from_or_why_not(catalog):
+    notes = catalog["population_note"]
+    assert notes["RU-AAA"] == "https://example.org/aland"
+    assert notes["RU-BBB"].startswith("unknown:")
+    assert notes["1"] == "https://www.geonames.org/1"
+    assert notes["2"] == "unknown: GeoNames gives no population for this city"
+
+
+def test_shares_of_each_period(catalog):
+    table = series.summary_table(
+        _incidents(),
+        catalog,
+        ["1", "RU-BBB", "UA-43"],
+        start=D,
+        end=date(2022, 9, 30),
+        national=35.0,
+        periods=((D, D), (date(2022, 9, 22), date(2022, 9, 26))),
+        nationals=(15.0, 20.0),
+    ).set_index("place_id")
+    assert table.loc["1", "share_a_pct"] == 100
+    assert pd.isna(table.loc["1", "share_b_pct"])  # a report without a figure: unknown
+    assert table.loc["RU-BBB", "share_b_pct"] == 100
+    assert table.loc["UA-43", ["share_a_pct", "share_b_pct"]].isna().all()

@@ -97,7 +97,8 @@ def test_three_places_match_the_store(cmp_page, browser, cmp_url, cmp_data):
     incidents, regions, _ = cmp_data
     cmp_page.goto(cmp_url + BASE_QUERY)
     _pick(cmp_page, "Moscow", "Москва · Moscow (region)")
-    _pick(cmp_page, "Санкт", "Санкт-Петербург · Saint Petersburg (region)")
+    # The national map labels it "St Petersburg": the picker finds it under that name too.
+    _pick(cmp_page, "St Petersburg", "Санкт-Петербург · Saint Petersburg (region)")
     _pick(cmp_page, "Махачкала", "Махачкала · Makhachkala (city, Republic of Dagestan)")
     cmp_page.wait_for_url(f"**places={','.join(PLACES)}**")
     _wait_for_places(cmp_page, PLACES)
@@ -109,11 +110,22 @@ def test_three_places_match_the_store(cmp_page, browser, cmp_url, cmp_data):
         in_period & incidents["region_code"].isin(federal) & (incidents["kind"] == "detention"),
         "detained",
     ].sum()
+    detained = incidents[
+        incidents["region_code"].isin(federal) & (incidents["kind"] == "detention")
+    ]
+    national_a, national_b = (
+        detained.loc[detained["date"] == pd.Timestamp(day), "detained"].sum()
+        for day in ("2022-09-21", "2022-09-24")
+    )
     for place in PLACES:
         expected = _expected(incidents, place)
         assert plotted[place] == expected.to_dict()
         assert table[place][4] == f"{expected.sum():,.0f}"
         assert table[place][7] == f"{100 * expected.sum() / national:,.1f}"
+        # Each period's share of Russia's total in that period.
+        a, b = expected.get("2022-09-21"), expected.get("2022-09-24")
+        assert table[place][15] == (f"{100 * a / national_a:,.1f}" if a else "—")
+        assert table[place][16] == (f"{100 * b / national_b:,.1f}" if b else "—")
     assert [table[p][0] for p in PLACES] == ["1", "2", "3"]
     # 21 Sep vs 24 Sep, as the issue asks.
     spb = _expected(incidents, "RU-SPE")
@@ -158,32 +170,123 @@ def test_per_capita_and_unknown_population(cmp_page, cmp_url, cmp_data):
         assert table[place][5] == f"{expected.sum() * 100_000 / people:,.2f}"
         assert table[place][3].startswith(f"{people:,}")
     assert "(2021 census)" in table["RU-MOW"][3] and "(GeoNames)" in table["532096"][3]
-    assert table["RU-TYU"][3] == "population unknown"
-    assert table["RU-TYU"][5] == "population unknown"
+    # No figure for Tyumen Oblast: "—", and its footnote says why (never a made-up figure).
+    mark = table["RU-TYU"][3].removeprefix("—")
+    assert mark.startswith("[") and table["RU-TYU"][5] == f"—{mark}"
+    notes = cmp_page.locator("#cmp-notes li").all_inner_texts()
+    why = notes[int(mark.strip("[]")) - 1]
+    assert why.startswith("Tyumen (region): no population figure") and "okrugs" in why
+    moscow_note = notes[int(table["RU-MOW"][3].rsplit("[", 1)[1].strip("]")) - 1]
+    assert moscow_note.startswith(f"Moscow (region): {census['RU-MOW']:,}, 2021 census; read at")
     names = [t["name"] for t in cmp_page.evaluate(TRACES_JS) if t["meta"]["place_id"] == "RU-TYU"]
     assert "population unknown" in names[0]
     cmp_page.screenshot(path="/tmp/compare-per-capita.png", full_page=True)
 
 
 def test_malformed_link_falls_back_with_a_notice(cmp_page, cmp_url):
-    cmp_page.goto(f"{cmp_url}?places=RU-MOW,nowhere&metric=bogus&layout=multiples")
-    _wait_for_places(cmp_page, ["RU-MOW"])
+    cmp_page.goto(f"{cmp_url}?places=RU-MOW,nowhere,RU-DA&metric=bogus&layout=multiples")
+    _wait_for_places(cmp_page, ["RU-MOW", "RU-DA"])
     notice = cmp_page.inner_text("#cmp-notice")
     assert "nowhere" in notice and "bogus" in notice
+    # No A/B in the link: the two halves of the data's range, and the table answers.
+    heads = cmp_page.locator("#cmp-table thead th").all_inner_texts()
+    assert heads[11:13] == ["A 2022-09-21..2022-09-25", "B 2022-09-26..2022-09-30"]
+    table = _table(cmp_page)
+    assert list(table) == ["RU-MOW", "RU-DA"]  # in rank order
+    assert table["RU-MOW"][11] == "932" and table["RU-DA"][11:13] == ["100", "120"]
     assert cmp_page.locator("#cmp-metric input[value=count]").is_checked()
     assert cmp_page.locator(".js-plotly-plot .subplot").count() >= 1
+
+
+def _download(page: object, button: str, path: Path) -> str:
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click(button)  # type: ignore[attr-defined]
+    download.value.save_as(path)
+    return path.read_text(encoding="utf-8")
 
 
 def test_csv_download_holds_the_table_and_the_view(cmp_page, cmp_url, cmp_data, tmp_path):
     incidents, _, _ = cmp_data
     cmp_page.goto(f"{cmp_url}{BASE_QUERY}&places={','.join(PLACES)}")
     _wait_for_places(cmp_page, PLACES)
-    with cmp_page.expect_download() as download:
-        cmp_page.click("#cmp-download-button")
     path = tmp_path / "compare.csv"
-    download.value.save_as(path)
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# protestmap compare /compare?") and "places=" in first
+    header = _download(cmp_page, "#cmp-download-button", path).splitlines()
+    assert header[0] == "# protestmap compare: detentions, totals per place"
+    version = header[1].removeprefix("# data version: ")
+    assert len(version) == 12 and header[1].startswith("# data version: ")
+    # The view's absolute link, pinned to the version counted: opening it shows the same rows.
+    view = header[2].removeprefix("# view: ")
+    assert view.startswith(cmp_url + "?") and f"v={version}" in view and "places=" in view
     table = pd.read_csv(path, comment="#", dtype={"place_id": str})
     totals = dict(zip(table["place_id"], table["total"], strict=True))
     assert totals == {place: _expected(incidents, place).sum() for place in PLACES}
+    cmp_page.goto(view)
+    _wait_for_places(cmp_page, PLACES)
+    assert set(_table(cmp_page)) == set(PLACES)
+
+
+def test_weekly_table_and_csv_match_the_store(cmp_page, cmp_url, cmp_data, tmp_path):
+    incidents, _, _ = cmp_data
+    cmp_page.goto(f"{cmp_url}{BASE_QUERY}&step=week&places={','.join(PLACES)}")
+    _wait_for_places(cmp_page, PLACES)
+    rows = cmp_page.locator("#cmp-steps tbody tr")
+    cmp_page.wait_for_function("() => document.querySelectorAll('#cmp-steps tbody tr').length")
+    # 21 Sep 2022 is a Wednesday: the first week starts on the period's first day.
+    labels = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
+    assert labels == ["21–25 Sep 2022", "26–30 Sep 2022"]
+    weeks = {"21–25 Sep 2022": ("2022-09-21", "2022-09-25"), "26–30 Sep 2022": ("2022-09-26", END)}
+    heads = cmp_page.locator("#cmp-steps thead th").all_inner_texts()
+    assert heads[0] == "step" and len(heads) == 1 + len(PLACES)
+    expected = {}
+    for i, label in enumerate(labels):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        first, last = weeks[label]
+        for place, cell in zip(PLACES, cells, strict=True):
+            days = _expected(incidents, place)
+            week = days[(days.index >= first) & (days.index <= last)]
+            expected[(place, first)] = week.sum() if len(week) else None
+            unknown = (series.NO_REPORT, series.NO_FIGURE)
+            assert cell == f"{week.sum():,.0f}" if len(week) else cell in unknown, (place, cell)
+    text = _download(cmp_page, "#cmp-download-series", tmp_path / "series.csv")
+    assert text.startswith("# protestmap compare: detentions by week\n")
+    csv = pd.read_csv(tmp_path / "series.csv", comment="#", dtype={"place_id": str})
+    assert set(csv["period"]) == {"2022-W38", "2022-W39"}
+    assert csv["start"].min() == START
+    for row in csv.itertuples():
+        known = expected[(row.place_id, row.start)]
+        assert (pd.isna(row.value) and known is None) or row.value == known
+
+
+#: Every axis title and note of the chart, with its box and the plot container's.
+TITLE_BOXES_JS = """() => {
+    const root = document.querySelector('#cmp-graph .js-plotly-plot');
+    const frame = root.getBoundingClientRect();
+    const texts = root.querySelectorAll(
+        '.g-ytitle text, .g-xtitle text, .annotation-text, .gtitle, .legendtext');
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    return {frame: box(frame), texts: Array.from(texts).map(
+        t => ({text: t.textContent, ...box(t.getBoundingClientRect())}))};
+}"""
+
+
+@pytest.mark.parametrize("width", [1300, 600])
+@pytest.mark.parametrize("places", [["RU-DA"], [*PLACES, "RU-DA", "RU-IRK", "RU-SVE", "UA-43"]])
+@pytest.mark.parametrize("layout", ["multiples", "overlay"])
+def test_axis_titles_are_never_cut(cmp_page, cmp_url, width, places, layout):
+    cmp_page.set_viewport_size({"width": width, "height": 1000})
+    # The longest axis title: a rate per week.
+    query = f"?places={','.join(places)}&metric=per100k&step=week&layout={layout}"
+    cmp_page.goto(cmp_url + query)
+    _wait_for_places(cmp_page, places)
+    cmp_page.wait_for_function(
+        "() => document.querySelectorAll('#cmp-graph .g-ytitle text, "
+        "#cmp-graph .annotation-text').length > 1"
+    )
+    boxes = cmp_page.evaluate(TITLE_BOXES_JS)
+    frame, texts = boxes["frame"], boxes["texts"]
+    titles = [t for t in texts if "per 100,000" in t["text"]]
+    assert titles, texts
+    for text in texts:
+        assert text["left"] >= frame["left"] - 0.5 and text["right"] <= frame["right"] + 0.5, text
+        assert text["top"] >= frame["top"] - 0.5 and text["bottom"] <= frame["bottom"] + 0.5, text
+    cmp_page.screenshot(path=f"/tmp/compare-titles-{layout}-{len(places)}-{width}.png")
