@@ -74,7 +74,7 @@ def test_grid_rows_take_one_tab_each_and_enter_opens_an_incident(page, base_url)
     assert (after_tab["row"], after_tab["col"]) == ("1", "place")
     page.keyboard.press("ArrowRight")
     after_arrow = page.evaluate(_FOCUSED)
-    assert (after_arrow["row"], after_arrow["col"]) == ("1", "kind")
+    assert (after_arrow["row"], after_arrow["col"]) == ("1", "kind_label")  # the kind, in words
     opened = page.get_attribute("#incidents .ag-row[row-index='1']", "row-id")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**incident={opened}**")
