@@ -204,6 +204,7 @@ def build(
                     f"seed/{seed.name}: {len(broken)} row(s) rejected, e.g. row {first['row']}: "
                     f"{first['reason']}: {first['detail']}"
                 )
+        _write_serving_file(local, regions)
     _print_published(settings)
 
 
@@ -336,6 +337,8 @@ def ingest(
             dry_run=dry_run,
             progress_factory=factory,
         )
+        if result.written:
+            _write_serving_file(local, store.read_regions(local.regions_path))
     _print_result(result, str(file), dry_run=dry_run)
     if result.written:
         _print_published(settings)
@@ -351,6 +354,14 @@ def ingest(
     if rejects or not dry_run:
         target = write_rejects(result.rejected, rejects or run_rejects_path(settings.data, file))
         console.print(f"rejected rows with reasons: {target}", markup=False)
+
+
+def _write_serving_file(local: Settings, regions: pd.DataFrame) -> None:
+    """The prepared incidents servers memory-map (``core.servingfile``), once per version."""
+    from core.servingfile import write_serving_file
+
+    with console.status("writing the serving file"):
+        write_serving_file(local.data, regions)
 
 
 def _print_published(settings: Settings) -> None:

@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from core import servingfile
 from core.dataset import Dataset, read_dataset
 from geodata import store
 from geodata.errors import SchemaError, StoreError
@@ -48,9 +49,12 @@ class DataSource:
         initial: Dataset | None = None,
         *,
         remote: ObjectStore | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.remote = remote
+        #: Where this server keeps the serving files it had to build (``core.servingfile``).
+        self.cache = cache
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | str | None = None
         self._current = initial
@@ -66,7 +70,7 @@ class DataSource:
     def from_settings(cls, settings: Settings, initial: Dataset | None = None) -> DataSource:
         """The data of ``settings``: its folder, or its object store (``settings.remote``)."""
         remote = ObjectStore(settings.remote) if settings.remote else None
-        return cls(settings.data, initial, remote=remote)
+        return cls(settings.data, initial, remote=remote, cache=settings.cache / servingfile.FOLDER)
 
     @property
     def incidents_path(self) -> Path:
@@ -106,7 +110,7 @@ class DataSource:
         return pointer_id(pointer)
 
     def _load(self, incidents_path: Path) -> Dataset:
-        return read_dataset(self._folder, incidents_path)
+        return read_dataset(self._folder, incidents_path, cache=self.cache)
 
     def current(self) -> Dataset:
         """The latest data, reloaded if the incidents file changed since the last call."""

@@ -2,9 +2,11 @@
 
 The bucket holds immutable objects and one small pointer that names the current ones::
 
-    current.json                       {"data_version", "incidents", "regions", "countries"}
+    current.json                       {"data_version", "incidents", "regions", "countries",
+                                        "serving"}
     versions/<data version>.parquet    the incidents of each data version (pinned links read it)
     reference/<kind>-<hash>.parquet    regions and countries, named by their content
+    serving/<data version>.<…>.arrow   the prepared incidents that servers memory-map
 
 A writer (``protestmap build``/``ingest``) works on a local copy of the current version
 (``checkout``), uploads every new object, and only then replaces the pointer (``publish``):
@@ -46,6 +48,9 @@ TABLES = {
     "regions": "regions.parquet",
     "countries": "countries.parquet",
 }
+#: The pointer's optional entry (and folder) naming the version's serving file
+#: (``core.servingfile``: the prepared incidents, for servers to memory-map).
+SERVING = "serving"
 #: Version folders kept in a reader's local copy: the current one and the ones before it.
 KEPT_FOLDERS = 3
 
@@ -178,6 +183,8 @@ class ObjectStore:
         try:
             for kind, file_name in TABLES.items():
                 self.download(pointer[kind], work / file_name)
+            if pointer.get(SERVING):
+                self.download(pointer[SERVING], work / pointer[SERVING])
             with contextlib.suppress(OSError):  # another process renamed its copy first
                 work.rename(folder)
         finally:
@@ -221,6 +228,8 @@ class ObjectStore:
         self._put_once(incidents, pointer["incidents"])
         for snapshot in sorted((work / store.VERSIONS_DIR).glob("*.parquet")):
             self._put_once(snapshot, f"{store.VERSIONS_DIR}/{snapshot.name}")
+        for serving in sorted((work / SERVING).glob("*.arrow")):  # the writer leaves one
+            pointer[SERVING] = self._put_once(serving, f"{SERVING}/{serving.name}")
         if before is not None and pointer_id(before) == pointer_id(pointer):
             return before
         with self._errors(), self.fs.open_output_stream(self._key(POINTER)) as out:

@@ -116,6 +116,9 @@ def test_build_writes_objects_and_a_pointer_naming_them(built):
         assert meta.num_rows > 0
     stored = pq.read_schema(built.key(pointer["incidents"]), filesystem=built.fs).metadata
     assert json.loads(stored[b"protestmap"])["data_version"] == version
+    # The prepared incidents servers memory-map, so none of them prepares the version again.
+    assert pointer[objectstore.SERVING].startswith(f"serving/{version}.")
+    assert built.fs.get_file_info(built.key(pointer[objectstore.SERVING])).size > 0
 
 
 def test_the_app_serves_the_bucket_and_follows_an_ingest(bucket, tmp_path, monkeypatch):
@@ -127,6 +130,8 @@ def test_the_app_serves_the_bucket_and_follows_an_ingest(bucket, tmp_path, monke
     client = create_app(settings).server.test_client()
     old = served_version(client)
     assert old == bucket.pointer()["data_version"]
+    copied = list((settings.data).glob(f"*/{objectstore.SERVING}/{old}.*.arrow"))
+    assert len(copied) == 1  # the writer's serving file, copied with the version's tables
     assert client.get("/?region=RU-PER").status_code == 200
     out = finished(ingest(bucket, tmp_path))
     assert f"published to {bucket.uri}" in out
