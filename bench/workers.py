@@ -6,7 +6,8 @@ Measures, on a store that has its serving file (``core.servingfile``; written he
 ``protestmap build``/``ingest`` would, when the synthetic store lacks one):
 
 - **load**: a fresh Python process loading the dataset (``app.load_dataset``), imports
-  excluded: what each worker pays when it switches to a new data version;
+  excluded, wall and CPU seconds: what each worker pays when it switches to a new version;
+  and the same from the GeoParquet alone (a copy without the serving file), as before;
 - **start-up**: process start to the first page served, for one waitress process and for
   gunicorn with two workers (the app preloaded in the master, then forked);
 - **memory** of the gunicorn server after both workers answered pages and callbacks: RSS
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,16 +47,28 @@ def ensure_serving_file(data: Path) -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def load_seconds(data: Path) -> float:
-    """Seconds a fresh process takes to load the dataset, after its imports."""
+def load_seconds(data: Path) -> dict[str, float]:
+    """Wall and CPU seconds a fresh process takes to load the dataset, after its imports.
+
+    CPU seconds say what the load costs when the machine is shared; wall seconds include
+    waiting for the CPU. ``data`` without a serving file measures the GeoParquet path.
+    """
     code = (
-        "import time; from pathlib import Path; from app import load_dataset; "
-        "from geodata.settings import Settings; s = time.perf_counter(); "
-        f"load_dataset(Settings(data=Path({str(data)!r}), cache=Path({tempfile.gettempdir()!r}))); "
-        "print(time.perf_counter() - s)"
+        "import time; from pathlib import Path; from core.dataset import read_dataset; "
+        f"d = Path({str(data)!r}); s, c = time.perf_counter(), time.process_time(); "
+        "read_dataset(d, d / 'incidents.parquet'); "
+        "print(time.perf_counter() - s, time.process_time() - c)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return round(float(done.stdout.split()[-1]), 2)
+    wall, cpu = (float(x) for x in done.stdout.split()[-2:])
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+
+
+def without_serving_file(data: Path, work: Path) -> Path:
+    """A copy of the store's tables without its serving file (the load before this change)."""
+    for name in ("incidents.parquet", "regions.parquet", "countries.parquet"):
+        shutil.copyfile(data / name, work / name)
+    return work
 
 
 def smaps(pid: int) -> dict[str, float]:
@@ -104,11 +118,14 @@ def serve(data: Path, workers: int) -> dict[str, Any]:
 def measure(data: Path) -> dict[str, Any]:
     """The serving file, the load, one waitress process and two gunicorn workers."""
     written = ensure_serving_file(data)
+    with tempfile.TemporaryDirectory() as work:
+        parquet_load = load_seconds(without_serving_file(data, Path(work)))
     return {
         "store": str(data),
         "incidents": store.read_metadata(data / "incidents.parquet")["rows"],
         "serving_file_s": written,
-        "load_s": load_seconds(data),
+        "load_mapped": load_seconds(data),
+        "load_from_geoparquet": parquet_load,
         "one_process": serve(data, 1),
         "two_workers": serve(data, 2),
         "load_average": os.getloadavg(),

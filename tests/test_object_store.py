@@ -238,3 +238,28 @@ def test_a_fleet_on_the_bucket_follows_an_ingest_within_five_seconds(bucket, tmp
             for url in urls.values():
                 # Several requests, so both of server A's workers answer at least one.
                 assert wait_for(lambda u=url: {version_seen(u) for _ in range(4)} == {new}, 5.0)
+
+
+def test_the_app_keeps_its_data_while_the_object_store_is_down(
+    built, tmp_path, monkeypatch, caplog
+):
+    with s3_server(BUCKET) as env:
+        own = Bucket(env, f"s3://{BUCKET}/own", tmp_path / "writer-cache")
+        pafs.copy_files(
+            built.key(""), own.key(""), source_filesystem=built.fs, destination_filesystem=own.fs
+        )
+        for name, value in own.env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("PROTESTMAP_CACHE", str(tmp_path / "server-cache"))
+        client = create_app(Settings.from_env()).server.test_client()
+        version = served_version(client)
+    # The S3 server is gone: answers go on from the data in hand, with one warning.
+    deadline = time.monotonic() + 30
+    while "serving data version" not in caplog.text:
+        assert time.monotonic() < deadline, "no warning that the object store is down"
+        assert served_version(client) == version
+    for _ in range(5):
+        assert served_version(client) == version
+    warnings = [r for r in caplog.records if "serving data version" in r.getMessage()]
+    assert len(warnings) == 1 and "cannot reach the object store" in warnings[0].getMessage()
+    assert not any(r.exc_info for r in caplog.records)
