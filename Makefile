@@ -82,8 +82,13 @@ lint: $(STAMP)
 bench: build
 	$(BIN)/python -m bench.run --data $(DATA)
 
-bench-full: build
+bench-full: build $(VENV)/.bench
 	$(BIN)/python -m bench.run --data $(DATA) --full
+
+# locust, for bench/load.py only: the app and its tests never import it.
+$(VENV)/.bench: pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) $(DATA) .cache .pytest_cache assets/vendor

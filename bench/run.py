@@ -181,6 +181,7 @@ def table(results: dict[str, Any]) -> str:
     for key in ("first_paint", "export", "export_cold_warm", "ingest", "workers"):
         if key in results:
             lines.append(f"{key}: {json.dumps(results[key])}")
+    lines += results.get("load", [])  # bench.load's own table
     return "\n".join(lines)
 
 
@@ -217,7 +218,9 @@ def main(base: Path, full: bool, work: Path, runs: int) -> None:
         results["ingest"] = _module(
             ["bench.ingest_bench", "--sizes", "100000", "--sizes", "1000000", "--data", str(base)]
         ).splitlines()[-6:]
-        results["workers"] = workers.measure(synthetic_store(work, FULL_SIZES[-1], base))
+        store_1m = synthetic_store(work, 1_000_000, base)
+        results["load"] = _module(["bench.load", "--store", str(store_1m)]).splitlines()
+        results["workers"] = workers.measure(store_1m)
     results["seconds"] = round(time.perf_counter() - started)
     print(table(results))
     print(f"saved {save('run-full' if full else 'run-short', results)} in {results['seconds']} s")

@@ -127,7 +127,8 @@ def merge(
     problems = pd.DataFrame(
         {"row": new.loc[whole, "row"], "reason": "duplicate", "detail": repeated[whole]}
     ).drop_duplicates("row")
-    fresh = new.loc[~dup, columns]
+    # Nothing repeated (a first ingest): a selection of columns, not a masked copy of them.
+    fresh = new.loc[~dup, columns] if dup.any() else new[columns]
     added = new.loc[~dup, ["row", "incident_id", "detained"]]
     del new, repeated  # every copy of a million reports counts against peak memory
     if fresh.empty:
@@ -224,7 +225,9 @@ def ingest_file(
         store.read_metadata(incidents_path)["data_version"] if incidents_path.exists() else None
     )
     if changed and not dry_run:
-        version = store.write_incidents(merged, incidents_path)
+        handed = [merged]  # the writer gets the only reference (see store.write_incidents)
+        del merged
+        version = store.write_incidents(handed.pop(), incidents_path)
     return IngestResult(
         rows=n_rows,
         accepted=n_rows - len(rejected),

@@ -228,15 +228,18 @@ def assemble(reports: pd.DataFrame) -> gpd.GeoDataFrame:
             "location_conflict": first["location_conflict"].to_numpy(),
         }
     )
+    # Kept as Arrow: a million sources as Python dicts would cost gigabytes and minutes.
+    sources = pd.arrays.ArrowExtensionArray(_sources(reports))
+    points = gpd.points_from_xy(first["lon"], first["lat"])
+    # The sorted reports are a copy of the whole input: freed before the copies below, which
+    # were the peak of a million-row ingest.
+    del reports, first
     frame = frame.astype({"description": "object", "time": "object"})
     frame = frame.where(frame.notna(), None).astype(
         {"detained": "Int64", "participants": "Int64", "geonameid": "Int64"}
     )
-    # Kept as Arrow: a million sources as Python dicts would cost gigabytes and minutes.
-    frame["sources"] = pd.arrays.ArrowExtensionArray(_sources(reports))
-    return gpd.GeoDataFrame(
-        frame, geometry=gpd.points_from_xy(first["lon"], first["lat"]), crs=schema.CRS
-    )
+    frame["sources"] = sources
+    return gpd.GeoDataFrame(frame, geometry=points, crs=schema.CRS)
 
 
 def _first_given(reports: pd.DataFrame, column: str) -> pd.Series:
@@ -330,7 +333,11 @@ def duplicates(existing: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
     seed's reports one event per row): counting it again would count its people twice.
     ``new`` carries the file's ``row`` numbers so the answer can name the row it repeats.
     """
-    known = pd.concat([existing.assign(row=pd.NA), new], ignore_index=True)
+    known = (
+        pd.concat([existing.assign(row=pd.NA), new], ignore_index=True)
+        if len(existing)
+        else new.reset_index(drop=True)  # a first ingest: no copy of a million reports
+    )
     key = _identity(known)
     repeated = key.duplicated(keep="first") & ~_introduces(known)
     first = ~key.duplicated(keep="first")
