@@ -23,7 +23,7 @@ import layers
 from core import series
 from core.compare import PATH as COMPARE_PATH
 from core.compare import CompareViews
-from core.dataset import Dataset, read_dataset
+from core.dataset import Dataset
 from core.i18n import gettext, query_language
 from core.versions import DataSource
 from geodata.geocoding import read_geonames
@@ -51,7 +51,7 @@ _TRIGGERS = {ids.URL: "url", ids.MAP: "map", ids.TIMELINE: "timeline", ids.GRID:
 
 def load_dataset(settings: Settings) -> Dataset:
     """Read incidents, regions and countries from the store configured in ``settings``."""
-    return read_dataset(settings.data, settings.incidents_path)
+    return DataSource.from_settings(settings).current()
 
 
 def load_cities() -> pd.DataFrame:

@@ -21,6 +21,7 @@ from geodata.gazetteer_cache import load_gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
 from geodata.location import DEFAULT_TOLERANCE_KM, LocationRules, conflict_counts
 from geodata.merging import MERGE_MODES, MergeSummary
+from geodata.objectstore import writable_copy
 from geodata.presets import PRESETS
 from geodata.readers import parse_map_options, read_mapping_file
 from geodata.rejects import run_rejects_path, write_rejects
@@ -179,30 +180,33 @@ def build(
 
     Idempotent: running it again adds nothing, and incidents ingested from other files stay.
     """
-    _ensure_regions(
-        settings,
-        boundaries_path or settings.boundaries,
-        countries_path or settings.countries,
-        force,
-    )
-    regions = store.read_regions(settings.regions_path)
-    gazetteer = load_gazetteer(settings.cache)
-    for seed in sorted(SEED_DIR.glob("*.csv")):
-        result = ingest_file(
-            seed,
-            incidents_path=settings.incidents_path,
-            regions=regions,
-            gazetteer=gazetteer,
-            options=IngestOptions(merge="same-place-day"),
+    with writable_copy(settings) as local:
+        _ensure_regions(
+            local,
+            boundaries_path or settings.boundaries,
+            countries_path or settings.countries,
+            force,
         )
-        _print_result(result, f"seed/{seed.name}", dry_run=False)
-        broken = result.rejected[result.rejected["reason"] != "duplicate"]
-        if len(broken):
-            first = broken.iloc[0]
-            raise click.ClickException(
-                f"seed/{seed.name}: {len(broken)} row(s) rejected, e.g. row {first['row']}: "
-                f"{first['reason']}: {first['detail']}"
+        regions = store.read_regions(local.regions_path)
+        gazetteer = load_gazetteer(settings.cache)
+        for seed in sorted(SEED_DIR.glob("*.csv")):
+            result = ingest_file(
+                seed,
+                incidents_path=local.incidents_path,
+                regions=regions,
+                gazetteer=gazetteer,
+                options=IngestOptions(merge="same-place-day"),
             )
+            _print_result(result, f"seed/{seed.name}", dry_run=False)
+            broken = result.rejected[result.rejected["reason"] != "duplicate"]
+            if len(broken):
+                first = broken.iloc[0]
+                raise click.ClickException(
+                    f"seed/{seed.name}: {len(broken)} row(s) rejected, e.g. row {first['row']}: "
+                    f"{first['reason']}: {first['detail']}"
+                )
+        _write_serving_file(local, regions)
+    _print_published(settings)
 
 
 @cli.command()
@@ -320,20 +324,25 @@ def ingest(
         today=dt.date.today(),
         location=LocationRules(tolerance_km=location_tolerance, strict=strict_location),
     )
-    regions = store.read_regions(settings.regions_path)
-    gazetteer = load_gazetteer(settings.cache)
     large = file.stat().st_size > 5_000_000
-    with _row_progress(large and console.is_terminal) as factory:
+    with (
+        writable_copy(settings, publish=not dry_run) as local,
+        _row_progress(large and console.is_terminal) as factory,
+    ):
         result = ingest_file(
             file,
-            incidents_path=settings.incidents_path,
-            regions=regions,
-            gazetteer=gazetteer,
+            incidents_path=local.incidents_path,
+            regions=store.read_regions(local.regions_path),
+            gazetteer=load_gazetteer(settings.cache),
             options=options,
             dry_run=dry_run,
             progress_factory=factory,
         )
+        if result.written:
+            _write_serving_file(local, store.read_regions(local.regions_path))
     _print_result(result, str(file), dry_run=dry_run)
+    if result.written:
+        _print_published(settings)
     if result.written and result.data_version:
         _announce(settings, result.data_version)
     if result.rejected.empty:
@@ -346,6 +355,20 @@ def ingest(
     if rejects or not dry_run:
         target = write_rejects(result.rejected, rejects or run_rejects_path(settings.data, file))
         console.print(f"rejected rows with reasons: {target}", markup=False)
+
+
+def _write_serving_file(local: Settings, regions: pd.DataFrame) -> None:
+    """The prepared incidents servers memory-map (``core.servingfile``), once per version."""
+    from core.servingfile import write_serving_file
+
+    with console.status("writing the serving file"):
+        write_serving_file(local.data, regions)
+
+
+def _print_published(settings: Settings) -> None:
+    """Say where an object store's new version went (a local store was written in place)."""
+    if settings.remote:
+        console.print(f"published to {settings.remote} (its current.json names it)", markup=False)
 
 
 def _announce(settings: Settings, version: str) -> None:
@@ -370,10 +393,11 @@ def info(settings: Settings) -> None:
 
     Per group: incidents, detention incidents, rallies, detained and the date range.
     """
-    incidents = store.read_incidents(settings.incidents_path)
-    meta = store.read_metadata(settings.incidents_path)
-    regions = store.read_regions(settings.regions_path)
-    table = Table(title=f"protestmap store: {settings.data}", show_header=False)
+    with writable_copy(settings, publish=False) as local:
+        incidents = store.read_incidents(local.incidents_path)
+        meta = store.read_metadata(local.incidents_path)
+        regions = store.read_regions(local.regions_path)
+    table = Table(title=f"protestmap store: {settings.remote or settings.data}", show_header=False)
     table.add_row("data version", meta["data_version"])
     for kind, count in incidents["kind"].value_counts().sort_index().items():
         table.add_row(f"{kind} incidents", f"{count:,}")
@@ -468,7 +492,7 @@ def export(
         "height": height,
     }
     args |= {k: [str(v)] for k, v in options.items() if v is not None}
-    source = DataSource(settings.data)
+    source = DataSource.from_settings(settings)
     data = source.get(args["v"][-1] if args.get("v") else None)
     req = parse_request(args, data.catalogue)
     lang = req.filters.lang or DEFAULT  # the query's language (the image's words)
@@ -502,7 +526,8 @@ def serve(settings: Settings, host: str, port: int, threads: int, workers: int) 
 
     app = create_app(settings)
     console.print(
-        f"protestmap on http://{host}:{port}/  (data: {settings.data}, workers: {workers})"
+        f"protestmap on http://{host}:{port}/  "
+        f"(data: {settings.remote or settings.data}, workers: {workers})"
     )
     servers.serve(
         app.server, host=host, port=port, threads=threads, workers=workers, max_body=MAX_BODY

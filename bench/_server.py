@@ -7,7 +7,10 @@ import json
 import logging
 import os
 import platform
+import subprocess
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +53,28 @@ def serving(app: Dash) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}/"
     finally:
         server.close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def first_page(url: str, child: subprocess.Popen[bytes], started: float) -> float:
+    """Seconds from ``started`` until ``url`` was served (``child`` is the server starting)."""
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+            return time.perf_counter() - started
+        except OSError:
+            if child.poll() is not None or time.perf_counter() - started > 600:
+                raise RuntimeError(f"the server for {url} did not start") from None
+            time.sleep(0.05)
 
 
 def save(name: str, results: dict[str, Any]) -> Path:

@@ -1,7 +1,8 @@
 """The benchmark suite: one table, one JSON file under ``bench/results/``.
 
     python -m bench.run --data DIR          # short (<= 5 min): 10k, 100k, first paint, warm PNG
-    python -m bench.run --data DIR --full   # adds 1M everywhere, ingest, export cold/warm
+    python -m bench.run --data DIR --full   # adds 1M everywhere, ingest, export cold/warm,
+                                            # two gunicorn workers' start-up and memory
 
 ``--data`` is a built store (for the real regions and the first-paint page). Synthetic stores
 of each size are written once under ``--work`` and reused. Per size: server start-up (process
@@ -28,8 +29,8 @@ from typing import Any
 import click
 
 from app import load_dataset
-from bench import interactions, naive_app, synthetic
-from bench._server import RESULTS, save
+from bench import interactions, naive_app, synthetic, workers
+from bench._server import RESULTS, first_page, free_port, save
 from geodata.settings import PROJECT_ROOT, Settings
 
 SHORT_SIZES, FULL_SIZES = (10_000, 100_000), (10_000, 100_000, 1_000_000)
@@ -44,14 +45,6 @@ def synthetic_store(work: Path, n: int, base: Path) -> Path:
     return out
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _memory_mb(pid: int) -> dict[str, float]:
     fields = dict(
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
@@ -61,7 +54,7 @@ def _memory_mb(pid: int) -> dict[str, float]:
 
 def startup(store_dir: Path) -> dict[str, Any]:
     """Seconds from ``protestmap serve`` start to the first page served; RSS after the layout."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PROTESTMAP_DATA": str(store_dir)}
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -72,16 +65,7 @@ def startup(store_dir: Path) -> dict[str, Any]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    response.read()
-                break
-            except OSError:
-                if child.poll() is not None or time.perf_counter() - started > 300:
-                    raise RuntimeError(f"server on {store_dir} did not start") from None
-                time.sleep(0.05)
-        seconds = time.perf_counter() - started
+        seconds = first_page(url, child, started)
         with urllib.request.urlopen(url + "_dash-layout", timeout=30) as response:
             response.read()
         memory = _memory_mb(child.pid)
@@ -194,7 +178,7 @@ def table(results: dict[str, Any]) -> str:
             f"{int(n):>9,} start-up {r['startup_s']} s, "
             f"server RSS {r['rss_mb']} MB (peak {r['peak_rss_mb']} MB)"
         )
-    for key in ("first_paint", "export", "export_cold_warm", "ingest"):
+    for key in ("first_paint", "export", "export_cold_warm", "ingest", "workers"):
         if key in results:
             lines.append(f"{key}: {json.dumps(results[key])}")
     lines += results.get("load", [])  # bench.load's own table
@@ -240,6 +224,7 @@ def main(base: Path, full: bool, work: Path, runs: int) -> None:
         save(name, results)
         store_1m = synthetic_store(work, 1_000_000, base)
         results["load"] = _module(["bench.load", "--store", str(store_1m)]).splitlines()
+        results["workers"] = workers.measure(store_1m)
     results["seconds"] = round(time.perf_counter() - started)
     print(table(results))
     print(f"saved {save(name, results)} in {results['seconds']} s")

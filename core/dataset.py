@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from core import aggregates, view
+from core import aggregates, servingfile, view
 from core.i18n import gettext
 from core.prepared import NO_CITY, prepare_incidents
 from core.texts import credit_line
@@ -67,8 +67,22 @@ def build_dataset(
     ``incidents`` is best the stored Arrow table (``store.read_incidents_arrow``): it skips
     turning a million source lists into Python objects.
     """
-    regions = regions.sort_values("region_code").reset_index(drop=True)
-    prepared = prepare_incidents(incidents, regions)
+    regions = _sorted(regions)
+    return assemble_dataset(prepare_incidents(incidents, regions), regions, countries, metadata)
+
+
+def _sorted(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return regions.sort_values("region_code").reset_index(drop=True)
+
+
+def assemble_dataset(
+    prepared: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame,
+    metadata: dict[str, Any],
+) -> Dataset:
+    """A dataset over already prepared incidents (``prepare_incidents`` or a serving file)."""
+    regions = _sorted(regions)
     names = dict(zip(regions["region_code"], regions["name_en"], strict=True))
     cities = prepared.drop_duplicates("city_key", keep="last")
     names |= dict(zip(cities["city_key"], cities["city_label"], strict=True))
@@ -90,19 +104,20 @@ def build_dataset(
     )
 
 
-def read_dataset(data_dir: Path, incidents_path: Path) -> Dataset:
+def read_dataset(data_dir: Path, incidents_path: Path, *, cache: Path | None = None) -> Dataset:
     """Read the store's tables and prepare them (the app's only file reads).
 
     ``incidents_path`` is the live incidents file or a pinned version's snapshot; regions and
-    countries always come from ``data_dir``. Incidents are read as Arrow, which skips turning
-    a million source lists into Python objects.
+    countries always come from ``data_dir``. The prepared incidents come memory-mapped from
+    the version's serving file (``core.servingfile``): the writer's, beside the store, else
+    one this server built in ``cache``.
     """
-    return build_dataset(
-        # One chunk per column (the read's chunked table is freed at once): taking the
-        # incident table's few hundred rows from 20 row-group chunks cost ~3 ms per text
-        # column and ~20 ms for the sources, at every view change.
-        store.read_incidents_arrow(incidents_path).combine_chunks(),
-        store.read_regions(data_dir / "regions.parquet"),
+    regions = _sorted(store.read_regions(data_dir / "regions.parquet"))
+    places = [data_dir / servingfile.FOLDER]
+    prepared = servingfile.prepared_incidents(incidents_path, regions, places=places, cache=cache)
+    return assemble_dataset(
+        prepared,
+        regions,
         store.read_countries(data_dir / "countries.parquet"),
         store.read_metadata(incidents_path),
     )

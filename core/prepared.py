@@ -22,6 +22,8 @@ from geodata.schema import SOURCE_TYPE, TAGS
 #: The place label of reports that name a region but no city.
 NO_CITY = N_("(no city: region-level reports)")
 TAG_BITS = {tag: 1 << i for i, tag in enumerate(TAGS)}
+#: Joins a row's tags into one dictionary key (tags are words of ``TAGS``, never this).
+_SEPARATOR = "\x1f"
 
 
 def prepare_incidents(
@@ -46,7 +48,7 @@ def prepare_incidents(
     out["lon"] = points.field("x").to_numpy(zero_copy_only=False)
     out["lat"] = points.field("y").to_numpy(zero_copy_only=False)
     tags = table["tags"].combine_chunks()
-    out["tags"] = _tuples(tags)
+    out["tags"] = tuples_of(tags)
     out["sources"] = pd.arrays.ArrowExtensionArray(table["sources"])
     out["tag_bits"] = _tag_bits(tags)
     out["as_of_day"] = report_days(out)
@@ -79,14 +81,17 @@ def _to_arrow(frame: gpd.GeoDataFrame) -> pa.Table:
     )
 
 
-def _tuples(tags: pa.ListArray) -> np.ndarray:
-    """Tags as one tuple per row; only rows with tags build one (most rows share ``()``)."""
-    out = np.empty(len(tags), dtype=object)
-    out[:] = [()] * len(tags)
-    lengths = pc.fill_null(pc.list_value_length(tags), 0).to_numpy()
-    tagged = np.flatnonzero(lengths > 0)
-    out[tagged] = [tuple(t) for t in tags.take(pa.array(tagged)).to_pylist()]
-    return out
+def tuples_of(tags: pa.ListArray) -> np.ndarray:
+    """Tags as one tuple per row; rows with the same tags share one tuple.
+
+    A million rows hold a few hundred combinations: each is built once and the rows take it
+    by its dictionary code (building a tuple per tagged row took 1.6 s at a million).
+    """
+    joined = pc.fill_null(pc.binary_join(tags, _SEPARATOR), "").dictionary_encode()
+    kinds = np.empty(len(joined.dictionary), dtype=object)
+    for i, kind in enumerate(joined.dictionary.to_pylist()):
+        kinds[i] = tuple(kind.split(_SEPARATOR)) if kind else ()
+    return kinds[joined.indices.to_numpy(zero_copy_only=False)]
 
 
 def _tag_bits(tags: pa.ListArray) -> np.ndarray:

@@ -5,20 +5,35 @@ file changes on disk (a new ``protestmap ingest``), without restarting the serve
 link (``v=<version>``) reads ``versions/<version>.parquet``, so it keeps its numbers. Those
 snapshots are made by the writer (``geodata.store.write_incidents``): serving only reads, so
 the data folder may be a read-only volume.
+
+A store on object storage (``PROTESTMAP_DATA=s3://…``, ``geodata.objectstore``) is followed
+through its pointer instead, read at most once per ``POLL_SECONDS``: a new pointer's tables are
+copied into a local folder of their own, then read like a store folder. While the object store
+cannot be reached the server keeps its current data and logs one warning.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
+from core import servingfile
 from core.dataset import Dataset, read_dataset
 from geodata import store
-from geodata.errors import SchemaError
+from geodata.errors import SchemaError, StoreError
+from geodata.objectstore import ObjectStore, pointer_id
+from geodata.settings import Settings
 
+log = logging.getLogger(__name__)
 #: Pinned versions kept in memory at once (each is a full prepared dataset).
 PINNED_KEPT = 3
+#: How often a server reads an object store's pointer (a Redis message is heard at once).
+POLL_SECONDS = 1.0
+#: After a failed read, how long until the next (requests meanwhile are answered at once).
+RETRY_SECONDS = 5.0
 
 
 class UnknownVersion(SchemaError):
@@ -28,26 +43,74 @@ class UnknownVersion(SchemaError):
 class DataSource:
     """Datasets by version, loaded on demand; ``current()`` follows the incidents file."""
 
-    def __init__(self, data_dir: Path, initial: Dataset | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        initial: Dataset | None = None,
+        *,
+        remote: ObjectStore | None = None,
+        cache: Path | None = None,
+    ) -> None:
         self.data_dir = data_dir
+        self.remote = remote
+        #: Where this server keeps the serving files it had to build (``core.servingfile``).
+        self.cache = cache
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int] | str | None = None
         self._current = initial
         self._pinned: OrderedDict[str, Dataset] = OrderedDict()
+        #: The local folder of the latest version (``data_dir`` itself unless remote).
+        self._folder = data_dir
+        self._polled = 0.0
+        self._warned = False
         if initial is not None:
             self._stamp = self._file_stamp()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, initial: Dataset | None = None) -> DataSource:
+        """The data of ``settings``: its folder, or its object store (``settings.remote``)."""
+        remote = ObjectStore(settings.remote) if settings.remote else None
+        return cls(settings.data, initial, remote=remote, cache=settings.cache / servingfile.FOLDER)
 
     @property
     def incidents_path(self) -> Path:
         """The latest incidents file."""
-        return self.data_dir / "incidents.parquet"
+        return self._folder / "incidents.parquet"
 
-    def _file_stamp(self) -> tuple[int, int]:
+    def _file_stamp(self) -> tuple[int, int] | str:
+        if self.remote is not None:
+            return self._remote_stamp()
+        if not self.incidents_path.exists():
+            raise SchemaError(f"{self.incidents_path} does not exist; run `protestmap build` first")
         stat = self.incidents_path.stat()
         return stat.st_mtime_ns, stat.st_size
 
+    def _remote_stamp(self) -> str:
+        """The pointer's id, its tables copied locally; read at most every ``POLL_SECONDS``."""
+        assert self.remote is not None
+        if isinstance(self._stamp, str) and time.monotonic() - self._polled < POLL_SECONDS:
+            return self._stamp
+        try:
+            pointer = self.remote.pointer()
+            if pointer is None:
+                raise StoreError(f"{self.remote.uri} holds no data yet: run `protestmap build`")
+            self._folder = self.remote.fetch(pointer, self.data_dir)
+        except StoreError as exc:
+            if self._current is None or not isinstance(self._stamp, str):
+                raise
+            self._polled = time.monotonic() + RETRY_SECONDS - POLL_SECONDS
+            if not self._warned:
+                log.warning("%s; serving data version %s meanwhile", exc, self._current.version)
+                self._warned = True
+            return self._stamp
+        if self._warned:
+            log.warning("object store %s answers again", self.remote.uri)
+            self._warned = False
+        self._polled = time.monotonic()
+        return pointer_id(pointer)
+
     def _load(self, incidents_path: Path) -> Dataset:
-        return read_dataset(self.data_dir, incidents_path)
+        return read_dataset(self._folder, incidents_path, cache=self.cache)
 
     def current(self) -> Dataset:
         """The latest data, reloaded if the incidents file changed since the last call."""
@@ -67,7 +130,9 @@ class DataSource:
         with self._lock:
             if self._current is not None and self._current.version == version:
                 return
-            self._stamp = None
+            if self.remote is None:
+                self._stamp = None
+            self._polled = 0.0
         self.current()
 
     def get(self, version: str | None) -> Dataset:
@@ -80,10 +145,10 @@ class DataSource:
                 self._pinned.move_to_end(version)
                 return self._pinned[version]
         try:
-            path = store.version_path(self.data_dir, version)
+            path = self._version_path(version)
         except SchemaError as exc:
             raise UnknownVersion(str(exc)) from None
-        if not path.exists():
+        if path is None or not path.exists():
             raise UnknownVersion(f"data version {version} is not kept by this server")
         dataset = self._load(path)
         with self._lock:
@@ -91,3 +156,10 @@ class DataSource:
             while len(self._pinned) > PINNED_KEPT:
                 self._pinned.popitem(last=False)
         return dataset
+
+    def _version_path(self, version: str) -> Path | None:
+        """The local snapshot of ``version``, copied from the object store when remote."""
+        if self.remote is None:
+            return store.version_path(self.data_dir, version)
+        store.version_path(self.data_dir, version)  # refuses anything but a version hash
+        return self.remote.fetch_version(version, self.data_dir)

@@ -25,3 +25,7 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (a library's multi-line text is cut there)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class StoreError(ProtestmapError):
+    """The store on object storage cannot be reached, found or used with these credentials."""

@@ -14,7 +14,9 @@ def _env(name: str, default: str) -> str:
 
 
 #: Settings kept as text (addresses), not paths.
-_TEXT = frozenset({"redis"})
+_TEXT = frozenset({"redis", "remote"})
+#: Settings derived from others, never read from a variable of their own.
+_DERIVED = frozenset({"remote"})
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,11 @@ class Settings:
 
     data: Path = field(
         default=Path("data"),
-        metadata={"help": "folder of the GeoParquet store (regions, incidents)"},
+        metadata={
+            "help": "folder of the GeoParquet store (regions, incidents), or s3://bucket/prefix "
+            "for a store on object storage (then `remote`, and this machine's copy of it in the "
+            "cache folder)"
+        },
     )
     cache: Path = field(
         default=PROJECT_ROOT / ".cache",
@@ -45,14 +51,31 @@ class Settings:
         },
     )
 
+    remote: str | None = field(
+        default=None,
+        metadata={
+            "help": "s3://bucket/prefix of a store on object storage, taken from PROTESTMAP_DATA "
+            "(endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)"
+        },
+    )
+
     @classmethod
     def from_env(cls) -> Settings:
-        """Build settings from the environment; unset variables keep their defaults."""
+        """Build settings from the environment; unset variables keep their defaults.
+
+        ``PROTESTMAP_DATA=s3://bucket/prefix`` sets ``remote``; ``data`` is then where this
+        machine keeps its copies of the store's versions, under the cache folder.
+        """
         values: dict[str, Path | str] = {}
         for f in fields(cls):
-            raw = _env(f.name, "")
+            raw = _env(f.name, "") if f.name not in _DERIVED else ""
             if raw:
                 values[f.name] = raw if f.name in _TEXT else Path(raw)
+        location = _env("data", "")
+        if location.startswith("s3://"):
+            cache = Path(values.get("cache", cls.cache))
+            values["remote"] = location
+            values["data"] = cache / "s3" / location.removeprefix("s3://").strip("/")
         return cls(**values)  # type: ignore[arg-type]
 
     @property

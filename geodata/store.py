@@ -327,3 +327,24 @@ def read_regions(path: Path) -> gpd.GeoDataFrame:
 def read_countries(path: Path) -> gpd.GeoDataFrame:
     """The grey base layer of neighbouring countries (Crimea drawn as Ukraine)."""
     return read_geo_table(path, required=["country_code", "name_en", "display"])
+
+
+def write_mapped_table(table: pa.Table, path: Path) -> Path:
+    """Atomically write ``table`` as one uncompressed Arrow IPC (Feather v2) record batch.
+
+    Uncompressed and in one batch, so a reader's memory map is the columns themselves: each
+    column one contiguous buffer that numpy and pandas can view without copying.
+    """
+    with atomic_path(path) as tmp:
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table.combine_chunks(), max_chunksize=max(table.num_rows, 1))
+    return path
+
+
+def open_mapped_table(path: Path) -> pa.Table:
+    """A table written by ``write_mapped_table``, memory-mapped.
+
+    Pages are read on demand and shared by every process that maps the same file (they stay
+    in the OS page cache), so N workers hold one copy.
+    """
+    return pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()

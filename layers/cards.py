@@ -15,6 +15,9 @@ from core.i18n import DEFAULT, N_, format_number, gettext
 from core.view import Filters
 from layers.grid import KIND_LABELS
 
+#: Cards sent to a phone: the newest few a reader scrolls through. Every view change sends
+#: them, on every screen: 500 cards were 770 KB of JSON and half the panels' time at 1M.
+CARD_ROWS = 40
 DETAINED_UNKNOWN = N_("unknown")
 #: A rally's detentions are counted on its detention incident (as in the table).
 DETAINED_ON_DETENTION = "–"
@@ -32,7 +35,10 @@ def _fact(label: str, value: str, name: str) -> html.Div:
 
 
 def incident_cards(rows: list[dict], f: Filters, base: str, lang: str = DEFAULT) -> html.Ul:
-    """One card per table row (``layers.grid.grid_rows``), linking to that incident's view."""
+    """A card per table row (``layers.grid.grid_rows``, newest first), linking to its incident.
+
+    Only the first ``CARD_ROWS`` rows get a card; a last line says so.
+    """
     _ = functools.partial(gettext, lang)
     cards = [
         html.Li(
@@ -51,6 +57,9 @@ def incident_cards(rows: list[dict], f: Filters, base: str, lang: str = DEFAULT)
             className="incident-card" + (" selected" if row["selected"] else ""),
             **{"data-incident": row["incident_id"]},
         )
-        for row in rows
+        for row in rows[:CARD_ROWS]
     ]
+    if len(rows) > CARD_ROWS:
+        more = _("The newest {shown} are shown: narrow the period or the place to see others.")
+        cards.append(html.Li(more.format(shown=CARD_ROWS), className="incident-card-more"))
     return html.Ul(cards, className="incident-card-list")

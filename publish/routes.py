@@ -77,7 +77,7 @@ class Publisher:
     def __init__(
         self, data: Dataset, settings: Settings, *, pool: exports.RenderPool | None = None
     ) -> None:
-        self.source = DataSource(settings.data, data)
+        self.source = DataSource.from_settings(settings, data)
         self.pool = pool or exports.RenderPool()
         local = exports.ExportCache(settings.cache / "exports")
         self.cache: exports.ExportCache | shared.SharedExportCache = local

@@ -6,10 +6,13 @@ import os
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 START_TIMEOUT = 180
 
@@ -115,3 +118,62 @@ def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
     finally:
         client.close()
         _stop_group(process)
+
+
+#: Credentials for the test S3 server (moto accepts any unless told to check them).
+S3_KEYS = {
+    "AWS_ACCESS_KEY_ID": "protestmap-test",
+    "AWS_SECRET_ACCESS_KEY": "protestmap-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@contextmanager
+def s3_server(*buckets: str, check_keys: bool = False) -> Iterator[dict[str, str]]:
+    """moto's S3-compatible server on a free loopback port, with ``buckets`` created.
+
+    Yields the environment a client needs (``AWS_ENDPOINT_URL`` and credentials). With
+    ``check_keys`` the server refuses every key (moto then checks them against its IAM).
+    """
+    import pyarrow.fs as pafs
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {**os.environ, **({"INITIAL_NO_AUTH_ACTION_COUNT": "0"} if check_keys else {})}
+    # It logs every request: into a file, as a pipe nobody reads would fill and block it.
+    log = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise AssertionError(f"moto_server exited:\n{log.read()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("moto_server did not answer in 60 s") from None
+                time.sleep(0.05)
+        admin = pafs.S3FileSystem(
+            endpoint_override=endpoint,
+            access_key=S3_KEYS["AWS_ACCESS_KEY_ID"],
+            secret_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+            region="us-east-1",
+            allow_bucket_creation=True,
+        )
+        for bucket in buckets:
+            admin.create_dir(bucket)
+        yield {"AWS_ENDPOINT_URL": endpoint, **S3_KEYS}
+    finally:
+        _stop_group(process)
+        log.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.view import Filters
-from layers.cards import detained_text, incident_cards
+from layers.cards import CARD_ROWS, detained_text, incident_cards
 
 
 def _row(**kw):
@@ -73,3 +73,16 @@ def test_cards_in_russian_name_their_facts_in_russian():
         ("Тип", "Задержание"),
         ("Задержано", "1\u00a0386"),
     ]
+
+
+def test_only_the_newest_rows_get_cards_and_a_last_line_says_so():
+    rows = [_row(incident_id=f"i{n}") for n in range(CARD_ROWS + 5)]
+    cards = incident_cards(rows, Filters(), "/").children
+    assert [card.children.href for card in cards[:-1]] == [
+        f"/?incident=i{n}" for n in range(CARD_ROWS)
+    ]
+    assert cards[-1].className == "incident-card-more"
+    assert cards[-1].children.startswith(f"The newest {CARD_ROWS} are shown")
+    ru = incident_cards(rows, Filters(lang="ru"), "/", "ru").children[-1].children
+    assert ru.startswith(f"Показаны {CARD_ROWS} самых новых")
+    assert len(incident_cards(rows[:CARD_ROWS], Filters(), "/").children) == CARD_ROWS

@@ -7,6 +7,7 @@ own; nginx comes from Debian (installed by `make setup`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import urllib.error
@@ -86,3 +87,49 @@ def test_nginx_refuses_bodies_over_a_megabyte(site: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 413
+
+
+def _compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+
+
+def test_the_compose_file_runs_the_tested_gunicorn_config_and_nginx_site():
+    """No Docker here: the compose file is checked against the files the tests above run."""
+    services = _compose()["services"]
+    assert {"nginx", "app", "redis", "minio", "bucket"} <= set(services)
+    app, nginx = services["app"], services["nginx"]
+    assert app["command"] == ["gunicorn", "-c", "deploy/gunicorn.conf.py", "app:server"]
+    # Every variable deploy/gunicorn.conf.py reads is set for the app containers.
+    read = set(re.findall(r'environ\.get\("(\w+)"', (DEPLOY / "gunicorn.conf.py").read_text()))
+    assert read == {"PROTESTMAP_BIND", "PROTESTMAP_WORKERS", "PROTESTMAP_THREADS"}
+    assert read <= set(app["environment"])
+    # ... on the port nginx's upstream names, which the nginx service rewrites to `app`.
+    site = (DEPLOY / "nginx.conf").read_text()
+    upstream = re.search(r"server 127\.0\.0\.1:(\d+);", site)
+    assert upstream and app["environment"]["PROTESTMAP_BIND"] == f"0.0.0.0:{upstream[1]}"
+    assert app["expose"] == [upstream[1]]
+    rewrite = " ".join(nginx["command"])
+    assert f"s/{upstream[0]}/server app:{upstream[1]};/" in rewrite
+    listen = re.search(r"listen (\d+);", site)
+    assert listen and nginx["ports"] == [f"{listen[1]}:{listen[1]}"]
+    cache = re.search(r"proxy_cache_path (\S+)", site)
+    assert cache and f"mkdir -p {cache[1]}" in rewrite
+
+
+def test_the_compose_files_settings_are_protestmaps_and_name_its_services():
+    from geodata.settings import Settings
+
+    compose = _compose()
+    services = compose["services"]
+    env = services["app"]["environment"]
+    known = {f"PROTESTMAP_{name.upper()}" for name in Settings.__dataclass_fields__}
+    known |= {"PROTESTMAP_BIND", "PROTESTMAP_WORKERS", "PROTESTMAP_THREADS"}
+    assert {k for k in env if k.startswith("PROTESTMAP_")} <= known
+    assert env["PROTESTMAP_REDIS"].startswith("redis://redis:")
+    assert env["AWS_ENDPOINT_URL"] == "http://minio:9000"
+    bucket = env["PROTESTMAP_DATA"].removeprefix("s3://").split("/")[0]
+    assert f"create_dir('{bucket}')" in services["bucket"]["command"][0]
+    assert services["cli"]["environment"] == services["bucket"]["environment"]
+    assert services["cli"]["entrypoint"] == ["protestmap"]

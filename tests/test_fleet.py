@@ -2,7 +2,7 @@
 
 Server A runs gunicorn with two workers, server B waitress; each has its own export cache
 folder, so what one finds of the other's work came through Redis. The data folder stands for
-a volume both machines mount (the store on object storage is not built yet).
+a volume both machines mount; tests/test_object_store.py runs a fleet on an S3 store.
 """
 
 from __future__ import annotations
