@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,8 +88,12 @@ def _callbacks_of(page: Any, action: Any) -> list[dict[str, Any]]:
     with page.expect_request(is_callback, timeout=120_000):
         action()
     while True:
-        while pending:
-            page.wait_for_event("requestfinished", timeout=120_000)
+        deadline = time.monotonic() + 300
+        while pending:  # answered or failed: Playwright runs the handlers while it waits
+            if time.monotonic() > deadline:
+                outputs = [json.loads(r.post_data)["output"][:80] for r in pending]
+                raise click.ClickException(f"no answer in 300 s to callbacks {outputs}")
+            page.wait_for_timeout(50)
         try:
             page.wait_for_event("request", predicate=is_callback, timeout=_QUIET_MS)
         except PlaywrightTimeout:
