@@ -220,6 +220,7 @@ def test_render_timeline_resends_bars_only_when_its_rows_change(data):
     sent = frame.to_plotly_json()["operations"]
     assert {tuple(op["location"]) for op in sent} == {
         ("layout", "xaxis"),
+        ("layout", "shapes"),
         ("layout", "annotations"),
     }
     figure, other = views.render_timeline(data, state_for("?kind=rally"), shown)
