@@ -471,7 +471,9 @@ def export(
     data = source.get(args["v"][-1] if args.get("v") else None)
     req = parse_request(args, data.catalogue)
     text = exports.caption(data, req.filters, version=data.version, accessed=dt.date.today())
-    figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+    figure = exports.publication_figure(
+        data, req.filters, text, timeline=req.timeline, size=(req.width, req.height)
+    )
     image = exports.render_image(figure, fmt, width=req.width, height=req.height, scale=req.scale)
     out.write_bytes(image)
     console.print(f"wrote {out} ({len(image):,} bytes, data version {data.version})")

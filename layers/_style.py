@@ -21,6 +21,8 @@ INK = "#222222"
 MUTED = "#666666"
 RALLY_COLOUR = "#1d5fa6"
 DETENTION_COLOUR = "#b30000"
+#: A white halo that keeps map labels readable over any fill.
+HALO = "1px 1px 2px white"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 #: Conic conformal, standard parallels through European and Siberian Russia (see NOTES).

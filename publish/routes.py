@@ -128,7 +128,9 @@ class Publisher:
             text = exports.caption(
                 data, req.filters, version=data.version, accessed=today, about=about
             )
-            return exports.publication_figure(data, req.filters, text, timeline=req.timeline)
+            return exports.publication_figure(
+                data, req.filters, text, timeline=req.timeline, size=(req.width, req.height)
+            )
 
         return self.cached_render(
             key, build, fmt, width=req.width, height=req.height, scale=req.scale

@@ -244,8 +244,9 @@ def test_served_page_and_layout(client):
     assert client.get("/").status_code == 200
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200 and b'"geojson"' not in layout.get_data()
-    # The dashboard page (geometry of regions and countries, once each) comes with the route.
-    assert route(client, "/").count(b'"geojson"') == 2
+    # The dashboard page (geometry of regions and countries, once each, and the inset's
+    # nearby ones) comes with the route.
+    assert route(client, "/").count(b'"geojson"') == 4
     assert b"cmp-places" in route(client, "/compare") and b"cmp-places" not in route(client, "/")
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 

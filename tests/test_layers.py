@@ -126,7 +126,11 @@ def test_map_figure_layers(regions):
         "scattergeo",
         "scattergeo",
         "scattergeo",
+        "choropleth",  # the inset: neighbours, regions, cities
+        "choropleth",
+        "scattergeo",
     ]
+    assert {t.get("geo", "geo") for t in fig["data"][region_layer.INSET_COUNTRIES :]} == {"geo2"}
     regions_trace = fig["data"][region_layer.REGIONS]
     assert regions_trace["locations"] == regions["region_code"].tolist()
     assert [f["id"] for f in regions_trace["geojson"]["features"]] == regions_trace["locations"]

@@ -191,6 +191,7 @@ def test_timeline_selection_sets_the_period_and_totals(page, base_url, incidents
     middle = page.evaluate(_TIMELINE_POINT, f"{first} 00:00")
     page.mouse.dblclick(middle["x"], middle["y"])
     page.wait_for_function("() => !location.search.includes('from=')")
+    assert "to=" not in page.url, page.url
     wait_for_total(page, detentions(russia(incidents)))
 
 
