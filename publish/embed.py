@@ -28,7 +28,8 @@ MAP_CONFIG = graph_config(MAP_BUTTONS, responsive=True, scrollZoom=False)
 FULL_SYMBOLS_PX = 900
 LEAST_SYMBOLS = 0.4
 #: Column widths the embed is laid out for (its map is 2:1, at least 220 px high).
-EMBED_WIDTHS = (320, 480, 600, 900, 1200)
+#: (Dense: names are checked only at these, and a scroll bar narrows a column a little.)
+EMBED_WIDTHS = (300, 320, 360, 420, 480, 540, 600, 700, 800, 900, 1050, 1200)
 EMBED_VIEWS = tuple(
     View(w, max(w / 2, 220), min(1.0, max(LEAST_SYMBOLS, w / FULL_SYMBOLS_PX)))
     for w in EMBED_WIDTHS

@@ -12,7 +12,7 @@
   var shrink = Math.min(1, Math.max(sizes.least, width / sizes.full));
   document.documentElement.style.setProperty("--pm-shrink", String(shrink));
   map.data.forEach(function (trace) {
-    if (trace.name === "cities" && trace.marker && Array.isArray(trace.marker.size)) {
+    if (/cities$/.test(trace.name) && trace.marker && Array.isArray(trace.marker.size)) {
       trace.marker.size = trace.marker.size.map(function (size) { return size * shrink; });
     }
   });

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 #: Every drawn map label (city names and the fixed labels), with its box in page pixels.
 _LABEL_BOXES = """(root) => {
   const svg = document.querySelector(root + ' .main-svg').getBoundingClientRect();
-  const texts = [...document.querySelectorAll(root + ' .scattergeo text')]
+  const texts = [...document.querySelectorAll(root + ' .geo:not(.geo2) .scattergeo text')]
     .filter(t => t.textContent.trim());
   return {
     svg: {left: svg.left, top: svg.top, right: svg.right, bottom: svg.bottom},
@@ -96,7 +96,7 @@ def test_embed_names_places_without_overlap_at_every_width(browser, page_log, ba
             ".pm-sizes .circle", "cs => cs.map(c => c.getBoundingClientRect().width)"
         )
         largest = tab.evaluate(
-            "() => Math.max(...[...document.querySelectorAll('#map .scattergeo .point')]"
+            "() => Math.max(...[...document.querySelectorAll('#map .geo:not(.geo2) .point')]"
             ".map(p => p.getBoundingClientRect().width))"
         )
         assert legend and max(legend) == pytest.approx(largest, abs=1.5)
