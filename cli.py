@@ -499,7 +499,9 @@ def export(
     text = exports.caption(
         data, req.filters, version=data.version, accessed=dt.date.today(), lang=lang
     )
-    figure = exports.publication_figure(data, req.filters, text, timeline=req.timeline, lang=lang)
+    figure = exports.publication_figure(
+        data, req.filters, text, timeline=req.timeline, size=(req.width, req.height), lang=lang
+    )
     image = exports.render_image(figure, fmt, width=req.width, height=req.height, scale=req.scale)
     out.write_bytes(image)
     console.print(f"wrote {out} ({len(image):,} bytes, data version {data.version})")

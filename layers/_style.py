@@ -31,6 +31,8 @@ DETENTION_COLOUR = "#b30000"
 CATEGORICAL = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9")
 #: After every colour is used once, lines repeat the colours with these dashes.
 LINE_DASHES = ("solid", "dash", "dot")
+#: A white halo that keeps map labels readable over any fill.
+HALO = "1px 1px 2px white"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 #: Conic conformal, standard parallels through European and Siberian Russia (see NOTES).

@@ -18,16 +18,24 @@ import plotly.graph_objects as go
 from core.aggregates import NO_CITIES
 from core.view import OCCUPIED, Filters, describe_period
 from core.viewtables import everywhere
+from layers import inset
 from layers import regions as region_layer
-from layers.cities import city_bubbles, size_key
-from layers.regions import map_figure, region_values, region_view
+from layers.cities import city_bubbles, city_labels, size_legend
+from layers.labels import View
+from layers.regions import map_figure, region_values, region_view, static_labels
 from layers.timeline import daily_bars
 
 if TYPE_CHECKING:
     from core.dataset import Dataset
 
-#: A key of ``map_parts``: (``"data"``, trace index) or (``"layout"``, ``"geo"``).
+#: A key of ``map_parts``: (``"data"``, trace index), or (``"layout"``, a layout key) whose
+#: value is merged (``"geo"``) or, for a list (``"shapes"``, ``"annotations"``), replaced.
 Part = tuple[str, Any]
+#: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone, a
+#: laptop and a wide screen: place names must stay clear of each other at all of them.
+DASHBOARD_VIEWS = (View(220, 470), View(700, 420), View(1250, 640))
+#: Length of the colour bar (a fraction of the map's height) above the circle size legend.
+KEYED_COLORBAR = 0.62
 
 
 def _region_row(data: Dataset, code: str | None) -> pd.Series | None:
@@ -41,11 +49,14 @@ def _counted(data: Dataset, f: Filters) -> np.ndarray:
     return ((data.regions["status"] != OCCUPIED) | f.occupied).to_numpy()
 
 
-def map_parts(data: Dataset, f: Filters, lang: str = "en") -> dict[Part, dict[str, Any]]:
+def map_parts(
+    data: Dataset, f: Filters, lang: str = "en", *, views: tuple[View, ...] = DASHBOARD_VIEWS
+) -> dict[Part, Any]:
     """What a view sets in the map figure: values and legend, frame, outline, city bubbles.
 
     Every region is coloured (occupied territory shown apart, ``everywhere``); the chosen
-    region's cities get bubbles, and the national view none.
+    region's cities, or the national hotspots, get bubbles, the largest named where the
+    name is clear of every other at each of ``views`` (the sizes the map is drawn at).
     """
     tables = data.tables
     frame, outline = region_view(_region_row(data, f.region))
@@ -63,22 +74,61 @@ def map_parts(data: Dataset, f: Filters, lang: str = "en") -> dict[Part, dict[st
         rallies=f.counts("rally"),
         lang=lang,
     )
-    regions["colorbar"]["title"]["text"] += size_key(cities, measure, lang)
-    return {
+    key_shapes, key_notes = size_legend(cities, measure, lang)
+    if key_shapes:  # the colour bar keeps to the top, the circles' key sits under it
+        regions["colorbar"] |= {"len": KEYED_COLORBAR, "y": 1, "yanchor": "top"}
+    bubbles = city_bubbles(
+        cities, selected=f.city, rallies=f.counts("rally"), measure=measure, lang=lang
+    )
+    # A federal city named by its own symbol loses its fixed label (one name, not two).
+    named = set(cities["region_code"]) if len(cities) else set()
+    labels = static_labels(data.regions, lang)
+    fixed = [label for label in labels if label[0] not in named]
+    national = not f.region
+    # The inset names its own places (its scale is another); computed on the bare symbols.
+    in_inset = city_labels(bubbles, frame=inset.FRAME, views=inset.inset_views(views))
+    bubbles |= city_labels(
+        bubbles,
+        frame=frame,
+        views=views,
+        fixed=[x[1:] for x in fixed],
+        avoid=[inset.AREA_ON_MAP] if national else [],
+    )
+    if national:
+        inset_parts = {
+            ("data", region_layer.INSET_COUNTRIES): {"visible": True},
+            ("data", region_layer.INSET_REGIONS): inset.inset_regions(
+                regions, inset.inset_rows(data.regions["display"])
+            ),
+            ("data", region_layer.INSET_CITIES): bubbles | in_inset | {"visible": True},
+            ("layout", "geo2"): inset.SHOWN,
+        }
+    else:
+        inset_parts = {
+            ("data", region_layer.INSET_COUNTRIES): {"visible": False},
+            ("data", region_layer.INSET_REGIONS): {"visible": False},
+            ("data", region_layer.INSET_CITIES): {"visible": False},
+            ("layout", "geo2"): inset.HIDDEN,
+        }
+    return inset_parts | {
         ("data", region_layer.REGIONS): regions,
         ("layout", "geo"): frame,
-        ("data", region_layer.LABELS): {"text": region_layer.label_texts(data.regions, lang)},
         ("data", region_layer.SELECTED): outline,
-        ("data", region_layer.CITIES): city_bubbles(
-            cities, selected=f.city, rallies=f.counts("rally"), measure=measure, lang=lang
-        ),
+        ("data", region_layer.LABELS): {
+            "text": [label[3] if label in fixed else "" for label in labels]
+        },
+        ("data", region_layer.CITIES): bubbles,
+        ("layout", "shapes"): key_shapes,
+        ("layout", "annotations"): key_notes,
     }
 
 
-def map_view(data: Dataset, f: Filters, lang: str = "en") -> go.Figure:
+def map_view(
+    data: Dataset, f: Filters, lang: str = "en", *, views: tuple[View, ...] = DASHBOARD_VIEWS
+) -> go.Figure:
     """The dashboard's map for ``f`` as one complete figure (for exports and embeds)."""
     figure = map_figure(data.regions, data.countries)
-    for (part, at), props in map_parts(data, f, lang).items():
+    for (part, at), props in map_parts(data, f, lang, views=views).items():
         if part == "data":
             figure.data[at].update(props)
         else:

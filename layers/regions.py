@@ -17,11 +17,12 @@ import shapely
 
 from core.i18n import DEFAULT, N_, format_count, gettext
 from core.view import OCCUPIED
-from layers import _geo, _style
+from layers import _geo, _style, base, inset
 from layers.classes import encode
 
-#: Trace order (later traces draw on top).
+#: Trace order (later traces draw on top); the last two are the inset's (``layers.inset``).
 COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, LABELS, SELECTED, CITIES = range(7)
+INSET_COUNTRIES, INSET_REGIONS, INSET_CITIES = 7, 8, 9
 #: Right margin kept for the legend, so it never covers the Far East.
 LEGEND_PX = 150
 
@@ -56,27 +57,8 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
     hatch_lon, hatch_lat = _geo.polylines(_geo.hatch(occupied_shape))
     edge_lon, edge_lat = _geo.outline(occupied_shape)
     traces = [
-        go.Choropleth(
-            geojson=_geo.feature_collection(countries["country_code"], countries["display"]),
-            locations=list(countries["country_code"]),
-            z=np.zeros(len(countries)),
-            colorscale=[[0, _style.NEIGHBOUR_FILL], [1, _style.NEIGHBOUR_FILL]],
-            showscale=False,
-            marker={"line": {"color": _style.NEIGHBOUR_LINE, "width": 0.6}},
-            hoverinfo="skip",
-            name="neighbouring countries",
-        ),
-        go.Choropleth(
-            geojson=_geo.feature_collection(regions["region_code"], regions["display"]),
-            locations=list(regions["region_code"]),
-            z=np.full(len(regions), 0.5),
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, _style.NO_REPORTS], [1, _style.NO_REPORTS]],
-            marker={"line": {"color": _style.REGION_LINE, "width": 0.5}},
-            name="regions",
-            hoverlabel={"align": "left"},
-        ),
+        base.neighbours(countries, name="neighbouring countries"),
+        base.region_fills(regions, name="regions"),
         _lines(hatch_lon, hatch_lat, colour=_style.OCCUPIED_HATCH, width=0.7, name="hatch"),
         _lines(
             edge_lon,
@@ -89,6 +71,7 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
         _labels(regions),
         _lines([], [], colour=_style.SELECTED_LINE, width=2.2, name="selected region"),
         go.Scattergeo(lon=[], lat=[], mode="markers", name="cities"),
+        *inset.inset_traces(regions, countries),
     ]
     figure = go.Figure(traces)
     figure.update_layout(
@@ -98,6 +81,7 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
             "bgcolor": _style.OCEAN,
             "uirevision": "russia",
         },
+        geo2=inset.SHOWN,
         margin={"l": 0, "r": LEGEND_PX, "t": 0, "b": 0},
         paper_bgcolor="white",
         showlegend=False,
@@ -109,45 +93,49 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
     return figure
 
 
-def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
+#: A label on the map: its region (None for occupied territory), lon, lat, text, position.
+Label = tuple[str | None, float, float, str, str]
+
+
+def static_labels(regions: gpd.GeoDataFrame, lang: str = DEFAULT) -> list[Label]:
     """Text labels: "occupied, Ukraine", and the two federal cities, too small to find alone.
 
-    The occupied label sits just west of that territory; city labels sit at a point inside
-    each city's own polygon, to its right.
+    The occupied label runs east from that territory's south-west corner, below it (to its
+    west it left a narrow map's canvas); city labels sit at a point inside each city's own
+    polygon, to its right. The texts are in ``lang``.
     """
-    cities = _labelled_cities(regions)
-    anchors = shapely.point_on_surface(cities["display"].to_numpy())
-    occupied = regions.loc[regions["status"] == OCCUPIED, "display"].total_bounds
-    label_lon, label_lat = occupied[0] - 0.3, (occupied[1] + occupied[3]) / 2  # west of it
+    codes = regions["region_code"].to_numpy()
+    geoms = regions["display"].to_numpy()
+    occupied = shapely.bounds(geoms[(regions["status"] == OCCUPIED).to_numpy()])
+    south_west = (None, round(occupied[:, 0].min(), 3), round(occupied[:, 1].min(), 3))
+    labels: list[Label] = [(*south_west, gettext(lang, _style.OCCUPIED_LABEL), "bottom right")]
+    for code, name in _style.CITY_LABELS.items():
+        found = geoms[codes == code]
+        if len(found) and found[0] is not None:
+            anchor = shapely.point_on_surface(found[0])
+            labels.append(
+                (code, round(anchor.x, 3), round(anchor.y, 3), gettext(lang, name), "middle right")
+            )
+    return labels
+
+
+def _labels(regions: gpd.GeoDataFrame) -> go.Scattergeo:
+    """The ``static_labels`` as a text trace (a view may blank a city's, see ``figures``)."""
+    labels = static_labels(regions)
     return go.Scattergeo(
-        lon=[label_lon, *shapely.get_x(anchors).round(3).tolist()],
-        lat=[label_lat, *shapely.get_y(anchors).round(3).tolist()],
+        lon=[label[1] for label in labels],
+        lat=[label[2] for label in labels],
         mode="text",
-        text=label_texts(regions),
+        text=[label[3] for label in labels],
         textfont={
-            "color": [_style.OCCUPIED_LINE, *[_style.INK] * len(cities)],
+            "color": [_style.OCCUPIED_LINE if code is None else _style.INK for code, *_ in labels],
             "size": 12,
-            "shadow": "1px 1px 2px white",
+            "shadow": _style.HALO,
         },
-        textposition=["middle left", *["middle right"] * len(cities)],
+        textposition=[label[4] for label in labels],
         hoverinfo="skip",
         name="labels",
     )
-
-
-def _labelled_cities(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return (
-        regions.set_index("region_code")
-        .reindex(list(_style.CITY_LABELS))
-        .dropna(subset=["display"])
-    )
-
-
-def label_texts(regions: gpd.GeoDataFrame, lang: str = DEFAULT) -> list[str]:
-    """The map's text labels in ``lang``: "occupied, Ukraine", then the federal cities."""
-    cities = _labelled_cities(regions).index
-    labels = [_style.OCCUPIED_LABEL, *(_style.CITY_LABELS[c] for c in cities)]
-    return [gettext(lang, t) for t in labels]
 
 
 def _lines(

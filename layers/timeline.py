@@ -1,7 +1,9 @@
 """The timeline: detentions per day as bars, rallies per day as dots, key dates marked.
 
-Its visible x range *is* the selected period: dragging across it (plotly's zoom) picks a
-period, a double-click (autorange) resets it, and the app reads both from ``relayoutData``.
+Dragging across it (plotly's zoom) picks a period, a double-click (autorange) resets it, and
+the app reads both from ``relayoutData``. The server's answer frames every day of the data
+again, with the days outside the period dimmed under a white veil, so a reader still sees
+what the period leaves out.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from core.i18n import DEFAULT, gettext, plotly_separators
 from layers import _style
 
 HALF_DAY = pd.Timedelta(hours=12)
+ONE_DAY = dt.timedelta(days=1)
 DAY_MS = 86_400_000
 BAR_WIDTH_MS = 0.8 * DAY_MS
 #: Up to this many days in view, one tick per day; plotly would otherwise tick every few hours
 #: and repeat each day's label.
 DAILY_TICKS_UP_TO = 14
+#: How much of the days outside the selected period shows through its veil.
+VEIL_OPACITY = 0.72
 
 
 def daily_bars(
@@ -94,14 +99,6 @@ def daily_bars(
     else:
         _rally_dots(figure, dates[rallies], daily.loc[rallies, "rallies"], lang)
     first, last = extent or (dates.min().date(), dates.max().date())
-    for day in key_dates:
-        if first <= dt.date.fromisoformat(day) <= last:
-            figure.add_vline(
-                x=pd.Timestamp(day).timestamp() * 1000,
-                line_width=1,
-                line_dash="dash",
-                line_color=_style.MUTED,
-            )
     figure.update_layout(
         period_frame(dates, period=period, extent=(first, last), key_dates=key_dates, lang=lang)
     )
@@ -130,10 +127,12 @@ def period_frame(
     key_dates: dict[str, str] | None = None,
     lang: str = DEFAULT,
 ) -> dict[str, Any]:
-    """The x axis and notes of a timeline whose bars are on ``dates``, framed on ``period``.
+    """The x axis, shapes and notes of a timeline whose bars are on ``dates``.
 
-    Plain layout properties, so a period change can send just these (a ``Patch``) without
-    building the bars again: at a million incidents the bars are thousands of days.
+    The axis spans the whole ``extent``; the days outside ``period`` are dimmed by a veil
+    (layout shapes), not cut off. Plain layout properties, so a period change can send just
+    these (a ``Patch``) without building the bars again: at a million incidents the bars
+    are thousands of days.
     """
     key_dates = _style.KEY_DATES if key_dates is None else key_dates
     first, last = extent
@@ -142,18 +141,20 @@ def period_frame(
         "type": "date",
         "showgrid": False,
         "tickformat": "%d %b\n%Y",
-        "range": [
-            (pd.Timestamp(start) - HALF_DAY).isoformat(),
-            (pd.Timestamp(end) + HALF_DAY).isoformat(),
-        ],
+        "range": [_edge(first, -HALF_DAY), _edge(last, HALF_DAY)],
     }
-    if (end - start).days < DAILY_TICKS_UP_TO:
-        xaxis |= {"dtick": DAY_MS, "tick0": pd.Timestamp(start).isoformat()}
+    if (last - first).days < DAILY_TICKS_UP_TO:
+        xaxis |= {"dtick": DAY_MS, "tick0": pd.Timestamp(first).isoformat()}
     notes = []
     if not dates.between(pd.Timestamp(start), pd.Timestamp(end)).any():
         notes.append(
             _note(gettext(lang, "No incidents in this period: double-click to show all dates."))
         )
+    marked = {
+        day: label
+        for day, label in key_dates.items()
+        if first <= dt.date.fromisoformat(day) <= last
+    }
     notes += [
         {
             "x": pd.Timestamp(day).isoformat(),
@@ -165,10 +166,56 @@ def period_frame(
             "yanchor": "bottom",
             "font": {"size": 11, "color": _style.MUTED},
         }
-        for day, label in key_dates.items()
-        if first <= dt.date.fromisoformat(day) <= last
+        for day, label in marked.items()
     ]
-    return {"xaxis": xaxis, "annotations": notes}
+    shapes = [_key_line(day) for day in marked] + _veil(first, last, start, end)
+    return {"xaxis": xaxis, "shapes": shapes, "annotations": notes}
+
+
+def _edge(day: dt.date, shift: pd.Timedelta) -> str:
+    """The boundary between ``day`` and its neighbour on the ``shift`` side."""
+    return (pd.Timestamp(day) + shift).isoformat()
+
+
+def _key_line(day: str) -> dict[str, Any]:
+    """A dashed vertical line through a key date."""
+    at = pd.Timestamp(day).isoformat()
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "y domain",
+        "x0": at,
+        "x1": at,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": _style.MUTED, "width": 1, "dash": "dash"},
+    }
+
+
+def _veil(first: dt.date, last: dt.date, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """White rectangles over the days of ``first``..``last`` outside ``start``..``end``."""
+    spans = []
+    if start > first:
+        spans.append((_edge(first, -HALF_DAY), _edge(min(start, last + ONE_DAY), -HALF_DAY)))
+    if end < last:
+        spans.append((_edge(max(end, first - ONE_DAY), HALF_DAY), _edge(last, HALF_DAY)))
+    return [
+        {
+            "type": "rect",
+            "name": "outside the period",
+            "xref": "x",
+            "yref": "y domain",
+            "x0": x0,
+            "x1": x1,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": "white",
+            "opacity": VEIL_OPACITY,
+            "line": {"width": 0},
+            "layer": "above",
+        }
+        for x0, x1 in spans
+    ]
 
 
 def _note(text: str) -> dict[str, Any]:

@@ -33,6 +33,9 @@ from layers.maptable import SORTS, region_value_table
 from pages import about
 
 ALL_KINDS = "all"
+#: Traces a click picks a region or a city on: the map's own, and the inset's.
+REGION_CURVES = (region_layer.REGIONS, region_layer.INSET_REGIONS)
+CITY_CURVES = (region_layer.CITIES, region_layer.INSET_CITIES)
 #: Order of the control values in ``next_state``'s inputs and outputs.
 CONTROL_FIELDS = ("start", "end", "kind", "tags", "campaign", "metric", "classing", "occupied")
 
@@ -90,9 +93,9 @@ def from_click(f: Filters, click: dict | None) -> Filters:
     if not isinstance(point, dict):
         return f
     curve, code, custom = point.get("curveNumber"), point.get("location"), point.get("customdata")
-    if curve == region_layer.REGIONS and isinstance(code, str) and code:
+    if curve in REGION_CURVES and isinstance(code, str) and code:
         return f if code == f.region and not f.city else f.in_region(code)
-    if curve == region_layer.CITIES and isinstance(custom, list) and custom:
+    if curve in CITY_CURVES and isinstance(custom, list) and custom:
         if not isinstance(custom[0], str):
             return f
         if not f.region and len(custom) > 5 and isinstance(custom[5], str):
@@ -249,7 +252,7 @@ def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[s
     out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
     f = _filters(state)
     for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
-        out[part][at] = {**out[part][at], **props}
+        out[part][at] = props if isinstance(props, list) else {**out[part][at], **props}
     return out
 
 
@@ -265,7 +268,10 @@ def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> t
     patch = Patch()
     f = _filters(state)
     for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
-        patch[part][at].update(props)
+        if isinstance(props, list):
+            patch[part][at] = props
+        else:
+            patch[part][at].update(props)
     return patch, now
 
 

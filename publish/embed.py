@@ -18,11 +18,24 @@ from core.dataset import Dataset
 from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language
 from core.texts import Caption, alt_text
 from core.view import Filters
+from layers.cities import SIZE_KEY
 from layers.figures import map_view, timeline_view
+from layers.labels import View
 from layers.modebar import MAP_BUTTONS, graph_config
 from layers.regions import REGIONS
 
 MAP_CONFIG = graph_config(MAP_BUTTONS, responsive=True, scrollZoom=False)
+#: City symbols are drawn at full size from this map width down, and shrink with the map
+#: below it, to no less than ``LEAST_SYMBOLS`` (``embed.js`` does it; names are placed for it).
+FULL_SYMBOLS_PX = 900
+LEAST_SYMBOLS = 0.4
+#: Column widths the embed is laid out for (its map is 2:1, at least 220 px high).
+#: (Dense: names are checked only at these, and a scroll bar narrows a column a little.)
+EMBED_WIDTHS = (300, 320, 360, 420, 480, 540, 600, 700, 800, 900, 1050, 1200)
+EMBED_VIEWS = tuple(
+    View(w, max(w / 2, 220), min(1.0, max(LEAST_SYMBOLS, w / FULL_SYMBOLS_PX)))
+    for w in EMBED_WIDTHS
+)
 TIMELINE_CONFIG = graph_config([["toImage"]], responsive=True, displayModeBar=False)
 
 
@@ -40,11 +53,12 @@ def _plain(markup: object) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", str(markup)).split())
 
 
-def legend_html(regions: go.Choropleth) -> str:
+def legend_html(regions: go.Choropleth, layout: go.Layout | None = None) -> str:
     """The colour legend as an HTML list (title, then one swatch and label per band).
 
     Plotly's colour bar is a fixed-width column: in a 320 px article column its band labels
-    overlap and "occupied, Ukraine" is clipped. A list wraps to any width instead.
+    overlap and "occupied, Ukraine" is clipped. A list wraps to any width instead. The
+    circle size legend of ``layout`` (``layers.cities.size_legend``), if any, follows it.
     """
     bar = regions.colorbar
     zmax = float(regions.zmax or 1) or 1.0
@@ -57,8 +71,27 @@ def legend_html(regions: go.Choropleth) -> str:
         )
     return (
         f'<div class="pm-legend"><p>{escape(_plain(bar.title.text))}</p>'
-        f"<ul>{''.join(items)}</ul></div>"
+        f"<ul>{''.join(items)}</ul>{_size_html(layout)}</div>"
     )
+
+
+def _size_html(layout: go.Layout | None) -> str:
+    """The circle size legend as HTML list items, each circle as wide as on the map.
+
+    ``embed.js`` scales the map's circles to a narrow column and sets ``--pm-shrink`` to
+    the same factor, so these stay true to the map.
+    """
+    if layout is None:
+        return ""
+    circles = [s for s in layout.shapes if s.name == SIZE_KEY]
+    if not circles:
+        return ""
+    *values, title = [a for a in layout.annotations if a.name == SIZE_KEY]
+    items = "".join(
+        f'<li><span class="circle" style="--d:{c.x1 - c.x0:g}px"></span>{escape(v.text)}</li>'
+        for c, v in zip(circles, values, strict=True)
+    )
+    return f'<p>{escape(_plain(title.text))}</p><ul class="pm-sizes">{items}</ul>'
 
 
 def _json_script(element_id: str, value: object) -> str:
@@ -86,11 +119,14 @@ def embed_page(
     of this embed in the other language (its small language link), if offered.
     """
     _ = functools.partial(gettext, lang)
-    figure = map_view(data, f, lang).update_layout(
+    figure = map_view(data, f, lang, views=EMBED_VIEWS).update_layout(
         autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0}
     )
-    key = legend_html(figure.data[REGIONS])
-    figure.data[REGIONS].update(showscale=False)  # the HTML legend below wraps, never overlaps
+    key = legend_html(figure.data[REGIONS], figure.layout)
+    # The HTML legend below wraps, never overlaps: the figure's own legends go.
+    figure.data[REGIONS].update(showscale=False)
+    figure.layout.shapes = [s for s in figure.layout.shapes if s.name != SIZE_KEY]
+    figure.layout.annotations = [a for a in figure.layout.annotations if a.name != SIZE_KEY]
     map_json = pio.to_json(figure, validate=False)
     blocks = [_json_script("pm-map", map_json)]
     if timeline:
@@ -104,6 +140,7 @@ def embed_page(
         )
     config = {
         "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
+        "symbols": {"full": FULL_SYMBOLS_PX, "least": LEAST_SYMBOLS},
         "timeline": TIMELINE_CONFIG,
     }
     newer_note = (

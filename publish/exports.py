@@ -29,9 +29,11 @@ from core.texts import credit_line as credit_line
 from core.view import Filters
 from geodata.errors import ProtestmapError
 from geodata.settings import PROJECT_ROOT
-from layers import _style
+from layers import _style, inset
 from layers import regions as region_layer
-from layers.figures import map_view, timeline_view
+from layers.cities import SIZE_KEY
+from layers.figures import KEYED_COLORBAR, map_view, timeline_view
+from layers.labels import View
 
 if TYPE_CHECKING:
     from core.dataset import Dataset
@@ -43,6 +45,7 @@ DEFAULT_SIZE = {False: (1200, 760), True: (1200, 1000)}
 #: Timeline band (paper y) and the map's band above it, when the timeline is included.
 _TIMELINE_Y = (0.09, 0.29)
 _MAP_Y = {False: (0.08, 0.9), True: (0.36, 0.9)}
+MARGIN = {"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16}
 
 
 class RenderError(ProtestmapError):
@@ -64,10 +67,19 @@ class Busy(ProtestmapError):
 def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
     """The map above the timeline in one figure (or the map alone)."""
     low, high = _MAP_Y[timeline is not None]
-    map_fig.update_layout(geo={"domain": {"x": [0, 1], "y": [low, high]}})
+    inset_y = [low + y * (high - low) for y in inset.DOMAIN["y"]]
+    map_fig.update_layout(
+        geo={"domain": {"x": [0, 1], "y": [low, high]}},
+        geo2={"domain": {"x": inset.DOMAIN["x"], "y": inset_y}},
+    )
+    keyed = any(shape.name == SIZE_KEY for shape in map_fig.layout.shapes)
     map_fig.data[region_layer.REGIONS].update(
         colorbar={"len": 0.95 * (high - low), "y": (low + high) / 2, "yanchor": "middle"}
+        if not keyed  # else above the circle size legend, which sits at the band's bottom
+        else {"len": KEYED_COLORBAR * (high - low), "y": high, "yanchor": "top"}
     )
+    map_fig.update_shapes(yanchor=low, selector={"name": SIZE_KEY})
+    map_fig.update_annotations(y=low, selector={"name": SIZE_KEY})
     if timeline is None:
         return map_fig
     map_fig.add_traces(list(timeline.data))
@@ -88,14 +100,36 @@ def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
     return map_fig
 
 
+def map_area(size: tuple[int, int], *, timeline: bool) -> View:
+    """The pixels a snapshot of ``size`` (width, height) gives its map (``MARGIN`` and band)."""
+    width, height = size
+    low, high = _MAP_Y[timeline]
+    return View(
+        width - MARGIN["l"] - MARGIN["r"], (height - MARGIN["t"] - MARGIN["b"]) * (high - low)
+    )
+
+
 def publication_figure(
-    data: Dataset, f: Filters, text: Caption, *, timeline: bool = False, lang: str = DEFAULT
+    data: Dataset,
+    f: Filters,
+    text: Caption,
+    *,
+    timeline: bool = False,
+    size: tuple[int, int] | None = None,
+    lang: str = DEFAULT,
 ) -> go.Figure:
-    """The figure of a snapshot: map (and timeline) with title, subtitle and credit, in ``lang``."""
-    figure = stack(map_view(data, f, lang), timeline_view(data, f, lang) if timeline else None)
+    """The figure of a snapshot: map (and timeline) with title, subtitle and credit, in ``lang``.
+
+    ``size`` is the snapshot's (width, height) in layout pixels (``DEFAULT_SIZE`` when not
+    given): place names are laid out for it.
+    """
+    area = map_area(size or DEFAULT_SIZE[timeline], timeline=timeline)
+    figure = stack(
+        map_view(data, f, lang, views=(area,)), timeline_view(data, f, lang) if timeline else None
+    )
     figure.update_layout(
         title={"text": text.title, "x": 0.02, "xanchor": "left", "y": 0.975, "font": {"size": 22}},
-        margin={"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16},
+        margin=MARGIN,
         dragmode=False,
         hovermode=False,
     )

@@ -135,7 +135,12 @@ class Publisher:
                 data, req.filters, version=data.version, accessed=today, about=about, lang=lang
             )
             return exports.publication_figure(
-                data, req.filters, text, timeline=req.timeline, lang=lang
+                data,
+                req.filters,
+                text,
+                timeline=req.timeline,
+                size=(req.width, req.height),
+                lang=lang,
             )
 
         return self.cached_render(

@@ -220,6 +220,7 @@ def test_render_timeline_resends_bars_only_when_its_rows_change(data):
     sent = frame.to_plotly_json()["operations"]
     assert {tuple(op["location"]) for op in sent} == {
         ("layout", "xaxis"),
+        ("layout", "shapes"),
         ("layout", "annotations"),
     }
     figure, other = views.render_timeline(data, state_for("?kind=rally"), shown)
@@ -243,8 +244,9 @@ def test_served_page_and_layout(client):
     assert client.get("/").status_code == 200
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200 and b'"geojson"' not in layout.get_data()
-    # The dashboard page (geometry of regions and countries, once each) comes with the route.
-    assert route(client, "/").count(b'"geojson"') == 2
+    # The dashboard page (geometry of regions and countries, once each, and the inset's
+    # nearby ones) comes with the route.
+    assert route(client, "/").count(b'"geojson"') == 4
     assert b"cmp-places" in route(client, "/compare") and b"cmp-places" not in route(client, "/")
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 

@@ -9,14 +9,18 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from app import create_app
+from app import create_app, load_dataset
 from core import i18n
 from core.view import Filters, parse_query
+from geodata import store
 from geodata.settings import PROJECT_ROOT, Settings
+from layers.cities import SIZE_KEY, size_legend
+from layers.figures import map_view
 from layers.language import request_language
 
 RU_PO = PROJECT_ROOT / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
@@ -227,3 +231,23 @@ def test_outside_a_request_only_the_url_counts():
     assert request_language("ru") == "ru"
     assert request_language(None) == "en"
     assert request_language("xx") == "en"
+
+
+def test_the_circle_size_legend_speaks_russian_on_the_map_and_in_the_embed(built_store, client):
+    stored = store.read_incidents(built_store / "incidents.parquet")
+    period = stored["date"].between(pd.Timestamp("2022-09-21"), pd.Timestamp("2022-09-30"))
+    rows = stored[period & stored["region_code"].str.startswith("RU-")]
+    top = int(rows[rows["kind"] == "detention"].groupby("geonameid")["detained"].sum().max())
+    dataset = load_dataset(Settings(data=built_store))
+    f = Filters.from_query("?from=2022-09-21&to=2022-09-30")
+    key = [a.text for a in map_view(dataset, f, "ru").layout.annotations if a.name == SIZE_KEY]
+    assert key[0] == i18n.format_number(top, "ru")
+    assert key[-1] == "Круги: города,<br>площадь ∝ задержаниям"
+    # Its numbers as Russian writes them: groups apart with a no-break space.
+    many = pd.DataFrame({"detained": pd.array([1289, 40], dtype="Int64")})
+    _, notes = size_legend(many, "detained", "ru")
+    assert [n["text"] for n in notes[:-1]] == ["1\u00a0289", "100"]
+    embed = client.get("/embed?from=2022-09-21&to=2022-09-30&metric=rallies&lang=ru").text
+    assert "<p>Круги: города, площадь ∝ акциям</p>" in embed
+    english = client.get("/embed?from=2022-09-21&to=2022-09-30&metric=rallies&lang=en").text
+    assert "<p>Circles: cities, area ∝ rallies</p>" in english and "∝ акциям" not in english

@@ -126,7 +126,11 @@ def test_map_figure_layers(regions):
         "scattergeo",
         "scattergeo",
         "scattergeo",
+        "choropleth",  # the inset: neighbours, regions, cities
+        "choropleth",
+        "scattergeo",
     ]
+    assert {t.get("geo", "geo") for t in fig["data"][region_layer.INSET_COUNTRIES :]} == {"geo2"}
     regions_trace = fig["data"][region_layer.REGIONS]
     assert regions_trace["locations"] == regions["region_code"].tolist()
     assert [f["id"] for f in regions_trace["geojson"]["features"]] == regions_trace["locations"]
@@ -216,9 +220,35 @@ def test_daily_bars_frames_the_period(incidents):
     assert list(figure.data[0].y) == [700, 310]
     assert list(figure.data[1].y) == [1]  # rallies only where there were some
     fig = as_json(figure)
-    assert fig["layout"]["xaxis"]["range"] == ["2022-09-23T12:00:00", "2022-09-24T12:00:00"]
+    # Every day stays in view; the days before the period are dimmed under a veil.
+    assert fig["layout"]["xaxis"]["range"] == ["2022-09-20T12:00:00", "2022-09-24T12:00:00"]
     notes = [a["text"] for a in fig["layout"]["annotations"]]
     assert notes == ["21 Sep: mobilisation announced"]
+    veils = [s for s in fig["layout"]["shapes"] if s["type"] == "rect"]
+    assert [(v["x0"], v["x1"]) for v in veils] == [("2022-09-20T12:00:00", "2022-09-23T12:00:00")]
+    assert veils[0]["layer"] == "above" and 0 < veils[0]["opacity"] < 1
+    (key_line,) = [s for s in fig["layout"]["shapes"] if s["type"] == "line"]
+    assert key_line["x0"] == "2022-09-21T00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("period", "veiled"),
+    [
+        ((None, None), []),
+        ((dt.date(2022, 9, 22), dt.date(2022, 9, 23)), [("20T12", "21T12"), ("23T12", "24T12")]),
+        ((None, dt.date(2022, 9, 21)), [("21T12", "24T12")]),
+        ((dt.date(2022, 10, 1), dt.date(2022, 10, 2)), [("20T12", "24T12")]),
+        ((dt.date(2022, 8, 1), dt.date(2022, 8, 2)), [("20T12", "24T12")]),
+    ],
+)
+def test_period_frame_dims_the_days_outside_the_period(period, veiled):
+    dates = pd.Series(pd.to_datetime(["2022-09-21", "2022-09-24"]))
+    frame = layers.period_frame(
+        dates, period=period, extent=(dt.date(2022, 9, 21), dt.date(2022, 9, 24)), key_dates={}
+    )
+    spans = [(s["x0"][8:13], s["x1"][8:13]) for s in frame["shapes"]]
+    assert spans == veiled
+    assert frame["xaxis"]["range"] == ["2022-09-20T12:00:00", "2022-09-24T12:00:00"]
 
 
 def test_daily_bars_empty_states(incidents):

@@ -7,6 +7,7 @@ Expected numbers come from the store with plain pandas, not from the counting en
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,6 +19,7 @@ from geodata import store
 from geodata.settings import Settings
 from layers import _style
 from layers import regions as region_layer
+from layers.cities import SIZE_KEY, diameters, size_legend
 from layers.figures import map_view, timeline_view
 from layers.panels import top_regions
 from pages import views
@@ -199,14 +201,26 @@ def test_national_map_has_city_symbols_sized_by_the_measure(dataset, stored):
     assert max(sizes, key=sizes.get) == str(top_city)
     keys = {c[0]: c for c in bubbles.customdata}
     assert keys[str(top_city)][3] == f"{int(per_city.max()):,}"
-    title = map_view(dataset, f).data[region_layer.REGIONS].colorbar.title.text
-    assert f"area ∝ detentions;<br>largest = {int(per_city.max()):,}" in title
-    by_rallies = map_view(dataset, replace(f, metric="rallies"))
+    key = size_key_texts(map_view(dataset, f))
+    assert key[0] == f"{int(per_city.max()):,}" and key[-1].endswith("area ∝ detentions")
+    by_rallies = size_key_texts(map_view(dataset, replace(f, metric="rallies")))
     rally_counts = rows[rows["kind"] == "rally"].groupby("geonameid").size()
-    most = max(rally_counts) if len(rally_counts) else 0
-    assert f"area ∝ rallies;<br>largest = {most:,}" in (
-        by_rallies.data[region_layer.REGIONS].colorbar.title.text
-    )
+    assert by_rallies[0] == f"{max(rally_counts):,}" and by_rallies[-1].endswith("∝ rallies")
+
+
+def size_key_texts(figure) -> list[str]:
+    return [a.text for a in figure.layout.annotations if a.name == SIZE_KEY]
+
+
+def test_size_legend_states_its_scale_with_true_circles():
+    cities = pd.DataFrame({"detained": pd.array([1289, 40, 3], dtype="Int64")})
+    shapes, notes = size_legend(cities, "detained")
+    assert [n["text"] for n in notes[:-1]] == ["1,289", "100"]
+    widths = [s["x1"] - s["x0"] for s in shapes]
+    bubbles = diameters(np.array([1289.0, 100.0]), 1289)
+    assert widths == pytest.approx(bubbles.tolist(), abs=0.1)  # as wide as the map's circles
+    assert all(s["xsizemode"] == "pixel" and s["xref"] == "paper" for s in shapes)
+    assert size_legend(cities.iloc[:0], "detained") == ([], [])
 
 
 def test_symbols_toggle_lives_in_the_url(dataset):
@@ -214,7 +228,7 @@ def test_symbols_toggle_lives_in_the_url(dataset):
     assert off.symbols is False and off.to_query() == "?symbols=0"
     assert Filters.from_query("?symbols=1").to_query() == ""
     assert list(map_view(dataset, off).data[region_layer.CITIES].lon) == []
-    assert "Circles" not in map_view(dataset, off).data[region_layer.REGIONS].colorbar.title.text
+    assert size_key_texts(map_view(dataset, off)) == []
     controls = [None, None, "all", [], None, "rallies", "quantile", []]
     kept = views.filters_from_controls(off, controls)
     assert kept.symbols is False
@@ -225,3 +239,28 @@ def test_clicking_a_national_symbol_opens_its_city(dataset):
     moscow = next(c for c in bubbles.customdata if c[5] == "RU-MOW")
     click = {"points": [{"curveNumber": region_layer.CITIES, "customdata": list(moscow)}]}
     assert views.from_click(Filters(), click).to_query() == f"?region=RU-MOW&city={moscow[0]}"
+
+
+def test_inset_shows_the_two_federal_cities_at_national_scale_only(dataset):
+    national = map_view(dataset, Filters())
+    shown = national.data[region_layer.INSET_REGIONS]
+    assert {"RU-MOW", "RU-SPE"} <= set(shown.locations) and shown.visible
+    assert national.layout.geo2.showframe
+    # The inset's colours are the main map's, region for region.
+    main = national.data[region_layer.REGIONS]
+    colour = dict(zip(main.locations, main.z, strict=True))
+    assert list(shown.z) == [colour[code] for code in shown.locations]
+    names = [t for t in national.data[region_layer.INSET_CITIES].text if t]
+    assert "Moscow" in names and "Saint Petersburg" in names
+    region = map_view(dataset, Filters(region="RU-SVE"))
+    assert region.data[region_layer.INSET_REGIONS].visible is False
+    assert region.layout.geo2.showframe is False
+
+
+def test_clicking_the_inset_drills_down(dataset):
+    moscow = {"curveNumber": region_layer.INSET_REGIONS, "location": "RU-MOW"}
+    assert views.from_click(Filters(), {"points": [moscow]}).region == "RU-MOW"
+    bubbles = map_view(dataset, Filters()).data[region_layer.INSET_CITIES]
+    city = next(c for c in bubbles.customdata if c[5] == "RU-SPE")
+    click = {"points": [{"curveNumber": region_layer.INSET_CITIES, "customdata": list(city)}]}
+    assert views.from_click(Filters(), click).to_query() == f"?region=RU-SPE&city={city[0]}"

@@ -7,9 +7,12 @@
   var config = read("pm-config");
   var map = read("pm-map");
   // City circles are sized for a wide map; a narrow column shrinks them with the map.
-  var shrink = Math.min(1, Math.max(0.4, document.getElementById("map").clientWidth / 900));
+  var sizes = config.symbols;
+  var width = document.getElementById("map").clientWidth;
+  var shrink = Math.min(1, Math.max(sizes.least, width / sizes.full));
+  document.documentElement.style.setProperty("--pm-shrink", String(shrink));
   map.data.forEach(function (trace) {
-    if (trace.name === "cities" && trace.marker && Array.isArray(trace.marker.size)) {
+    if (/cities$/.test(trace.name) && trace.marker && Array.isArray(trace.marker.size)) {
       trace.marker.size = trace.marker.size.map(function (size) { return size * shrink; });
     }
   });

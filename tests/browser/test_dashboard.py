@@ -24,6 +24,12 @@ _TIMELINE_POINT = """(day) => {
   const box = gd.getBoundingClientRect();
   return {x: box.left + xa._offset + xa.d2p(day), y: box.top + ya._offset + ya._length / 2};
 }"""
+#: The timeline's veils over the days outside the period (filled shapes drawn above the bars).
+_VEILS = "#timeline .layer-above .shapelayer path[style*='fill: rgb(255, 255, 255)']"
+_BOXES = (
+    "ps => ps.map(p => { const b = p.getBoundingClientRect();"
+    " return {left: b.left, right: b.right}; })"
+)
 _REGION_Z = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   const t = gd.data[1];
@@ -171,14 +177,21 @@ def test_timeline_selection_sets_the_period_and_totals(page, base_url, incidents
     assert query(page)["from"] == [first.isoformat()] and query(page)["to"] == [last.isoformat()]
     within = russia(incidents)[incidents["date"].dt.date.between(first, last)]
     wait_for_total(page, detentions(within))
-    page.wait_for_function(  # the server's figure, framed on the period, replaced the drag
+    page.wait_for_function(  # the server's frame (every day again) replaced the drag's zoom
         "(d) => document.querySelector('#timeline .js-plotly-plot')._fullLayout.xaxis.range[0]"
         " === d",
-        arg=f"{first - dt.timedelta(days=1)}T12:00:00",
+        arg=f"{days[0] - dt.timedelta(days=1)}T12:00:00",
     )
+    page.wait_for_function(f"() => document.querySelectorAll({_VEILS!r}).length === 2")
+    veils = page.eval_on_selector_all(_VEILS, _BOXES)
+    for day in days:  # each day's bar is drawn, dimmed exactly when outside the period
+        x = page.evaluate(_TIMELINE_POINT, f"{day} 00:00")["x"]
+        dimmed = any(v["left"] < x < v["right"] for v in veils)
+        assert dimmed == (not first <= day <= last), day
     middle = page.evaluate(_TIMELINE_POINT, f"{first} 00:00")
     page.mouse.dblclick(middle["x"], middle["y"])
     page.wait_for_function("() => !location.search.includes('from=')")
+    assert "to=" not in page.url, page.url
     wait_for_total(page, detentions(russia(incidents)))
 
 
