@@ -26,6 +26,27 @@ _KEY_X, _KEY_BOTTOM, _KEY_FONT = 14, 6, 11
 SIZE_KEY = "size key"
 
 
+#: Places drawn as symbols, at most: the largest by the measure, and the chosen one. A million
+#: synthetic incidents have thousands of places: their hover data made the map's patch
+#: ~700 KB per view change, for symbols mostly drawn at the minimum size anyway.
+MAX_SYMBOLS = 250
+
+
+def drawn_cities(cities: pd.DataFrame, measure: str, selected: str | None = None) -> pd.DataFrame:
+    """The rows of ``cities`` that get a symbol, in their order.
+
+    The ``MAX_SYMBOLS`` largest by ``measure`` (places without a figure last), and
+    ``selected`` whatever its size.
+    """
+    if len(cities) <= MAX_SYMBOLS:
+        return cities
+    values = cities[measure].astype("Float64").to_numpy(dtype=float, na_value=-1.0)
+    keep = np.zeros(len(cities), dtype=bool)
+    keep[np.argsort(-values, kind="stable")[:MAX_SYMBOLS]] = True
+    keep |= (cities["city_key"] == selected).to_numpy()
+    return cities[keep]
+
+
 def diameters(values: np.ndarray, top: float) -> np.ndarray:
     """Symbol diameters (px) whose areas are proportional to ``values`` (``top`` the largest).
 

@@ -20,7 +20,7 @@ from core.view import OCCUPIED, Filters, describe_period
 from core.viewtables import everywhere
 from layers import inset
 from layers import regions as region_layer
-from layers.cities import city_bubbles, city_labels, size_legend
+from layers.cities import city_bubbles, city_labels, drawn_cities, size_legend
 from layers.labels import View
 from layers.regions import map_figure, region_values, region_view, static_labels
 from layers.timeline import daily_bars
@@ -65,6 +65,7 @@ def map_parts(
     else:  # hotspots at national scale, unless the link asks for the choropleth alone
         cities = tables.city_table(f) if f.symbols else NO_CITIES
     measure = "rallies" if f.metric == "rallies" else "detained"
+    cities = drawn_cities(cities, measure, f.city)
     regions = region_values(
         tables.region_table(everywhere(f), f.metric),
         metric=f.metric,

@@ -19,7 +19,7 @@ from geodata import store
 from geodata.settings import Settings
 from layers import _style
 from layers import regions as region_layer
-from layers.cities import SIZE_KEY, diameters, size_legend
+from layers.cities import MAX_SYMBOLS, SIZE_KEY, diameters, drawn_cities, size_legend
 from layers.figures import map_view, timeline_view
 from layers.panels import top_regions
 from pages import views
@@ -264,3 +264,18 @@ def test_clicking_the_inset_drills_down(dataset):
     city = next(c for c in bubbles.customdata if c[5] == "RU-SPE")
     click = {"points": [{"curveNumber": region_layer.INSET_CITIES, "customdata": list(city)}]}
     assert views.from_click(Filters(), click).to_query() == f"?region=RU-SPE&city={city[0]}"
+
+
+def test_only_the_largest_places_get_symbols_and_the_chosen_one_always():
+    n = MAX_SYMBOLS + 30
+    cities = pd.DataFrame(
+        {
+            "city_key": [f"c{i}" for i in range(n)],
+            # c0 has no figure; then 1, 2, ... so the largest are the last rows
+            "detained": pd.array([None, *range(1, n)], dtype="Int64"),
+        }
+    )
+    drawn = drawn_cities(cities, "detained", selected="c3")
+    largest = [f"c{i}" for i in range(n - MAX_SYMBOLS, n)]
+    assert list(drawn["city_key"]) == ["c3", *largest]  # in their order, the chosen one kept
+    assert len(drawn_cities(cities.head(MAX_SYMBOLS), "detained")) == MAX_SYMBOLS
