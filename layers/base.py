@@ -38,6 +38,9 @@ def region_fills(regions: gpd.GeoDataFrame, *, geo: str = "geo", name: str) -> g
         zmin=0,
         zmax=1,
         colorscale=[[0, _style.NO_REPORTS], [1, _style.NO_REPORTS]],
+        # No colour bar until a view's values ask for one (``layers.regions.region_values``):
+        # the inset shares the main map's scale and must never draw a second bar.
+        showscale=False,
         marker={"line": {"color": _style.REGION_LINE, "width": 0.5}},
         name=name,
         hoverlabel={"align": "left"},
