@@ -110,6 +110,7 @@ def record(base: str) -> dict[str, Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
+        page.set_default_timeout(300_000)  # a first view of a 1M store on a busy machine
         for path in PATHS:
             url = base + path.lstrip("/")
             bodies = _callbacks_of(page, lambda url=url: page.goto(url, wait_until="commit"))
