@@ -18,12 +18,13 @@ import itertools
 import json
 import os
 import random
+from pathlib import Path
 from typing import Any
 
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
-PLAN: dict[str, Any] = json.loads(open(os.environ["PROTESTMAP_LOAD_PLAN"]).read())
+PLAN: dict[str, Any] = json.loads(Path(os.environ["PROTESTMAP_LOAD_PLAN"]).read_text())
 _WIDTHS = itertools.count(601)  # one new export width per request, across the run
 
 
