@@ -87,7 +87,8 @@ def map_parts(
     fixed = [label for label in labels if label[0] not in named]
     national = not f.region
     # The inset names its own places (its scale is another); computed on the bare symbols.
-    in_inset = city_labels(bubbles, frame=inset.FRAME, views=inset.inset_views(views))
+    near = inset.inset_symbols(bubbles)
+    near |= city_labels(near, frame=inset.FRAME, views=inset.inset_views(views))
     bubbles |= city_labels(
         bubbles,
         frame=frame,
@@ -101,7 +102,7 @@ def map_parts(
             ("data", region_layer.INSET_REGIONS): inset.inset_regions(
                 regions, inset.inset_rows(data.regions["display"])
             ),
-            ("data", region_layer.INSET_CITIES): bubbles | in_inset | {"visible": True},
+            ("data", region_layer.INSET_CITIES): near | {"visible": True},
             ("layout", "geo2"): inset.SHOWN,
         }
     else:

@@ -50,6 +50,36 @@ def inset_rows(shapes: gpd.GeoSeries) -> np.ndarray:
     )
 
 
+def inset_symbols(bubbles: dict[str, Any]) -> dict[str, Any]:
+    """The inset's copy of the map's city symbols (``layers.cities.city_bubbles``).
+
+    Only those inside its frame, sized and coloured as on the map: the inset does not send
+    every symbol's hover data a second time.
+    """
+    (west, east), (south, north) = FRAME["lonaxis"]["range"], FRAME["lataxis"]["range"]
+    keep = [
+        west <= lon <= east and south <= lat <= north
+        for lon, lat in zip(bubbles["lon"], bubbles["lat"], strict=True)
+    ]
+
+    def pick(values: list) -> list:
+        return [value for value, kept in zip(values, keep, strict=True) if kept]
+
+    marker = bubbles["marker"]
+    shown = {"size": pick(marker["size"])}
+    if "color" in marker:  # an empty trace has sizes only
+        shown |= {
+            "color": pick(marker["color"]),
+            "line": marker["line"] | {"color": pick(marker["line"]["color"])},
+        }
+    return bubbles | {
+        "lon": pick(bubbles["lon"]),
+        "lat": pick(bubbles["lat"]),
+        "customdata": pick(bubbles["customdata"]),
+        "marker": marker | shown,
+    }
+
+
 def inset_traces(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> list[go.BaseTraceType]:
     """The inset's static traces: neighbours, its regions ("no reports"), a city trace."""
     rows = regions.iloc[inset_rows(regions["display"])]

@@ -250,8 +250,16 @@ def test_inset_shows_the_two_federal_cities_at_national_scale_only(dataset):
     main = national.data[region_layer.REGIONS]
     colour = dict(zip(main.locations, main.z, strict=True))
     assert list(shown.z) == [colour[code] for code in shown.locations]
-    names = [t for t in national.data[region_layer.INSET_CITIES].text if t]
+    near = national.data[region_layer.INSET_CITIES]
+    names = [t for t in near.text if t]
     assert "Moscow" in names and "Saint Petersburg" in names
+    # Only the symbols in its frame, sized as on the map: Novosibirsk is not sent twice.
+    everywhere = national.data[region_layer.CITIES]
+    size = {row[1]: s for row, s in zip(everywhere.customdata, everywhere.marker.size, strict=True)}
+    assert "Novosibirsk" in size
+    inset_size = {row[1]: s for row, s in zip(near.customdata, near.marker.size, strict=True)}
+    assert "Novosibirsk" not in inset_size and len(inset_size) < len(size)
+    assert inset_size == {name: size[name] for name in inset_size}
     region = map_view(dataset, Filters(region="RU-SVE"))
     assert region.data[region_layer.INSET_REGIONS].visible is False
     assert region.layout.geo2.showframe is False
