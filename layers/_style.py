@@ -6,7 +6,7 @@ import math
 
 from babel import numbers
 
-from core.i18n import DEFAULT, LOCALES, N_, format_number
+from core.i18n import DEFAULT, N_, format_number, locale
 
 #: Sequential classes, light to dark (ColorBrewer OrRd, without its near-white first step,
 #: so the lowest class stays visibly different from "no reports").
@@ -88,4 +88,4 @@ def fmt_rate(value: float, lang: str = DEFAULT) -> str:
         return "0"
     digits = max(0, 1 - math.floor(math.log10(abs(value))))
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return numbers.format_decimal(value, format=pattern, locale=locale(lang))

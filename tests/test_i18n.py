@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from babel import numbers
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import create_app, load_dataset
 from core import i18n
@@ -109,6 +112,23 @@ def test_dates_and_numbers_follow_the_language(lang, date, number):
     assert i18n.format_number(1386, lang) == number
     # plotly writes the timeline's numbers with the same signs: decimal, then grouping.
     assert i18n.plotly_separators(lang) == {"ru": ",\u00a0", "en": ".,"}[lang]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lang=st.sampled_from(i18n.LANGUAGES),
+    value=st.one_of(
+        st.integers(min_value=-(10**12), max_value=10**12),
+        # Babel writes -0.0 as "-0"; no count or rate is ever negative zero.
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda v: v != 0),
+        st.just(0.0),
+    ),
+)
+def test_numbers_are_written_as_babel_writes_them(lang, value):
+    # format_number's shortcut for whole numbers must give Babel's own text.
+    assert i18n.format_number(value, lang) == numbers.format_decimal(
+        value, locale=i18n.LOCALES[lang]
+    )
 
 
 def test_describe_speaks_russian():
