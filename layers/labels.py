@@ -165,10 +165,6 @@ def text_box(x: float, y: float, text: str, position: str, radius: float) -> Box
     )
 
 
-def _symbol_box(x: float, y: float, radius: float) -> Box:
-    return Box(x - radius, y - radius, x + radius, y + radius)
-
-
 def place_labels(
     lon: Sequence[float],
     lat: Sequence[float],
@@ -202,8 +198,10 @@ def place_labels(
             taken[at] += [
                 text_box(x, y, t, p, 0.0) for (x, y), t, p in zip(xy, ftext, fpos, strict=True)
             ]
+    # Each view's symbols as (left, top, right, bottom) rows, to count the ones a label covers.
     symbols = [
-        [_symbol_box(x, y, r) for (x, y), r in zip(xy, radii, strict=True)] for xy, radii in shown
+        np.hstack([xy - np.c_[radii], xy + np.c_[radii]]) if len(radii) else np.empty((0, 4))
+        for xy, radii in shown
     ]
     out: list[str | None] = []
     for i, text in enumerate(texts):
@@ -216,7 +214,7 @@ def _first_free(
     text: str,
     views: Sequence[View],
     shown: list[tuple[np.ndarray, list[float]]],
-    symbols: list[list[Box]],
+    symbols: list[np.ndarray],
     taken: list[list[Box]],
 ) -> str | None:
     """The best position for point ``i``'s label (and take it), or None if none is clear.
@@ -236,7 +234,9 @@ def _first_free(
             if not box.inside(view.width, view.height) or any(box.overlaps(b) for b in taken[at]):
                 break
             boxes.append(box)
-            covered += sum(box.overlaps(s) for j, s in enumerate(symbols[at]) if j != i)
+            left, top, right, bottom = symbols[at].T
+            hit = (left < box.right) & (box.left < right) & (top < box.bottom) & (box.top < bottom)
+            covered += int(np.count_nonzero(hit)) - int(hit[i])  # its own symbol not counted
         else:
             if best is None or covered < best[0]:
                 best = (covered, position, boxes)
