@@ -271,9 +271,10 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.DETAIL, "children"),
         Output(ids.LANG_SWITCH, "children"),
         Input(ids.STATE, "data"),
+        Input(ids.SCREEN, "data"),
     )
-    def update_panels(state: dict | None) -> tuple:
-        out = views.render_panels(data_of(state), state, base)
+    def update_panels(state: dict | None, screen: str | None) -> tuple:
+        out = views.render_panels(data_of(state), state, base, screen)
         return (
             out["notice"],
             out["notice_hidden"],
@@ -294,8 +295,11 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         Output(ids.MAP_TABLE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.MAP_TABLE_SORT, "value"),
+        Input(ids.MAP_TABLE_TOGGLE, "open"),
     )
-    def update_map_table(state: dict | None, by: str | None) -> Any:
+    def update_map_table(state: dict | None, by: str | None, opened: bool | None) -> Any:
+        if not opened:  # built when a reader opens it, not on every view change
+            raise PreventUpdate
         return views.render_map_table(data_of(state), state, by)
 
     @app.callback(
@@ -321,6 +325,11 @@ def _register(app: dash.Dash, source: DataSource, base: str) -> None:
         keys = ("exports", "downloads", "snippet", "info", "compare", "newer")
         return tuple(out[k] for k in keys)
 
+    app.clientside_callback(
+        ClientsideFunction("protestmap", "screen"),
+        Output(ids.SCREEN, "data"),
+        Input(ids.SCREEN, "id"),
+    )
     app.clientside_callback(
         ClientsideFunction("protestmap", "shareLink"),
         Output(ids.SHARE_LINK, "value"),

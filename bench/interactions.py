@@ -2,10 +2,12 @@
 
 Each interaction starts from the default view and goes through ``views.next_state`` (as the
 ``sync_state`` callback does), then renders every output that a view change fires: the map's
-values patch, the timeline, the panels and the publishing controls (Export, Download, Embed
-links, alt text). Server time is the sum of the five calls (the worst case: one worker doing
-all of it). Bytes are each output serialised with plotly's
-JSON encoder, as Dash sends it, raw and gzip-compressed (the app runs with ``compress=True``).
+values patch, the timeline, the panels (as a desktop browser gets them: the grid's rows, not
+the phone's cards) and the publishing controls (Export, Download, Embed links, alt text); the
+map's table is built only while open, and is closed on a new page. Server time is the sum of
+the five calls (the worst case: one worker doing all of it). Bytes are each output serialised
+with plotly's JSON encoder, as Dash sends it, raw and gzip-compressed (the app runs with
+``compress=True``).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _outputs(data: Dataset, state: dict) -> dict[str, Callable[[], Any]]:
         "map": lambda: views.render_map(data, state, views.map_shown(data, {"query": ""}))[0],
         # The browser shows the default view's timeline when the interaction starts.
         "timeline": lambda: views.render_timeline(data, state, _DEFAULT_TIMELINE(data))[0],
-        "panels": lambda: views.render_panels(data, state, "/"),
+        "panels": lambda: views.render_panels(data, state, "/", "wide"),
         "publishing": lambda: _publishing(data, state),
     }
 
@@ -111,7 +113,7 @@ def _show_default_view(data: Dataset) -> None:
     state = {"query": "", "notices": []}
     views.render_map(data, state)  # the page's own map: views.map_for, the same tables
     views.render_timeline(data, state, None)  # a new page has no timeline yet
-    views.render_panels(data, state, "/")
+    views.render_panels(data, state, "/", "wide")
     _publishing(data, state)
 
 

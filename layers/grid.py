@@ -106,7 +106,8 @@ def grid_rows(
     Built from whole columns: a dict per row from pandas (``iterrows``, ``to_dict``) spent
     a large part of the panels' time unboxing Arrow values one by one.
     """
-    rows = rows.head(MAX_ROWS)
+    if len(rows) > MAX_ROWS:  # ``head`` would copy every column even when nothing is cut
+        rows = rows.iloc[:MAX_ROWS]
     names = names or {}
     _ = functools.partial(gettext, lang)
     columns = zip(

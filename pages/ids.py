@@ -36,6 +36,8 @@ INCIDENT_HEADING = "incident-heading"
 GRID = "incidents"
 #: The incident table as cards, shown instead of the grid on phone-sized screens.
 CARDS = "incident-cards"
+#: The layout the screen shows ("phone" or "wide", set in the browser; see ``SCREENS``).
+SCREEN = "screen"
 DETAIL = "incident-detail"
 
 PAGE_URL = "page-url"

@@ -248,6 +248,7 @@ def map_table(lang: str = DEFAULT) -> html.Details:
         ],
         id=ids.MAP_TABLE_TOGGLE,
         className="map-table",
+        open=False,
     )
 
 
@@ -332,6 +333,7 @@ def page(
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
+            dcc.Store(id=ids.SCREEN),
             header(base, lang, view),
             publishing.controls(lang),
             html.Div(id=ids.NOTICE, className="notice", role="alert", hidden=True),

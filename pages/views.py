@@ -320,8 +320,15 @@ def render_map_table(data: Dataset, state: dict | None, by: str | None) -> Any:
     return region_value_table(table, f.metric, by, request_language(f.lang))
 
 
-def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any]:
-    """Notice, breadcrumb, summary, description, side panel, table and incident detail."""
+def render_panels(
+    data: Dataset, state: dict | None, base: str, screen: str | None = None
+) -> dict[str, Any]:
+    """Notice, breadcrumb, summary, description, side panel, table and incident detail.
+
+    The incidents go to the grid's rows or to the cards, whichever ``screen`` shows: the
+    browser reports "phone" or "wide" (``assets/clientside.js``); unknown, both are sent.
+    Each view change on a desktop would otherwise build and send the phone's cards too.
+    """
     given = ViewState.read(state)
     f, notices = given.filters, list(given.notices)
     lang = request_language(f.lang)
@@ -367,8 +374,8 @@ def render_panels(data: Dataset, state: dict | None, base: str) -> dict[str, Any
         "empty_hidden": summary.incidents > 0,
         "side": side,
         "heading": heading,
-        "rows": rows,
-        "cards": incident_cards(rows, f, base, lang),
+        "rows": [] if screen == "phone" else rows,
+        "cards": [] if screen == "wide" else incident_cards(rows, f, base, lang),
         "detail": layers.incident_detail(None if incident.empty else incident.iloc[0], lang, names),
         "switch": language_switch(f.to_query(), lang, base),
     }

@@ -50,6 +50,11 @@ def _clicks(value: Any) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
+def _flag(value: Any) -> bool:
+    """A yes/no property, such as whether a ``<details>`` is open."""
+    return value is None or isinstance(value, bool)
+
+
 def _store(value: Any) -> bool:
     """A ``dcc.Store`` written by the server: text, an object or nothing."""
     return value is None or isinstance(value, str | dict)
@@ -67,6 +72,7 @@ PROPERTY_TYPES: dict[str, Callable[[Any], bool]] = {
     "relayoutData": _mapping,
     "cellClicked": _mapping,
     "n_clicks": _clicks,
+    "open": _flag,
     "data": _store,
 }
 

@@ -197,6 +197,16 @@ def test_render_panels_region_view(data):
     assert "example.org/m1a" in str(out["detail"])
 
 
+def test_each_screen_gets_the_incident_list_it_shows(data):
+    state = state_for("?region=RU-MOW")
+    wide = views.render_panels(data, state, "/", "wide")
+    phone = views.render_panels(data, state, "/", "phone")
+    assert len(wide["rows"]) == 3 and wide["cards"] == []
+    assert phone["rows"] == [] and len(phone["cards"].children) == 3
+    unknown = views.render_panels(data, state, "/", "tablet")  # not a screen we know: both
+    assert unknown["rows"] == wide["rows"] and str(unknown["cards"]) == str(phone["cards"])
+
+
 def test_render_panels_empty_selection(data):
     out = views.render_panels(
         data, {"query": "?from=1990-01-01&to=1990-01-02", "notices": ["x"]}, "/"

@@ -21,6 +21,9 @@ def test_summary_and_table_say_what_the_map_shows(page, base_url, incidents):
     box = page.locator("#map-summary").bounding_box()  # read by screen readers, not shown
     assert box["width"] <= 1 and box["height"] <= 1
     assert page.text_content("#map-summary").startswith("Map of Russia shaded by detentions")
+    # Built when opened, not with every view: nothing there while it is closed.
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#map-table tbody tr").count() == 0
     page.locator("#map-table-toggle > summary").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("#map-table tbody tr")

@@ -49,6 +49,16 @@ def test_dashboard_fits_the_phone(phone, base_url, incidents, lang):
     _no_overflow(phone)
 
 
+def test_a_turned_screen_gets_the_other_incident_list(phone, base_url):
+    # A phone gets the cards only; turned past the breakpoint it asks for the grid's rows.
+    open_dashboard(phone, base_url)
+    phone.wait_for_selector(".incident-card")
+    assert phone.locator("#incidents .ag-row").count() == 0
+    phone.set_viewport_size({"width": 1000, "height": 700})
+    phone.wait_for_selector("#incidents .ag-row")
+    assert phone.is_visible("#incidents") and not phone.is_visible(".incident-card")
+
+
 def test_controls_open_from_a_drawer(phone, base_url):
     open_dashboard(phone, base_url)
     assert not phone.is_visible("#kinds")
