@@ -247,11 +247,17 @@ def region_table(c: Columns, rows: np.ndarray, regions: pd.DataFrame, metric: st
     return region_frame(region_counts(c, rows), regions, metric)
 
 
-def _first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys in order of first appearance, and where each first appears."""
-    codes, first = np.unique(keys, return_index=True)
-    order = np.argsort(first, kind="stable")
-    return codes[order], first[order]
+def _first(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (codes below ``size``) in order of first appearance, and where each is.
+
+    One pass over the keys (``np.minimum.at``) rather than sorting them all (``np.unique``):
+    at 1M rows a year's view sorted 150k keys twice, the most of a period change's map.
+    """
+    first = np.full(size, len(keys), dtype=np.intp)
+    np.minimum.at(first, keys, np.arange(len(keys)))
+    codes = np.flatnonzero(first < len(keys))
+    order = np.argsort(first[codes], kind="stable")
+    return codes[order], first[codes][order]
 
 
 def city_table(c: Columns, rows: np.ndarray, incidents: pd.DataFrame) -> pd.DataFrame:
@@ -259,14 +265,14 @@ def city_table(c: Columns, rows: np.ndarray, incidents: pd.DataFrame) -> pd.Data
     if not len(rows):
         return NO_CITIES
     keys = c.city[rows]
-    codes, first = _first(keys)
+    codes, first = _first(keys, len(c.city_keys))
     index = pd.Index(c.city_keys[codes], name="city_key")
     picked = rows[first]  # column by column: taking whole rows would copy every column
     first_values = pd.DataFrame(
         {col: incidents[col].iloc[picked].to_numpy() for col in CITY_FIRST}, index=index
     )
     named = c.has_city_ru[rows]
-    ru_codes, ru_first = _first(keys[named])
+    ru_codes, ru_first = _first(keys[named], len(c.city_keys))
     ru = incidents["city_ru"].iloc[rows[named][ru_first]]
     ru.index = pd.Index(c.city_keys[ru_codes], name="city_key")
     first_values["city_ru"] = ru.reindex(index)
