@@ -131,25 +131,40 @@ def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd
     ``state`` is ``value`` when the metric has a figure, else ``no_reports`` (nothing reported
     in the selection), ``no_figure`` (reports, but no detention count) or ``no_population``
     (per-100k for a region without a census figure). ``value`` is NaN unless state is value.
+    Built on arrays in the regions' order: a pandas merge of ~90 rows cost 10 ms, twice per
+    view change.
     """
-    base = regions[["region_code", "name_en", "name_ru", "status", "population"]]
-    table = base.merge(counts, how="left", left_on="region_code", right_index=True)
-    table["incidents"] = table["incidents"].fillna(0).astype("int64")
-    table["unknown"] = table["unknown"].fillna(0).astype("int64")
-    table["rallies"] = table["rallies"].fillna(0).astype("int64")
-    population = table["population"].astype("Float64")
-    table["per100k"] = table["detained"].astype("Float64") / population * 100_000
-    value = table[{"detained": "detained", "rallies": "rallies", "per100k": "per100k"}[metric]]
-    state = np.where(value.notna(), "value", "no_figure")
-    if metric == "per100k":
-        state = np.where(population.isna(), "no_population", state)
-    table["state"] = np.where(table["incidents"] == 0, "no_reports", state)
-    table["value"] = (
-        value.astype("Float64")
-        .where(table["state"] == "value")
-        .to_numpy(dtype=float, na_value=np.nan)
+    table = regions[["region_code", "name_en", "name_ru", "status", "population"]].reset_index(
+        drop=True
     )
-    return table.reset_index(drop=True)
+    at = pd.Index(table["region_code"]).get_indexer(counts.index)
+    counts = counts.iloc[np.flatnonzero(at >= 0)]
+    at = at[at >= 0]
+
+    def spread(column: str, fill: float) -> np.ndarray:
+        values = np.full(len(table), fill)
+        values[at] = counts[column].to_numpy(dtype=float, na_value=np.nan)
+        return values
+
+    detained = spread("detained", np.nan)
+    table["incidents"] = spread("incidents", 0).astype("int64")
+    table["detained"] = pd.arrays.IntegerArray(
+        np.nan_to_num(detained).astype("int64"), np.isnan(detained)
+    )
+    table["unknown"] = spread("unknown", 0).astype("int64")
+    table["rallies"] = spread("rallies", 0).astype("int64")
+    population = table["population"].to_numpy(dtype=float, na_value=np.nan)
+    per100k = detained / population * 100_000
+    table["per100k"] = pd.array(per100k, dtype="Float64")
+    value = {"detained": detained, "rallies": table["rallies"].to_numpy(float), "per100k": per100k}[
+        metric
+    ]
+    state = np.where(np.isnan(value), "no_figure", "value")
+    if metric == "per100k":
+        state = np.where(np.isnan(population), "no_population", state)
+    table["state"] = np.where(table["incidents"] == 0, "no_reports", state)
+    table["value"] = np.where(table["state"] == "value", value, np.nan)
+    return table
 
 
 #: Columns of ``city_table`` taken from a city's first row in view (first non-null).

