@@ -125,6 +125,10 @@ def select_rows(c: Columns, f: Filters) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+#: The columns of the regions table that a region table starts from.
+REGION_COLUMNS = ("region_code", "name_en", "name_ru", "status", "population")
+
+
 def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd.DataFrame:
     """One row per region from counts per region code: rates, the metric's ``value``, a ``state``.
 
@@ -134,37 +138,39 @@ def region_frame(counts: pd.DataFrame, regions: pd.DataFrame, metric: str) -> pd
     Built on arrays in the regions' order: a pandas merge of ~90 rows cost 10 ms, twice per
     view change.
     """
-    table = regions[["region_code", "name_en", "name_ru", "status", "population"]].reset_index(
-        drop=True
-    )
-    at = pd.Index(table["region_code"]).get_indexer(counts.index)
+    at = pd.Index(regions["region_code"]).get_indexer(counts.index)
     counts = counts.iloc[np.flatnonzero(at >= 0)]
     at = at[at >= 0]
 
     def spread(column: str, fill: float) -> np.ndarray:
-        values = np.full(len(table), fill)
+        values = np.full(len(regions), fill)
         values[at] = counts[column].to_numpy(dtype=float, na_value=np.nan)
         return values
 
     detained = spread("detained", np.nan)
-    table["incidents"] = spread("incidents", 0).astype("int64")
-    table["detained"] = pd.arrays.IntegerArray(
-        np.nan_to_num(detained).astype("int64"), np.isnan(detained)
-    )
-    table["unknown"] = spread("unknown", 0).astype("int64")
-    table["rallies"] = spread("rallies", 0).astype("int64")
-    population = table["population"].to_numpy(dtype=float, na_value=np.nan)
+    incidents = spread("incidents", 0).astype("int64")
+    rallies = spread("rallies", 0).astype("int64")
+    population = regions["population"].to_numpy(dtype=float, na_value=np.nan)
     per100k = detained / population * 100_000
-    table["per100k"] = pd.array(per100k, dtype="Float64")
-    value = {"detained": detained, "rallies": table["rallies"].to_numpy(float), "per100k": per100k}[
-        metric
-    ]
+    value = {"detained": detained, "rallies": rallies.astype(float), "per100k": per100k}[metric]
     state = np.where(np.isnan(value), "no_figure", "value")
     if metric == "per100k":
         state = np.where(np.isnan(population), "no_population", state)
-    table["state"] = np.where(table["incidents"] == 0, "no_reports", state)
-    table["value"] = np.where(table["state"] == "value", value, np.nan)
-    return table
+    state = np.where(incidents == 0, "no_reports", state)
+    return pd.DataFrame(  # one construction: each added column cost pandas 0.3 ms
+        {
+            **{column: regions[column].array for column in REGION_COLUMNS},
+            "incidents": incidents,
+            "detained": pd.arrays.IntegerArray(
+                np.nan_to_num(detained).astype("int64"), np.isnan(detained)
+            ),
+            "unknown": spread("unknown", 0).astype("int64"),
+            "rallies": rallies,
+            "per100k": pd.array(per100k, dtype="Float64"),
+            "state": state,
+            "value": np.where(state == "value", value, np.nan),
+        }
+    )
 
 
 #: Columns of ``city_table`` taken from a city's first row in view (first non-null).
