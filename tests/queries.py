@@ -104,7 +104,7 @@ def city_table(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return aggregates.NO_CITIES
     first = rows.groupby("city_key", sort=False)[list(aggregates.CITY_FIRST)].first()
-    return aggregates.city_frame(first, _counts(rows, "city_key"))
+    return city_frame(first, _counts(rows, "city_key"))
 
 
 def daily_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -137,3 +137,10 @@ def incident_list(rows: pd.DataFrame) -> pd.DataFrame:
         )
     )
     return rows.iloc[order]
+
+
+def city_frame(first: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per city from first values and counts per city key; most detentions first."""
+    table = first.join(counts).reset_index()
+    order = table["detained"].fillna(-1).to_numpy(dtype="int64")
+    return table.iloc[np.lexsort((table["city_label"].to_numpy(), -order))].reset_index(drop=True)
