@@ -348,8 +348,9 @@ def render_panels(
     else:
         side = layers.top_regions(tables.region_table(f, f.metric), f, base, lang=lang)
     total, newest = tables.newest(f, layers.grid.MAX_ROWS)
-    listed = data.incidents.iloc[newest]
-    incident = data.incidents.iloc[[at]] if shown else listed.iloc[:0]
+    # Only the grid's columns of the newest rows: taking all ~40 cost 5 ms at 1M.
+    listed = data.incidents[list(layers.grid.COLUMNS)].iloc[newest]
+    incident = data.incidents.iloc[[at]] if shown else None
     heading = _("Incidents ({n})").format(n=format_number(total, lang))
     if total > layers.grid.MAX_ROWS:
         heading += _(
@@ -376,6 +377,8 @@ def render_panels(
         "heading": heading,
         "rows": [] if screen == "phone" else rows,
         "cards": [] if screen == "wide" else incident_cards(rows, f, base, lang),
-        "detail": layers.incident_detail(None if incident.empty else incident.iloc[0], lang, names),
+        "detail": layers.incident_detail(
+            None if incident is None else incident.iloc[0], lang, names
+        ),
         "switch": language_switch(f.to_query(), lang, base),
     }
