@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from core.aggregates import Summary
@@ -167,9 +168,9 @@ def alt_text(data: Dataset, f: Filters, lang: str = DEFAULT) -> str:
         regions=format_count(total.regions, lang, "{n} region", "{n} regions"),
     )
     table = data.tables.region_table(f, "detained")
-    top = table.dropna(subset=["detained"]).sort_values("detained", ascending=False)
-    if not f.region and len(top):
-        first = top.iloc[0]
+    detained = table["detained"].to_numpy(dtype=float, na_value=np.nan)
+    if not f.region and not np.isnan(detained).all():
+        first = table.iloc[int(np.nanargmax(detained))]  # the first such region on a tie
         text += gettext(lang, "; most detentions in {region} ({n})").format(
             region=data.names_in(lang).get(first["region_code"], first["name_en"]),
             n=format_number(int(first["detained"]), lang),
