@@ -25,7 +25,8 @@ def _none(page: object) -> None:
 
 def _settled(page: object) -> None:
     page.wait_for_function("() => document.title.startsWith('protestmap: ')")  # type: ignore[attr-defined]
-    page.wait_for_selector("#incidents .ag-row", state="attached")  # type: ignore[attr-defined]
+    # The incidents as this screen shows them: grid rows, or cards on a phone.
+    page.wait_for_selector("#incidents .ag-row, .incident-card", state="attached")  # type: ignore[attr-defined]
 
 
 def test_dashboard_has_no_serious_violations(axe_page, base_url, lang):
