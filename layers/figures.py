@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 #: A key of ``map_parts``: (``"data"``, trace index), or (``"layout"``, a layout key) whose
 #: value is merged (``"geo"``) or, for a list (``"shapes"``, ``"annotations"``), replaced.
 Part = tuple[str, Any]
-#: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone, a
-#: laptop and a wide screen: place names must stay clear of each other at all of them.
-DASHBOARD_VIEWS = (View(220, 470), View(700, 420), View(1250, 640))
+#: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone (its
+#: legend below the map, ``assets/maplegend.js``), a laptop and a wide screen: place names
+#: must stay clear of each other at all of them.
+DASHBOARD_VIEWS = (View(370, 230), View(700, 420), View(1250, 640))
 #: Length of the colour bar (a fraction of the map's height) above the circle size legend.
 KEYED_COLORBAR = 0.62
 
