@@ -21,7 +21,7 @@ from core.viewtables import everywhere
 from layers import inset
 from layers import regions as region_layer
 from layers.cities import city_bubbles, city_labels, drawn_cities, size_legend
-from layers.labels import View
+from layers.labels import View, in_frame
 from layers.regions import map_figure, region_values, region_view, static_labels
 from layers.timeline import daily_bars
 
@@ -85,7 +85,8 @@ def map_parts(
     # A federal city named by its own symbol loses its fixed label (one name, not two).
     named = set(cities["region_code"]) if len(cities) else set()
     labels = static_labels(data.regions, lang)
-    fixed = [label for label in labels if label[0] not in named]
+    # A label whose place is outside a region view's frame is not drawn (plotly would).
+    fixed = [x for x in labels if x[0] not in named and in_frame(x[1], x[2], frame)]
     national = not f.region
     # The inset names its own places (its scale is another); computed on the bare symbols.
     near = inset.inset_symbols(bubbles)
