@@ -14,6 +14,7 @@ import flask
 import pytest
 from map_points import region_point
 
+from core.texts import embed_snippet
 from geodata.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -43,12 +44,11 @@ def host_url(publish_url: str) -> Iterator[str]:
     """Another origin whose pages frame protestmap's embed and its main page."""
     host = flask.Flask("host")
 
-    @host.route("/article")
-    def article() -> str:
-        return (
-            f'<h1>An article</h1><iframe id="embed" src="{publish_url}/embed?region=RU-MOW'
-            f'&timeline=1" width="720" height="640" title="map"></iframe>'
-        )
+    @host.route("/article/<int:width>")
+    def article(width: int) -> str:
+        # The snippet as the dashboard gives it: the iframe, and resize.js fitting its height.
+        snippet = embed_snippet("?region=RU-MOW&timeline=1", "map", "alt", publish_url)
+        return f'<h1>An article</h1><div style="width:{width}px">{snippet}</div><p>After.</p>'
 
     @host.route("/favicon.ico")
     def favicon() -> tuple[str, int]:
@@ -63,9 +63,20 @@ def host_url(publish_url: str) -> Iterator[str]:
     server.close()  # type: ignore[attr-defined]
 
 
-def test_embed_loads_in_a_foreign_iframe_and_hovers(page, host_url):
-    page.goto(f"{host_url}/article")
-    frame = page.frame_locator("#embed")
+#: Seen from inside the frame: the content's height equals the iframe's (no blank space
+#: under it) and nothing scrolls inside (resize.js set the height the embed posted).
+_FITS = """() => {
+    const content = document.documentElement.getBoundingClientRect().height;
+    const fits = document.documentElement.scrollHeight <= window.innerHeight + 1;
+    return fits && Math.abs(window.innerHeight - content) <= 2;
+}"""
+
+
+@pytest.mark.parametrize("column", [320, 600, 1200])
+def test_embed_loads_in_a_foreign_iframe_fits_and_hovers(page, host_url, column):
+    page.set_viewport_size({"width": max(column + 40, 640), "height": 1000})
+    page.goto(f"{host_url}/article/{column}")
+    frame = page.frame_locator("iframe")
     frame.locator("#map .choroplethlocation").first.wait_for(state="attached")
     frame.locator("#timeline .bars").first.wait_for(state="attached")
     assert "Open the full view" in frame.locator("footer").inner_text()
@@ -73,10 +84,14 @@ def test_embed_loads_in_a_foreign_iframe_and_hovers(page, host_url):
     width = inner.evaluate(
         "() => document.querySelector('#map .main-svg').getBoundingClientRect().width"
     )
-    assert 700 <= width <= 720  # follows the iframe's width
+    assert column - 20 <= width <= column  # follows the iframe's width
+    inner.wait_for_function(_FITS)
+    outer = page.locator("iframe").bounding_box()
+    assert abs(outer["width"] - column) <= 1
+    assert outer["height"] == pytest.approx(inner.evaluate("() => window.innerHeight"), abs=1)
+    page.locator("iframe").scroll_into_view_if_needed()
+    box = page.locator("iframe").bounding_box()
     point = region_point(inner, "RU-MOW")
-    assert point is not None
-    box = page.locator("#embed").bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     hover = frame.locator("#map .hoverlayer .hovertext")
     hover.first.wait_for(state="visible")
