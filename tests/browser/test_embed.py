@@ -14,6 +14,7 @@ import flask
 import pytest
 from map_points import region_point
 
+from core.i18n import gettext
 from core.texts import embed_snippet
 from geodata.settings import Settings
 
@@ -49,6 +50,15 @@ def host_url(publish_url: str) -> Iterator[str]:
         # The snippet as the dashboard gives it: the iframe, and resize.js fitting its height.
         snippet = embed_snippet("?region=RU-MOW&timeline=1", "map", "alt", publish_url)
         return f'<h1>An article</h1><div style="width:{width}px">{snippet}</div><p>After.</p>'
+
+    @host.route("/below")
+    def below() -> str:
+        # An article whose embed sits below the fold (a plain iframe: it loads at once).
+        return (
+            '<h1>An article</h1><div style="height:1600px">Text.</div>'
+            f'<iframe src="{publish_url}/embed?region=RU-MOW&timeline=1&lang=ru" width="600"'
+            ' height="700" title="map"></iframe><p>After.</p>'
+        )
 
     @host.route("/favicon.ico")
     def favicon() -> tuple[str, int]:
@@ -106,3 +116,54 @@ def test_main_page_refuses_to_be_framed(page, page_log, host_url):
     refused = [e for e in page_log.errors if "frame-ancestors" in e or "X-Frame-Options" in e]
     assert refused, page_log.errors
     page_log.errors.clear()  # the refusal is what this test expects
+
+
+#: What the embed's frame loaded so far: the static image's state, bytes by kind.
+_LOADED = """() => {
+    const image = document.querySelector('#pm-static');
+    const entries = performance.getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource'));
+    return {
+        painted: !!image && image.complete && image.naturalWidth > 0,
+        alt: image ? image.alt : null,
+        bytes: entries.reduce((sum, e) => sum + e.transferSize, 0),
+        image: entries.filter(e => e.name.includes('/export/embed.'))
+            .reduce((sum, e) => sum + e.transferSize, 0),
+    };
+}"""
+
+
+def _heavy(requests: list[str]) -> list[str]:
+    return [u for u in requests if "plotly.min.js" in u or "figures.json" in u]
+
+
+def test_embed_paints_its_image_first_and_loads_the_map_when_scrolled_to(page, page_log, host_url):
+    page.goto(f"{host_url}/below")
+    inner = page.frame(url=lambda u: "/embed" in u)
+    inner.wait_for_function(
+        "() => { const i = document.querySelector('#pm-static');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    loaded = inner.evaluate(_LOADED)
+    # Below the fold: the image only, light, and described in the page's language.
+    assert _heavy(page_log.requests) == []
+    assert 0 < loaded["image"] <= 150_000 and loaded["bytes"] <= 300_000, loaded
+    assert loaded["alt"].startswith(
+        gettext("ru", "Map of {place} shaded by {what} at protests, {period}").split("{")[0]
+    )
+    # Scrolled to: plotly.js and the figures come, the map is drawn in the image's place.
+    page.locator("iframe").scroll_into_view_if_needed()
+    inner.wait_for_selector("#map .choroplethlocation", state="attached")
+    inner.wait_for_selector("#pm-static", state="detached")
+    assert len(_heavy(page_log.requests)) == 2
+
+
+def test_keyboard_reaches_and_opens_the_interactive_map(page, page_log, host_url):
+    page.goto(f"{host_url}/below")
+    inner = page.frame(url=lambda u: "/embed" in u)
+    inner.wait_for_selector("#pm-static", state="attached")
+    assert _heavy(page_log.requests) == []
+    page.keyboard.press("Tab")  # the first stop in the article is the embed's map
+    inner.wait_for_function("() => document.activeElement.id === 'map'")
+    inner.wait_for_selector("#map .choroplethlocation", state="attached")
+    assert inner.evaluate("() => document.activeElement.id") == "map"
