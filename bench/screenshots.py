@@ -46,6 +46,7 @@ def _compare(page: Page) -> None:
 
 
 def _embed(page: Page) -> None:
+    page.focus("#map")  # as a reader reaching it: the interactive map loads over the image
     page.wait_for_selector("#map .choroplethlocation", state="attached")
     page.wait_for_selector("#pm-static", state="detached")
     page.wait_for_selector("#timeline .bars", state="attached")
