@@ -16,7 +16,7 @@ BABEL_KEYWORDS := --no-default-keywords -k gettext:2 -k ngettext:2,3 -k format_c
                   -k N_ -k _
 
 .PHONY: setup system-deps build run test test-fast lint bench bench-full clean \
-        pot messages language
+        pot messages language screenshots
 
 setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS) $(COMPILED)
 
@@ -110,6 +110,10 @@ bench: build
 
 bench-full: build $(VENV)/.bench
 	$(BIN)/python -m bench.run --data $(DATA) --full
+
+# What readers get, photographed from the embedded real data (docs/screenshots/, README).
+screenshots: build
+	$(BIN)/python -m bench.screenshots --data $(DATA) --out docs/screenshots
 
 # locust, for bench/load.py only: the app and its tests never import it.
 $(VENV)/.bench: pyproject.toml | $(STAMP)

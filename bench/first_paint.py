@@ -11,6 +11,7 @@ is drawn). Also the bytes transferred and that every request stayed on 127.0.0.1
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -52,27 +53,39 @@ def one_run(page: Page, url: str, shapes: int) -> dict[str, float]:
     }
 
 
+def cold_loads(url: str, runs: int, measure: Callable[[Page, str], dict]) -> list[dict]:
+    """``measure(page, url)`` in ``runs`` fresh browser contexts, after one dropped warm-up."""
+    results = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for _ in range(runs + 1):  # the first run warms the server and is dropped
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            results.append(measure(context.new_page(), url))
+            context.close()
+        browser.close()
+    return results[1:]
+
+
+def report(name: str, title: str, runs: list[dict]) -> None:
+    """Print medians and ranges of ``runs`` under ``title``; save them as ``name``."""
+    summary = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    print(title)
+    for key, value in summary.items():
+        values = [r[key] for r in runs]
+        print(f"  {key:30} {value:12,.0f}   ({min(values):,.0f}-{max(values):,.0f})")
+    print(f"saved {save(name, {'median': summary, 'runs': runs})}")
+
+
 def main() -> None:
     """Measure and print a table; results also go to bench/results/first_paint.json."""
     settings, args = settings_from_args(__doc__.splitlines()[0])
     shapes = len(store.read_regions(settings.regions_path)) + len(
         store.read_countries(settings.countries_path)
     )
-    runs = []
-    with serving(create_app(settings)) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for _ in range(args.runs + 1):  # the first run warms the server and is dropped
-            context = browser.new_context(viewport={"width": 1440, "height": 1000})
-            runs.append(one_run(context.new_page(), url, shapes))
-            context.close()
-        browser.close()
-    runs = runs[1:]
-    summary = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-    print(f"first map paint, {args.runs} cold loads, median (min-max), store {settings.data}")
-    for key, value in summary.items():
-        values = [r[key] for r in runs]
-        print(f"  {key:24} {value:12,.0f}   ({min(values):,.0f}-{max(values):,.0f})")
-    print(f"saved {save('first_paint', {'median': summary, 'runs': runs})}")
+    with serving(create_app(settings)) as url:
+        runs = cold_loads(url, args.runs, lambda page, at: one_run(page, at, shapes))
+    title = f"first map paint, {args.runs} cold loads, median (min-max), store {settings.data}"
+    report("first_paint", title, runs)
 
 
 if __name__ == "__main__":

@@ -126,6 +126,12 @@ def first_paint(base: Path, runs: int) -> dict[str, Any]:
     return json.loads((RESULTS / "first_paint.json").read_text())["median"]
 
 
+def embed_paint(base: Path, runs: int) -> dict[str, Any]:
+    """Median embed below the fold of an article: first image, bytes (``bench.embed_paint``)."""
+    _module(["bench.embed_paint", "--runs", str(runs), "--data", str(base)])
+    return json.loads((RESULTS / "embed_paint.json").read_text())["median"]
+
+
 def warm_png(base: Path) -> dict[str, float]:
     """One PNG export through the warm render pool (the publish routes' path)."""
     from bench.export_bench import _figure
@@ -178,7 +184,7 @@ def table(results: dict[str, Any]) -> str:
             f"{int(n):>9,} start-up {r['startup_s']} s, "
             f"server RSS {r['rss_mb']} MB (peak {r['peak_rss_mb']} MB)"
         )
-    for key in ("first_paint", "export", "export_cold_warm", "ingest", "workers"):
+    for key in ("first_paint", "embed_paint", "export", "export_cold_warm", "ingest", "workers"):
         if key in results:
             lines.append(f"{key}: {json.dumps(results[key])}")
     lines += results.get("load", [])  # bench.load's own table
@@ -212,6 +218,7 @@ def main(base: Path, full: bool, work: Path, runs: int) -> None:
         print(f"  {n:,} incidents done ({time.perf_counter() - started:.0f} s)", flush=True)
         save(name, results)  # each stage is kept: a later one failing loses nothing measured
     results["first_paint"] = first_paint(base, 5 if full else 3)
+    results["embed_paint"] = embed_paint(base, 5 if full else 3)
     results["export"] = warm_png(base)
     save(name, results)
     if full:

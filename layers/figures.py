@@ -21,7 +21,7 @@ from core.viewtables import everywhere
 from layers import inset
 from layers import regions as region_layer
 from layers.cities import city_bubbles, city_labels, drawn_cities, size_legend
-from layers.labels import View
+from layers.labels import View, in_frame
 from layers.regions import map_figure, region_values, region_view, static_labels
 from layers.timeline import daily_bars
 
@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 #: A key of ``map_parts``: (``"data"``, trace index), or (``"layout"``, a layout key) whose
 #: value is merged (``"geo"``) or, for a list (``"shapes"``, ``"annotations"``), replaced.
 Part = tuple[str, Any]
-#: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone, a
-#: laptop and a wide screen: place names must stay clear of each other at all of them.
-DASHBOARD_VIEWS = (View(220, 470), View(700, 420), View(1250, 640))
+#: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone (its
+#: legend below the map, ``assets/maplegend.js``), a laptop and a wide screen: place names
+#: must stay clear of each other at all of them.
+DASHBOARD_VIEWS = (View(370, 230), View(700, 420), View(1250, 640))
 #: Length of the colour bar (a fraction of the map's height) above the circle size legend.
 KEYED_COLORBAR = 0.62
 
@@ -84,7 +85,8 @@ def map_parts(
     # A federal city named by its own symbol loses its fixed label (one name, not two).
     named = set(cities["region_code"]) if len(cities) else set()
     labels = static_labels(data.regions, lang)
-    fixed = [label for label in labels if label[0] not in named]
+    # A label whose place is outside a region view's frame is not drawn (plotly would).
+    fixed = [x for x in labels if x[0] not in named and in_frame(x[1], x[2], frame)]
     national = not f.region
     # The inset names its own places (its scale is another); computed on the bare symbols.
     near = inset.inset_symbols(bubbles)

@@ -145,6 +145,12 @@ def project(lon: Sequence[float], lat: Sequence[float], frame: dict, view: View)
     return (points - centre) * scale + np.array([view.width / 2, view.height / 2])
 
 
+def in_frame(lon: float, lat: float, frame: dict) -> bool:
+    """Whether a point lies in a map frame's longitude and latitude ranges (drawn at all)."""
+    (west, east), (south, north) = frame["lonaxis"]["range"], frame["lataxis"]["range"]
+    return west <= lon <= east and south <= lat <= north
+
+
 def text_box(x: float, y: float, text: str, position: str, radius: float) -> Box:
     """The box plotly's text at ``position`` beside a marker of ``radius`` px occupies.
 
@@ -183,7 +189,10 @@ def place_labels(
     no ``fixed`` label ((lon, lat, text, position), drawn as they are) and stays inside the
     map; of those positions, the one covering fewest other symbols. ``avoid`` are areas
     covered by something else (an inset), as (left, top, right, bottom) fractions of a view.
+    No ``views`` (an inset too small to name places in at every size) places no label.
     """
+    if not views:
+        return [None] * len(texts)
     shown = [
         (project(lon, lat, frame, v), [d * v.bubble_scale / 2 for d in diameters]) for v in views
     ]

@@ -77,6 +77,8 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
     figure.update_layout(
         geo={
             **_style.RUSSIA_FRAME,
+            # Stated: with the inset's geo2 beside it, plotly.js gave this map half the height.
+            "domain": {"x": [0, 1], "y": [0, 1]},
             "visible": False,
             "bgcolor": _style.OCEAN,
             "uirevision": "russia",

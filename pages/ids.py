@@ -18,6 +18,8 @@ CLASSING = "classing"
 OCCUPIED = "occupied"
 
 MAP = "map"
+#: The map's legend as HTML, filled by ``assets/maplegend.js`` where the map is narrow.
+MAP_LEGEND = "map-legend"
 #: What the browser's map shows: the data version and view it was drawn for (see views.map_shown).
 MAP_SHOWN = "map-shown"
 TIMELINE = "timeline"

@@ -207,6 +207,8 @@ def map_area(
 ) -> html.Div:
     """The map (all geometry embedded here, once) with its empty-state banner.
 
+    On a narrow map ``assets/maplegend.js`` moves the legend out of the figure, below it.
+
     ``shown`` says which view ``map_figure`` already shows (``views.map_shown``), if any.
     """
     graph = dcc.Graph(
@@ -223,6 +225,7 @@ def map_area(
             ),
             html.P(id=ids.MAP_SUMMARY, className="visually-hidden"),
             graph,
+            html.Div(id=ids.MAP_LEGEND, className="map-legend", hidden=True),
             dcc.Store(id=ids.MAP_SHOWN, data=shown),
             map_table(lang),
         ],

@@ -1,7 +1,9 @@
 """The embed page (pure: data in, HTML out); its snippet and alt text are ``core.texts``.
 
-The page is plain HTML served by Flask, not the Dash app: it loads only plotly.js (from this
-server), the figure JSON and a few lines of script, so an article embedding it stays light.
+The page is plain HTML served by Flask, not the Dash app. It paints a static image of the
+map first (a few tens of KB, rendered once and cached), and loads plotly.js and the figure
+JSON (about 2 MB together) only when the reader reaches or touches the map, so an article
+embedding it stays light.
 """
 
 from __future__ import annotations
@@ -100,6 +102,59 @@ def _json_script(element_id: str, value: object) -> str:
     return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
+def symbol_scale(width: float) -> float:
+    """How much the city symbols shrink in a map ``width`` px wide (``embed.js`` alike)."""
+    return min(1.0, max(LEAST_SYMBOLS, width / FULL_SYMBOLS_PX))
+
+
+def embed_map(data: Dataset, f: Filters, lang: str = DEFAULT) -> go.Figure:
+    """The embed's map with its colour bar and size key: the page lists them below it."""
+    return map_view(data, f, lang, views=EMBED_VIEWS).update_layout(
+        autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0}
+    )
+
+
+def _bare(figure: go.Figure) -> go.Figure:
+    """``figure`` without its own legends (the HTML legend below it wraps, never overlaps)."""
+    figure.data[REGIONS].update(showscale=False)
+    figure.layout.shapes = [s for s in figure.layout.shapes if s.name != SIZE_KEY]
+    figure.layout.annotations = [a for a in figure.layout.annotations if a.name != SIZE_KEY]
+    return figure
+
+
+def embed_figures(data: Dataset, f: Filters, *, timeline: bool, lang: str = DEFAULT) -> str:
+    """The interactive embed's figures as JSON (``{"map": …, "timeline": …}``), on demand.
+
+    Fetched by ``embed.js`` only when the reader reaches the map: its geometry is most of
+    the embed's weight.
+    """
+    parts = [f'"map": {pio.to_json(_bare(embed_map(data, f, lang)), validate=False)}']
+    if timeline:
+        line = timeline_view(data, f, lang).update_layout(autosize=True)
+        parts.append(f'"timeline": {pio.to_json(line, validate=False)}')
+    return "{" + ", ".join(parts) + "}"
+
+
+def static_map(data: Dataset, f: Filters, width: int, lang: str = DEFAULT) -> go.Figure:
+    """The embed's map as its static image ``width`` px wide shows it (symbols shrunk alike)."""
+    figure = _bare(embed_map(data, f, lang))
+    scale = symbol_scale(width)
+    for trace in figure.data:
+        if str(trace.name).endswith("cities") and trace.marker.size is not None:
+            trace.marker.size = [size * scale for size in trace.marker.size]
+    return figure.update_layout(dragmode=False, hovermode=False)
+
+
+#: Widths of the static map image offered to the browser (``srcset``); it picks by column
+#: width and pixel density.
+STATIC_WIDTHS = (400, 800, 1200, 1600)
+
+
+def static_height(width: int) -> int:
+    """The embed map's height at ``width`` (2:1, at least 220 px: ``embed.css``)."""
+    return max(width // 2, 220)
+
+
 def embed_page(
     data: Dataset,
     f: Filters,
@@ -107,6 +162,8 @@ def embed_page(
     text: Caption,
     timeline: bool,
     static: str,
+    image: str,
+    figures: str,
     full_view: str,
     about: str,
     newer: str | None,
@@ -115,33 +172,22 @@ def embed_page(
 ) -> str:
     """The embed's HTML in ``lang``; ``static`` is the URL prefix of plotly.js, topojson, embed.js.
 
-    ``about`` is the "About the data" page, linked beside the credit; ``switch`` is the query
-    of this embed in the other language (its small language link), if offered.
+    The page paints the static map first (``image``: its URL, less ``&width=``), and
+    ``embed.js`` fetches plotly.js and the ``figures`` (a URL) only when the reader reaches
+    or touches the map. ``about`` is the "About the data" page, linked beside the credit;
+    ``switch`` is the query of this embed in the other language (its language link).
     """
     _ = functools.partial(gettext, lang)
-    figure = map_view(data, f, lang, views=EMBED_VIEWS).update_layout(
-        autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0}
-    )
-    key = legend_html(figure.data[REGIONS], figure.layout)
-    # The HTML legend below wraps, never overlaps: the figure's own legends go.
-    figure.data[REGIONS].update(showscale=False)
-    figure.layout.shapes = [s for s in figure.layout.shapes if s.name != SIZE_KEY]
-    figure.layout.annotations = [a for a in figure.layout.annotations if a.name != SIZE_KEY]
-    map_json = pio.to_json(figure, validate=False)
-    blocks = [_json_script("pm-map", map_json)]
-    if timeline:
-        blocks.append(
-            _json_script(
-                "pm-timeline",
-                pio.to_json(
-                    timeline_view(data, f, lang).update_layout(autosize=True), validate=False
-                ),
-            )
-        )
+    shown = embed_map(data, f, lang)
+    key = legend_html(shown.data[REGIONS], shown.layout)
+    srcset = ", ".join(f"{escape(image)}&amp;width={w} {w}w" for w in STATIC_WIDTHS)
+    alt = alt_text(data, f, lang)
     config = {
         "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
         "symbols": {"full": FULL_SYMBOLS_PX, "least": LEAST_SYMBOLS},
         "timeline": TIMELINE_CONFIG,
+        "plotly": f"{static}/plotly.min.js",
+        "figures": figures,
     }
     newer_note = (
         f'<a class="newer" href="{escape(newer)}" target="_blank" rel="noopener">'
@@ -165,8 +211,10 @@ def embed_page(
 </head><body>
 <header><h1>{escape(text.title)}</h1><p>{escape(text.subtitle)}</p></header>
 <figure class="pm-figure" aria-labelledby="pm-alt">
-<div id="map" class="pm-map"></div>
-<figcaption id="pm-alt" class="visually-hidden">{escape(alt_text(data, f, lang))}</figcaption>
+<div id="map" class="pm-map" tabindex="0" role="group" aria-labelledby="pm-alt">
+<img id="pm-static" class="pm-static" src="{escape(image)}&amp;width={STATIC_WIDTHS[1]}"
+ srcset="{srcset}" sizes="100vw" alt="{escape(alt)}"></div>
+<figcaption id="pm-alt" class="visually-hidden">{escape(alt)}</figcaption>
 </figure>
 {key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
@@ -174,9 +222,7 @@ def embed_page(
 <a href="{escape(about)}" target="_blank" rel="noopener">{escape(_("About the data"))}</a>
 <a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(_("Open the full view"))}</a>
 {newer_note}{switch_link}</footer>
-{"".join(blocks)}
 {_json_script("pm-config", config)}
-<script src="{static}/plotly.min.js"></script>
 <script src="{static}/embed.js"></script>
 </body></html>
 """

@@ -34,6 +34,7 @@ from layers import regions as region_layer
 from layers.cities import SIZE_KEY
 from layers.figures import KEYED_COLORBAR, map_view, timeline_view
 from layers.labels import View
+from publish import narrow
 
 if TYPE_CHECKING:
     from core.dataset import Dataset
@@ -46,6 +47,8 @@ DEFAULT_SIZE = {False: (1200, 760), True: (1200, 1000)}
 _TIMELINE_Y = (0.09, 0.29)
 _MAP_Y = {False: (0.08, 0.9), True: (0.36, 0.9)}
 MARGIN = {"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16}
+#: Width of the colour bar's band labels in a snapshot (its column less the bar itself).
+LABEL_PX = 140
 
 
 class RenderError(ProtestmapError):
@@ -73,6 +76,11 @@ def stack(map_fig: go.Figure, timeline: go.Figure | None) -> go.Figure:
         geo2={"domain": {"x": inset.DOMAIN["x"], "y": inset_y}},
     )
     keyed = any(shape.name == SIZE_KEY for shape in map_fig.layout.shapes)
+    bar = map_fig.data[region_layer.REGIONS].colorbar
+    # Band labels are broken for the dashboard's narrow column: as few lines as fit here.
+    bar.ticktext = [
+        narrow.wrap(label.replace("<br>", " "), LABEL_PX, 12) for label in bar.ticktext or ()
+    ]
     map_fig.data[region_layer.REGIONS].update(
         colorbar={"len": 0.95 * (high - low), "y": (low + high) / 2, "yanchor": "middle"}
         if not keyed  # else above the circle size legend, which sits at the band's bottom
@@ -121,12 +129,53 @@ def publication_figure(
     """The figure of a snapshot: map (and timeline) with title, subtitle and credit, in ``lang``.
 
     ``size`` is the snapshot's (width, height) in layout pixels (``DEFAULT_SIZE`` when not
-    given): place names are laid out for it.
+    given): place names are laid out for it. A height of 0 asks for the height the layout
+    needs; a snapshot under ``narrow.NARROW_PX`` wide is stacked (``publish.narrow``) and
+    its figure says its height (``layout.height``).
     """
-    area = map_area(size or DEFAULT_SIZE[timeline], timeline=timeline)
+    width, height = size or DEFAULT_SIZE[timeline]
+    if width < narrow.NARROW_PX:
+        return _narrow_figure(data, f, text, timeline=timeline, size=(width, height), lang=lang)
+    area = map_area((width, height or DEFAULT_SIZE[timeline][1]), timeline=timeline)
     figure = stack(
         map_view(data, f, lang, views=(area,)), timeline_view(data, f, lang) if timeline else None
     )
+    _caption(figure, text, lang)
+    return figure
+
+
+def _narrow_figure(
+    data: Dataset, f: Filters, text: Caption, *, timeline: bool, size: tuple[int, int], lang: str
+) -> go.Figure:
+    """``publication_figure`` stacked for a narrow column (``publish.narrow``)."""
+    width, height = size
+    texts = narrow.Texts(text.title, text.subtitle, _credit(text, lang))
+    bands = list(map_view(data, f, lang, views=()).data[region_layer.REGIONS].colorbar.ticktext)
+    height = height or narrow.stacked_height(width, texts, timeline=timeline, bands=bands)
+    band = narrow.map_band((width, height), texts, timeline=timeline, bands=bands)
+    figure = stack(
+        map_view(data, f, lang, views=(View(width - 2 * narrow.PAD, band),)),
+        timeline_view(data, f, lang) if timeline else None,
+    )
+    _caption(figure, text, lang)
+    figure.update_layout(height=height)
+    return narrow.stacked(figure, texts, (width, height), timeline=timeline)
+
+
+def _credit(text: Caption, lang: str) -> str:
+    return (
+        text.credit
+        + "<br>"
+        + gettext(
+            lang,
+            "Data version {version} · accessed {accessed} · "
+            "occupied Ukrainian territory hatched and shown apart",
+        ).format(version=text.version, accessed=format_date(text.accessed, lang))
+    )
+
+
+def _caption(figure: go.Figure, text: Caption, lang: str) -> None:
+    """Title, subtitle and credit of a snapshot, laid out for a wide one."""
     figure.update_layout(
         title={"text": text.title, "x": 0.02, "xanchor": "left", "y": 0.975, "font": {"size": 22}},
         margin=MARGIN,
@@ -134,6 +183,7 @@ def publication_figure(
         hovermode=False,
     )
     figure.add_annotation(
+        name=narrow.SUBTITLE,
         text=text.subtitle,
         x=0.02,
         y=0.93,
@@ -145,13 +195,8 @@ def publication_figure(
         font={"size": 14, "color": _style.MUTED},
     )
     figure.add_annotation(
-        text=text.credit
-        + "<br>"
-        + gettext(
-            lang,
-            "Data version {version} · accessed {accessed} · "
-            "occupied Ukrainian territory hatched and shown apart",
-        ).format(version=text.version, accessed=format_date(text.accessed, lang)),
+        name=narrow.CREDIT,
+        text=_credit(text, lang),
         x=0.02,
         y=0.0,
         xref="paper",
@@ -162,7 +207,6 @@ def publication_figure(
         align="left",
         font={"size": 11, "color": _style.MUTED},
     )
-    return figure
 
 
 def render_image(
@@ -173,6 +217,7 @@ def render_image(
 
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     fig = figure.to_dict() if isinstance(figure, go.Figure) else figure
+    height = height or int(fig["layout"]["height"])  # 0: the height the figure says
     try:
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=TOPOJSON_DIR.as_uri() + "/")
     except Exception as exc:  # kaleido raises many types; the caller needs one

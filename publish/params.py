@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from core import view as queries
 from core.view import Filters
 from geodata.errors import ProtestmapError
-from publish import exports
+from publish import exports, narrow
 
 MIN_PX, MAX_PX = 200, 4000
 SCALES = {"1": 1, "2": 2}
@@ -106,9 +106,12 @@ def parse_request(
         raise BadRequest("'scale' must be 1 or 2")
     version = _single(args, "v")
     width, height = exports.DEFAULT_SIZE[timeline == "1"]
+    width = _pixels(args, "width", width)
+    if width < narrow.NARROW_PX:
+        height = 0  # a narrow snapshot is as tall as its stacked layout needs
     return replace(
         PublishRequest(filters, version, timeline == "1"),
-        width=_pixels(args, "width", width),
+        width=width,
         height=_pixels(args, "height", height),
         scale=SCALES[scale],
     )

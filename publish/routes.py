@@ -51,6 +51,8 @@ PLOTLY_JS = next(
 )
 
 
+#: Formats of the embed's static map: WebP is a sixth of the PNG's bytes.
+STATIC_FORMATS = {"webp": "image/webp", "png": "image/png"}
 #: Embed pages kept per process (the views a news site embeds are few and read often).
 EMBEDS_KEPT = 32
 #: A path segment naming a version of the embed's static files (``/embed/static/v<hex>/``).
@@ -286,12 +288,15 @@ def register_routes(
         if req.version and latest.version != data.version:
             newer = f"{root}/{in_lang.link_query(pinned=False)}"
         other = other_language(lang)
+        view = with_language(req.link_query(), lang)
         page = embed.embed_page(
             data,
             req.filters,
             text=text,
             timeline=req.timeline,
             static=f"{root}/embed/static/{static_version}",
+            image=f"{root}/export/embed.webp{view}",
+            figures=f"{root}/embed/figures.json{view}",
             full_view=f"{root}/{in_lang.query}",
             about=about,
             newer=newer,
@@ -299,6 +304,38 @@ def register_routes(
             switch=f"{root}/embed{with_language(req.link_query(), other)}",
         )
         return page
+
+    @server.route("/embed/figures.json")
+    def embed_figures() -> flask.Response:
+        req, data = pub.request()
+        lang = request_language(req.filters.lang)
+        key = ("figures", req.query, lang, req.timeline, data.version)
+        with embed_lock:
+            body = embed_pages.get(key)
+        if body is None:
+            body = embed.embed_figures(data, req.filters, timeline=req.timeline, lang=lang)
+            with embed_lock:
+                embed_pages[key] = body
+        return flask.Response(body, mimetype="application/json")
+
+    @server.route("/export/embed.<fmt>")
+    def export_embed(fmt: str) -> flask.Response:
+        """The embed's static map (no captions: the page has them), cached like exports."""
+        check_format(fmt, tuple(STATIC_FORMATS))
+        req, data = pub.request()
+        lang = request_language(req.filters.lang)
+        width = req.width
+        height = embed.static_height(width)
+        key = ("embed", req.query, lang, data.version, fmt, width, height)
+        image = pub.cached_render(
+            key,
+            lambda: embed.static_map(data, req.filters, width, lang),
+            fmt,
+            width=width,
+            height=height,
+            scale=1,
+        )
+        return flask.Response(image, mimetype=STATIC_FORMATS[fmt])
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

@@ -119,8 +119,15 @@ def test_only_the_embed_page_may_be_framed(client):
 
 def test_embed_page_loads_plotly_from_the_app(client):
     page = client.get("/embed?region=RU-MOW&timeline=1").get_data(as_text=True)
-    assert re.search(r'<script src="/embed/static/v[0-9a-f]+/plotly.min.js">', page)
+    # plotly.js and the figures are named for embed.js to fetch on demand, not loaded.
+    assert re.search(r'"plotly": "/embed/static/v[0-9a-f]+/plotly.min.js"', page)
+    assert re.findall(r"<script src=[^>]*>", page) == [
+        re.search(r'<script src="/embed/static/v[0-9a-f]+/embed.js">', page).group(0)
+    ]
+    assert len(page) < 20_000  # the figures' JSON is not in the page
     assert 'id="timeline"' in page and "Open the full view" in page
+    figures = client.get("/embed/figures.json?region=RU-MOW&timeline=1&lang=en").get_json()
+    assert set(figures) == {"map", "timeline"} and figures["map"]["data"]
     assert client.get("/embed/static/plotly.min.js").status_code == 200
     assert client.get("/embed/static/topojson/world_110m.json").status_code == 200
 
@@ -139,6 +146,21 @@ def test_snippet_has_title_alt_text_and_static_fallback(built_store):
     assert 'title="Detentions, 21 Sep 2022"' in snippet
     assert 'href="https://example.org/pm/export/map.png?from=2022-09-21&amp;v=abc"' in snippet
     assert "shaded by detentions" in snippet
+
+
+def test_embed_static_map_is_light_cached_and_as_wide_as_asked(client):
+    page = client.get("/embed?region=RU-MOW&lang=ru").get_data(as_text=True)
+    src = re.search(r'<img id="pm-static" class="pm-static" src="([^"]+)"', page).group(1)
+    assert src.startswith("/export/embed.webp?") and "lang=ru" in src
+    for width in (400, 1600):
+        url = f"/export/embed.webp?region=RU-MOW&lang=ru&width={width}"
+        first = client.get(url)
+        assert first.status_code == 200 and first.mimetype == "image/webp"
+        assert first.data[:4] == b"RIFF" and first.data[8:12] == b"WEBP"
+        assert len(first.data) <= 150_000
+        again = client.get(url)
+        assert again.headers["X-Cache"] == "HIT" and again.data == first.data
+    assert client.get("/export/embed.gif?region=RU-MOW").status_code == 400
 
 
 def test_export_png_is_cached_by_query_and_version(client):

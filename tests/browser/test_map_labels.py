@@ -66,8 +66,12 @@ def test_dashboard_names_hotspots_without_overlap_and_states_the_scale(
     # others at every size the dashboard is drawn at (a phone's too) is left out.
     assert names.count("Moscow") == 1  # the symbol's name replaces the fixed label
     assert len(names) >= 3 and "occupied, Ukraine" in names
-    # The circle size legend: circles drawn at the map's own sizes, with their values.
-    key = page.eval_on_selector_all("#map .annotation-text", "ts => ts.map(t => t.textContent)")
+    # The circle size legend: circles drawn at the map's own sizes, with their values; in
+    # the figure's margin on a desktop, below the map on a phone (assets/maplegend.js).
+    texts, shapes = "#map .annotation-text", "#map .layer-above .shapelayer path"
+    if tab == "phone":
+        texts, shapes = "#map-legend p, #map-legend .pm-sizes li", "#map-legend .circle"
+    key = page.eval_on_selector_all(texts, "ts => ts.map(t => t.textContent)")
     assert any("area ∝ detentions" in t for t in key)
     per_city = (
         incidents[(incidents["kind"] == "detention") & (incidents["status"] != "occupied_ukraine")]
@@ -76,7 +80,7 @@ def test_dashboard_names_hotspots_without_overlap_and_states_the_scale(
     )
     assert f"{int(per_city.max()):,}" in key
     circles = page.eval_on_selector_all(
-        "#map .layer-above .shapelayer path", "ps => ps.map(p => p.getBoundingClientRect().width)"
+        shapes, "ps => ps.map(p => p.getBoundingClientRect().width)"
     )
     assert max(circles) == pytest.approx(44, abs=1.5)
 
