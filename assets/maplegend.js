@@ -65,8 +65,6 @@
     return root;
   }
 
-  window.protestmapLegend = { build: build, SIZE_KEY: SIZE_KEY, REGIONS: REGIONS };
-
   function narrowAt(gd) {
     return gd.clientWidth > 0 && gd.clientWidth < NARROW_PX;
   }
