@@ -97,7 +97,7 @@ def test_series_csv_rows_match_the_oracle(data, step):
     assert rows["end"].max() == state.end.isoformat()
     if step == "week":  # 21-30 Sep 2022: Wednesday to Friday of the next week
         assert sorted(set(rows["period"])) == ["2022-W38", "2022-W39"]
-        assert sorted(set(rows["label"])) == ["21–25 Sep 2022", "26–30 Sep 2022"]
+        assert sorted(set(rows["label"])) == ["21–25 Sept 2022", "26–30 Sept 2022"]
     moscow = rows[rows["place_id"] == "RU-MOW"]["value"].sum()
     assert (
         moscow
