@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import parse_qsl, urlencode
 
 from babel import dates, numbers
@@ -34,6 +36,10 @@ NATIVE_NAMES = {"en": "English", "ru": "Русский"}
 LOCALES = {"en": "en_GB", "ru": "ru"}
 LOCALE_DIR = PROJECT_ROOT / "locale"
 DOMAIN = "messages"
+#: plotly.js's own texts of each translated language (month names on date axes, the mode
+#: bar's tips): ``plotly-locale-<lang>.json``, written by ``make setup`` from the pinned
+#: plotly.js's locale module (beside the date pickers' ``date-fns-locale-<lang>.js``).
+JS_LOCALE_DIR = PROJECT_ROOT / "assets" / "vendor"
 
 
 class MissingCatalogue(RuntimeError):
@@ -112,6 +118,22 @@ def query_language(query: str | None) -> str | None:
     """The language a query string asks for (its last ``lang``), if it is one served."""
     asked = [v for k, v in parse_qsl((query or "").lstrip("?")) if k == "lang"]
     return asked[-1] if asked and asked[-1] in LANGUAGES else None
+
+
+@functools.cache
+def plotly_locale(lang: str) -> Mapping[str, object]:
+    """The plotly.js config keys that make a figure speak ``lang`` (none for English).
+
+    The locale travels inside each figure's config (``locales``), so the dashboard, the embed
+    and kaleido's static exports all draw the same month names without loading a script.
+    """
+    if lang == DEFAULT:
+        return MappingProxyType({})
+    compiled = JS_LOCALE_DIR / f"plotly-locale-{lang}.json"
+    if not compiled.exists():
+        raise MissingCatalogue(f"{compiled} is missing: run `make setup` to write it")
+    texts = json.loads(compiled.read_text(encoding="utf-8"))
+    return MappingProxyType({"locale": lang, "locales": {lang: texts}})
 
 
 def plotly_separators(lang: str) -> str:

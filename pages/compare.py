@@ -31,7 +31,7 @@ from core.compare import (
     span_text,
     summary,
 )
-from core.i18n import DEFAULT, N_, gettext, query_language
+from core.i18n import DEFAULT, N_, gettext, plotly_locale, query_language
 from core.versions import DataSource
 from core.view import METRICS
 from layers import _style
@@ -233,7 +233,10 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             html.H2(_("Compare cities and regions")),
             controls,
             html.Div(id=NOTICE, role="status", className="cmp-notice", **english),
-            html.Div(dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS)), **english),
+            html.Div(
+                dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS, **plotly_locale(lang))),
+                **english,
+            ),
             html.P(id=CAPTION, className="cmp-caption", **english),
             html.Div(
                 [

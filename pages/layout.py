@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 
 import layers
 from core.dataset import Dataset
-from core.i18n import DEFAULT, N_, gettext
+from core.i18n import DEFAULT, N_, gettext, plotly_locale
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
@@ -213,7 +213,9 @@ def map_area(
         id=ids.MAP,
         figure=map_figure,
         className="map",
-        config=graph_config(MAP_BUTTONS, topojsonURL=topojson_url, scrollZoom=True),
+        config=graph_config(
+            MAP_BUTTONS, topojsonURL=topojson_url, scrollZoom=True, **plotly_locale(lang)
+        ),
     )
     return html.Div(
         className="map-wrap",
@@ -256,7 +258,9 @@ def below_map(lang: str = DEFAULT) -> html.Div:
     timeline = dcc.Graph(
         id=ids.TIMELINE,
         className="timeline",
-        config=graph_config([["toImage"]], doubleClick="autosize", showTips=False),
+        config=graph_config(
+            [["toImage"]], doubleClick="autosize", showTips=False, **plotly_locale(lang)
+        ),
     )
     return html.Div(
         className="below-map",

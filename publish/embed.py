@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.dataset import Dataset
-from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language
+from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language, plotly_locale
 from core.texts import Caption, alt_text
 from core.view import Filters
 from layers.cities import SIZE_KEY
@@ -138,10 +138,11 @@ def embed_page(
                 ),
             )
         )
+    # plotly.js's own texts (the timeline's month names) in the page's language.
     config = {
-        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
+        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/", **plotly_locale(lang)},
         "symbols": {"full": FULL_SYMBOLS_PX, "least": LEAST_SYMBOLS},
-        "timeline": TIMELINE_CONFIG,
+        "timeline": {**TIMELINE_CONFIG, **plotly_locale(lang)},
     }
     newer_note = (
         f'<a class="newer" href="{escape(newer)}" target="_blank" rel="noopener">'
