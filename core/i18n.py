@@ -16,9 +16,10 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal, cast
 from urllib.parse import parse_qsl, urlencode
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from babel.support import Translations
 
 from geodata.messages import N_
@@ -59,6 +60,23 @@ def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> _gettext.NullTrans
     return Translations.load(locale_dir, [lang], DOMAIN)
 
 
+class Explained(Exception):
+    """An error whose message can be said in any language.
+
+    ``message`` is an English msgid with ``{name}`` placeholders filled from ``values`` (or a
+    reason already in the reader's language, passed without values); ``str()`` is the English.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message, self.values = message, values
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``."""
+        text = gettext(lang, self.message)
+        return text.format(**self.values) if self.values else text
+
+
 def gettext(lang: str, message: str) -> str:
     """``message`` in ``lang``."""
     return translations(lang).gettext(message)
@@ -72,6 +90,25 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
 def format_number(value: float, lang: str) -> str:
     """A number as ``lang`` writes it ("1,386"; Russian "1 386" with a no-break space)."""
     return numbers.format_decimal(value, locale=LOCALES[lang])
+
+
+def format_decimal(value: float, lang: str, digits: int = 0) -> str:
+    """A number with ``digits`` decimals, as ``lang`` writes it ("1,386.50"; "1 386,50")."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+#: A day of the week as Dash's date pickers number them (0: Sunday).
+Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
+
+
+def first_weekday(lang: str) -> Weekday:
+    """The first day of a week in ``lang``'s calendars, numbered as Dash's date pickers do.
+
+    Babel counts from Monday (0), the pickers from Sunday (0): Monday in Russian, Monday in
+    British English.
+    """
+    return cast("Weekday", (Locale.parse(LOCALES[lang]).first_week_day + 1) % 7)
 
 
 def format_count(n: int, lang: str, singular: str, plural: str) -> str:

@@ -38,10 +38,12 @@ NO_REPORT = N_("no report")
 NO_FIGURE = N_("reported, figure unknown")
 REPORTED = N_("reported")
 
-CENSUS_SOURCE = "2021 census"
+CENSUS_SOURCE = N_("2021 census")
 GEONAMES_SOURCE = "GeoNames"
 GEONAMES_PAGE = "https://www.geonames.org/"
-NO_CITY_POPULATION = "unknown: GeoNames gives no population for this city"
+#: How a population note says why there is no figure (the reason follows).
+UNKNOWN = "unknown: "
+NO_CITY_POPULATION = UNKNOWN + N_("GeoNames gives no population for this city")
 PER = 100_000
 
 #: Columns of :func:`place_catalog`, indexed by place id.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-from babel import numbers
-
-from core.i18n import DEFAULT, LOCALES, N_, format_number
+from core.i18n import DEFAULT, N_, format_decimal, format_number
 
 #: Sequential classes, light to dark (ColorBrewer OrRd, without its near-white first step,
 #: so the lowest class stays visibly different from "no reports").
@@ -86,6 +84,4 @@ def fmt_rate(value: float, lang: str = DEFAULT) -> str:
     """Two significant digits for rates, enough to rank and never falsely precise."""
     if value == 0:
         return "0"
-    digits = max(0, 1 - math.floor(math.log10(abs(value))))
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return format_decimal(value, lang, max(0, 1 - math.floor(math.log10(abs(value)))))

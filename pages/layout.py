@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 
 import layers
 from core.dataset import Dataset
-from core.i18n import DEFAULT, N_, gettext, plotly_locale
+from core.i18n import DEFAULT, N_, first_weekday, gettext, plotly_locale
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
@@ -95,6 +95,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
                     max_date_allowed=last,
                     initial_visible_month=first,
                     display_format="YYYY-MM-DD",
+                    first_day_of_week=first_weekday(lang),
                     clearable=True,
                     start_date_placeholder_text=_("first day"),
                     end_date_placeholder_text=_("last day"),

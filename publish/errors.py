@@ -53,7 +53,8 @@ def _unknown_resource(exc: DependencyException) -> flask.Response:
 
 def _bad_request(exc: BadRequest) -> flask.Response:
     log.info("%s %s -> 400: %s", flask.request.method, flask.request.path[:200], exc)
-    return error_response(400, gettext(_lang(), "Bad request: {reason}").format(reason=exc))
+    lang = _lang()
+    return error_response(400, gettext(lang, "Bad request: {reason}").format(reason=exc.said(lang)))
 
 
 def _busy(exc: exports.Busy) -> flask.Response:

@@ -32,6 +32,7 @@ from geodata.settings import PROJECT_ROOT
 from layers import _style, inset
 from layers import regions as region_layer
 from layers.cities import SIZE_KEY
+from layers.dateticks import date_ticks
 from layers.figures import KEYED_COLORBAR, map_view, timeline_view
 from layers.labels import View
 
@@ -127,6 +128,9 @@ def publication_figure(
     figure = stack(
         map_view(data, f, lang, views=(area,)), timeline_view(data, f, lang) if timeline else None
     )
+    if timeline and data.extent and lang != DEFAULT:  # kaleido drops plotly.js's locale
+        first, last = data.extent
+        figure.update_xaxes(date_ticks(first, last, lang))
     figure.update_layout(
         title={"text": text.title, "x": 0.02, "xanchor": "left", "y": 0.975, "font": {"size": 22}},
         margin=MARGIN,

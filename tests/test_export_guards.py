@@ -150,13 +150,13 @@ TOMORROW = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/download/incidents.csv?region=RU-MOW&region=RU-SPE", "'region' is given 2 times"),
-        ("/download/regions.csv?kind=rally&kind=detention", "'kind' is given 2 times"),
+        ("/download/incidents.csv?region=RU-MOW&region=RU-SPE", "'region' is given more than once"),
+        ("/download/regions.csv?kind=rally&kind=detention", "'kind' is given more than once"),
         ("/download/incidents.geojson?colour=red", "not a known parameter"),
         ("/export/compare.png?places=RU-MOW&bogus=1", "'bogus' is not a known parameter"),
-        ("/export/compare.png?places=RU-MOW&places=RU-SPE", "'places' is given 2 times"),
-        ("/export/compare.svg?scale=1&scale=2", "'scale' is given 2 times"),
-        ("/export/compare.png?measure=nope", "measure='nope'"),
+        ("/export/compare.png?places=RU-MOW&places=RU-SPE", "'places' is given more than once"),
+        ("/export/compare.svg?scale=1&scale=2", "'scale' is given more than once"),
+        ("/export/compare.png?measure=nope", "'measure=nope' is not one of detained, rallies"),
         ("/download/regions.csv?from=1899-12-31", "expected a date from 1900-01-01 to today"),
         (f"/download/incidents.csv?to={TOMORROW}", "expected a date from 1900-01-01 to today"),
         (f"/export/map.png?from={TOMORROW}", "expected a date from 1900-01-01 to today"),

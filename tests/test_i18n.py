@@ -13,15 +13,22 @@ import pandas as pd
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from dash import html
+from test_about import words
 
 from app import create_app, load_dataset
-from core import i18n
+from core import compare, i18n
+from core.series import gazetteer_cities
 from core.view import Filters, parse_query
 from geodata import store
+from geodata.geocoding import read_geonames
 from geodata.settings import PROJECT_ROOT, Settings
 from layers.cities import SIZE_KEY, size_legend
+from layers.compare import compare_view
 from layers.figures import map_view
 from layers.language import request_language
+from pages.compare import steps_view, table_view
+from publish.compare_export import publication_chart
 
 RU_PO = PROJECT_ROOT / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
 RU_MO = RU_PO.with_suffix(".mo")
@@ -251,3 +258,98 @@ def test_the_circle_size_legend_speaks_russian_on_the_map_and_in_the_embed(built
     assert "<p>Круги: города, площадь ∝ акциям</p>" in embed
     english = client.get("/embed?from=2022-09-21&to=2022-09-30&metric=rallies&lang=en").text
     assert "<p>Circles: cities, area ∝ rallies</p>" in english and "∝ акциям" not in english
+
+
+@pytest.fixture(scope="module")
+def comparing(built_store):
+    dataset = load_dataset(Settings(data=built_store))
+    return compare.compare_data(dataset, gazetteer_cities(read_geonames()))
+
+
+def _latin_words(text: str) -> list[str]:
+    """Words of ``text`` in Latin letters (a Russian page shows none but names and sources)."""
+    return re.findall(r"\b[A-Za-z]{3,}\b", text)
+
+
+def test_compare_speaks_russian_in_its_chart_table_and_caption(comparing):
+    state, notices = comparing.parse("?places=RU-MOW,RU-DA,532096&step=week", "ru")
+    assert notices == []
+    figure = compare_view(comparing, state, "ru")
+    names = [t.name for t in figure.data if t.showlegend is not False]
+    assert names[:2] == ["Москва (регион)", "Дагестан (регион)"]
+    assert figure.layout.yaxis.title.text.startswith("задержания (по")
+    assert "нижние оценки" in figure.layout.annotations[-1].text
+    assert figure.layout.separators == ",\u00a0"
+    caption = compare.caption(comparing, state, "ru")
+    assert caption.startswith("с 21 сентября 2022\u202fг. по ")
+    assert "Итог по субъектам Российской Федерации" in caption
+    table = words(table_view(compare.summary(comparing, state), state, "ru"))
+    assert "место на 100 тыс." in table and "Москва · Moscow" in table
+    steps = words(html.Div(steps_view(compare.series_table(comparing, state, "ru"), state, "ru")))
+    assert steps.startswith("По неделям") and "21–25 сент. 2022\u202fг." in steps
+    # Nothing English is left but the places' English names and the sources' names and links.
+    shown = re.sub(r"https?://\S+", "", " ".join([caption, table, steps]))
+    assert set(_latin_words(shown)) <= {
+        "Moscow",
+        "Republic",
+        "Dagestan",
+        "Makhachkala",
+        "GeoNames",
+        "OVD",
+    }
+
+
+def test_compare_notices_speak_russian_and_name_the_parameter(comparing):
+    _, notices = comparing.parse("?places=RU-XXX&step=year&a=soon", "ru")
+    assert notices == [
+        "«step=year»: ожидается одно из значений day, week, month",
+        "неизвестные места пропущены: RU-XXX",
+        "«a=soon»: ожидается день или промежуток ДЕНЬ..ДЕНЬ",
+    ]
+
+
+def test_the_compare_export_credit_and_dates_are_russian(comparing, client):
+    state, _ = comparing.parse("?places=RU-MOW&start=2022-09-21&end=2022-09-30", "ru")
+    credit = comparing.credits["ru"]
+    assert credit.startswith("Данные: ") and "границы: Natural Earth" in credit
+    figure = publication_chart(
+        comparing, state, credit=credit, version="abc", accessed=dt.date(2026, 1, 2), lang="ru"
+    )
+    notes = [a.text for a in figure.layout.annotations]
+    # The date ends in "г.": the sentence needs no second full stop.
+    assert f"{credit}. Версия данных abc, дата обращения 2 января 2026\u202fг." in notes
+    assert any(n.startswith("С 21 сентября 2022\u202fг. по 30 сентября 2022") for n in notes)
+    assert figure.layout.title.text.startswith("Задержания: Москва")
+    # kaleido drops plotly.js's locale: the month names on the axis are Babel's.
+    assert figure.layout.xaxis.ticktext[0] == "21 сент. 2022\u202fг."
+    svg = client.get("/export/compare.svg?places=RU-MOW&lang=ru&start=2022-09-21&end=2022-09-30")
+    assert svg.status_code == 200
+    shown = " ".join(ET.fromstring(svg.data).itertext())
+    assert "Версия данных" in shown and "сент." in shown and "Sep" not in shown
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("/export/map.png?width=9&lang=ru", "«width=9»: ожидается целое число пикселей от 200"),
+        ("/export/map.png?scale=3&lang=ru", "«scale» должен быть 1 или 2"),
+        ("/export/map.png?kind=rally&kind=rally&lang=ru", "«kind» указан несколько раз"),
+        ("/download/regions.csv?bogus=1&lang=ru", "«bogus=1» — неизвестный параметр"),
+        ("/export/map.gif?lang=ru", "неизвестный формат «gif»"),
+        ("/export/compare.png?step=year&lang=ru", "«step=year»: ожидается одно из значений"),
+    ],
+)
+def test_refusals_speak_the_language_of_the_link(client, url, said):
+    refused = client.get(url)
+    assert refused.status_code == 400
+    assert refused.text.startswith("Неверный запрос: ") and said in refused.text
+
+
+def test_russian_figures_carry_plotlys_russian_texts():
+    config = i18n.plotly_locale("ru")
+    assert config["locale"] == "ru"
+    texts = config["locales"]["ru"]  # type: ignore[index]
+    assert "Сент." in texts["format"]["shortMonths"] and texts["dictionary"]["Autoscale"]
+    assert i18n.plotly_locale("en") == {}
+    # Russian weeks start on Monday (Dash's pickers count from Sunday = 0).
+    assert i18n.first_weekday("ru") == 1
