@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
-from core.i18n import DEFAULT, format_date, gettext
+from core.i18n import DEFAULT, N_, Explained, format_date, gettext
 from core.texts import Caption
 from core.texts import caption as caption
 from core.texts import credit_line as credit_line
 from core.view import Filters
-from geodata.errors import ProtestmapError
+from geodata.errors import ProtestmapError, first_line
 from geodata.settings import PROJECT_ROOT
 from layers import _style, inset
 from layers import regions as region_layer
@@ -49,15 +49,19 @@ _MAP_Y = {False: (0.08, 0.9), True: (0.36, 0.9)}
 MARGIN = {"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16}
 
 
-class RenderError(ProtestmapError):
-    """A snapshot could not be rendered (kaleido or Chromium failed)."""
+#: What a refused render says (503).
+BUSY = N_("Too many exports are being rendered; try again shortly.")
+
+
+class RenderError(Explained, ProtestmapError):
+    """A snapshot could not be rendered (kaleido or Chromium failed); said in any language."""
 
 
 class RenderTimeout(RenderError):
     """A render took longer than the pool allows."""
 
 
-class Busy(ProtestmapError):
+class Busy(Explained, ProtestmapError):
     """Too many renders are running or waiting; try again after ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
@@ -180,7 +184,9 @@ def render_image(
     try:
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=TOPOJSON_DIR.as_uri() + "/")
     except Exception as exc:  # kaleido raises many types; the caller needs one
-        raise RenderError(f"rendering the {fmt} failed: {exc}") from exc
+        raise RenderError(
+            N_("rendering the {fmt} failed: {reason}"), fmt=fmt, reason=first_line(exc)
+        ) from exc
 
 
 class RenderPool:
@@ -239,13 +245,17 @@ class RenderPool:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
             raise RenderTimeout(
-                f"rendering the {fmt} took longer than {self.timeout:g} s and was abandoned; "
-                "try a smaller size or the PNG format"
+                N_(
+                    "rendering the {fmt} took longer than {seconds} s and was abandoned; "
+                    "try a smaller size or the PNG format"
+                ),
+                fmt=fmt,
+                seconds=f"{self.timeout:g}",
             ) from None
 
     def _admit(self) -> Callable[[], None]:
         """Take a slot here and in the fleet (``Busy`` if either is full); return its release."""
-        busy = Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
+        busy = Busy(BUSY, self.retry_after)
         if not self._slots.acquire(blocking=False):
             raise busy
         fleet = self.fleet.acquire() if self.fleet else None

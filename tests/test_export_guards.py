@@ -109,6 +109,9 @@ def test_a_full_pool_answers_503_with_retry_after(held):
     assert pool.started.wait(timeout=60)
     refused = client.get("/export/compare.png?places=RU-MOW")
     assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+    russian = client.get("/export/compare.png?places=RU-MOW&lang=ru")
+    assert russian.status_code == 503
+    assert russian.text == "Сейчас готовится слишком много изображений; попробуйте чуть позже.\n"
     assert pool.renders == 1
     pool.release.set()
     other.join(timeout=60)
