@@ -333,12 +333,12 @@ def caption(data: CompareData, state: CompareState, lang: str = DEFAULT) -> str:
     )
     what = _(METRICS[state.measure])
     total = format_number(round(national), lang) if pd.notna(national) else _("none reported")
-    period = _("{start} to {end}").format(
+    period = _("From {start} to {end}.").format(
         start=format_date(state.start, lang), end=format_date(state.end, lang)
     )
     return " ".join(
         [
-            period + ".",
+            period,
             _(
                 "Russia's total over its federal subjects (occupied Ukrainian territory "
                 "excluded): {total} {what}."

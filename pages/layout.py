@@ -296,6 +296,7 @@ def incident_table(lang: str = DEFAULT) -> html.Section:
             },
             # One tab stop per row, arrow keys between its cells (assets/dashAgGridFunctions.js).
             "tabToNextCell": {"function": "tabToNextRow(params)"},
+            "localeText": layers.grid_texts(lang),
         },
         className="ag-theme-alpine",
         style={"height": "440px"},

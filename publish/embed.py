@@ -158,6 +158,8 @@ def embed_page(
         else ""
     )
     version = _("Data version {version}.").format(version=text.version)
+    # Outside the f-string below: pybabel does not see a message inside an f-string.
+    about_text, full_text = _("About the data"), _("Open the full view")
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -172,8 +174,8 @@ def embed_page(
 {key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
 <footer><span>{escape(text.credit)}. {escape(version)}</span>
-<a href="{escape(about)}" target="_blank" rel="noopener">{escape(_("About the data"))}</a>
-<a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(_("Open the full view"))}</a>
+<a href="{escape(about)}" target="_blank" rel="noopener">{escape(about_text)}</a>
+<a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(full_text)}</a>
 {newer_note}{switch_link}</footer>
 {"".join(blocks)}
 {_json_script("pm-config", config)}

@@ -281,7 +281,7 @@ def test_compare_speaks_russian_in_its_chart_table_and_caption(comparing):
     assert "нижние оценки" in figure.layout.annotations[-1].text
     assert figure.layout.separators == ",\u00a0"
     caption = compare.caption(comparing, state, "ru")
-    assert caption.startswith("с 21 сентября 2022\u202fг. по ")
+    assert caption.startswith("С 21 сентября 2022\u202fг. по 30 сентября 2022\u202fг. Итог")
     assert "Итог по субъектам Российской Федерации" in caption
     table = words(table_view(compare.summary(comparing, state), state, "ru"))
     assert "место на 100 тыс." in table and "Москва · Moscow" in table
