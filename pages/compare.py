@@ -44,7 +44,7 @@ from core.versions import DataSource
 from core.view import METRICS
 from layers import _style
 from layers.compare import UNITS, compare_view
-from layers.language import language_switch, request_language
+from layers.language import dropdown_labels, language_switch, request_language
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
 
@@ -179,6 +179,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             _field(
                 _("Places (cities and regions, Russian or English name)"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=PLACES,
                     options=place_options(data, lang),
                     multi=True,

@@ -18,7 +18,7 @@ from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import maptable, panels
 from layers.grid import ROW_STYLE
-from layers.language import language_switch
+from layers.language import dropdown_labels, language_switch
 from layers.modebar import MAP_BUTTONS, graph_config
 from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
@@ -113,6 +113,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
             _field(
                 _("Tags (all must apply)"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=ids.TAGS,
                     value=tags,
                     multi=True,
@@ -124,6 +125,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
             _field(
                 _("Campaign"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=ids.CAMPAIGN,
                     value=campaign,
                     options=sorted(data.catalogue.campaigns),
