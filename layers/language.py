@@ -58,6 +58,25 @@ def language_switch(query: str, lang: str, path: str) -> html.Nav:
     return html.Nav(links, className="lang-switch", **named)
 
 
+#: Names dash-core-components 4.4 gives the date pickers' controls in English, with no prop
+#: to change them: ``assets/a11y.js`` swaps them for the page's ``<html data-dash-words>``.
+DASH_WORDS = {
+    "Clear Dates": N_("Clear Dates"),
+    "Close calendar": N_("Close calendar"),
+    "Previous month": N_("Previous month"),
+    "Next month": N_("Next month"),
+    "Increase value": N_("Increase value"),
+    "Decrease value": N_("Decrease value"),
+}
+
+
+def dash_words(lang: str) -> dict[str, str]:
+    """Dash's own English control names and their words in ``lang`` (none for English)."""
+    if lang == DEFAULT:
+        return {}
+    return {english: gettext(lang, english) for english in DASH_WORDS.values()}
+
+
 def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     """A dcc.Dropdown's ``labels`` in ``lang`` (Dash writes them in English otherwise)."""
     labels = {key: gettext(lang, text) for key, text in DROPDOWN_LABELS.items()}
