@@ -133,7 +133,7 @@ def register_compare_export(
         try:
             data = views.of(pub.source.get(pins[0] if pins else None))
         except UnknownVersion as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(exc.message, **exc.values) from None
         view = urlencode(args, doseq=True)
         state, notices = data.parse(view, lang)
         version, credit = data.version, with_about(data.credits[lang], about_url(), lang)

@@ -339,6 +339,8 @@ def test_the_compare_export_credit_and_dates_are_russian(comparing, client):
         ("/download/regions.csv?bogus=1&lang=ru", "«bogus=1» — неизвестный параметр"),
         ("/export/map.gif?lang=ru", "неизвестный формат «gif»"),
         ("/export/compare.png?step=year&lang=ru", "«step=year»: ожидается одно из значений"),
+        ("/export/map.png?v=0123456789ab&lang=ru", "версия данных 0123456789ab на этом сервере"),
+        ("/export/compare.svg?v=xyz&lang=ru", "«xyz» — не версия данных"),
     ],
 )
 def test_refusals_speak_the_language_of_the_link(client, url, said):
