@@ -113,8 +113,9 @@ def place_options(data: CompareData, lang: str = DEFAULT) -> list[dict[str, str]
             catalog[catalog["kind"] == "region"].sort_values("name_en"),
         ]
     )
+    regions = {code: data.name(code, lang) for code in catalog.index[catalog["kind"] == "region"]}
     labels = {
-        pid: place_label(row, data.name(row["region_code"], lang), lang)
+        pid: place_label(row, regions.get(row["region_code"], str(row["region_en"])), lang)
         for pid, row in ordered.iterrows()
     }
     return [
