@@ -224,6 +224,11 @@ def test_downloads_say_where_they_come_from_in_russian(client):
     # The columns keep their names: code that reads the file does not depend on the language.
     header = next(line for line in csv.splitlines() if not line.startswith("#"))
     assert header.startswith("region_code,name_en,name_ru")
+    # The GeoJSON's README, the incidents' too.
+    geojson = client.get("/download/incidents.geojson?region=RU-MOW&lang=ru").get_json()
+    readme = geojson["protestmap"]["readme"]
+    assert readme[0] == "Выгрузка protestmap" and readme[-1].startswith("Числа")
+    assert readme[4].startswith("Данные: ")
 
 
 def test_a_russian_svg_export_has_the_russian_title(client):
