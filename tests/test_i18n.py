@@ -25,6 +25,7 @@ from geodata.geocoding import read_geonames
 from geodata.settings import PROJECT_ROOT, Settings
 from layers.cities import SIZE_KEY, size_legend
 from layers.compare import compare_view
+from layers.dateticks import date_ticks
 from layers.figures import map_view
 from layers.language import request_language
 from pages.compare import steps_view, table_view
@@ -239,6 +240,32 @@ def test_a_russian_svg_export_has_the_russian_title(client):
     assert "Версия данных" in words and "оккупированная территория Украины" in words
     again = client.get("/export/map.svg?region=RU-MOW&width=900&height=700")
     assert "Detentions at protests in Moscow" in " ".join(ET.fromstring(again.data).itertext())
+    # With its timeline: kaleido takes no plotly.js locale, so the months are Babel's.
+    with_days = client.get("/export/map.svg?lang=ru&timeline=1&from=2022-09-21&to=2022-09-30")
+    days = [t for t in ET.fromstring(with_days.data).itertext() if "сент." in t]
+    assert days and not any(
+        re.search(r"\bSep", t) for t in ET.fromstring(with_days.data).itertext()
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "ticks"),
+    [
+        (
+            dt.date(2022, 9, 21),
+            dt.date(2022, 9, 23),
+            ["21 сент. 2022\u202fг.", "22 сент.", "23 сент."],
+        ),
+        (
+            dt.date(2022, 2, 24),
+            dt.date(2022, 12, 31),
+            [f"{m} 2022\u202fг." for m in ("март", "май", "июль", "сент.", "нояб.")],
+        ),
+    ],
+)
+def test_exported_date_ticks_are_written_by_babel(first, last, ticks):
+    axis = date_ticks(first, last, "ru")
+    assert axis["ticktext"] == ticks and len(axis["tickvals"]) == len(ticks)
 
 
 def test_outside_a_request_only_the_url_counts():
