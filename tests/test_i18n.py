@@ -4,6 +4,7 @@ and the language travels in the URL (or comes from Accept-Language) through ever
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -389,3 +390,19 @@ def test_russian_figures_carry_plotlys_russian_texts():
     assert i18n.plotly_locale("en") == {}
     # Russian weeks start on Monday (Dash's pickers count from Sunday = 0).
     assert i18n.first_weekday("ru") == 1
+
+
+def test_the_compare_series_csv_speaks_russian_but_keeps_its_columns(comparing):
+    state, _ = comparing.parse("?places=RU-MOW&step=week", "ru")
+    table = compare.series_table(comparing, state, "ru")
+    header = compare.csv_header(comparing, "задержания по неделям", "https://h/compare?", "ru")
+    text = compare.csv_text(table, header)
+    lines = text.splitlines()
+    assert lines[0] == "# Сравнение protestmap: задержания по неделям"
+    assert lines[1] == f"# версия данных: {comparing.version}"
+    assert lines[3].startswith("# источник: Данные: ")
+    rows = pd.read_csv(io.StringIO(text), comment="#")
+    # Code reads the columns and the status codes: they stay as documented.
+    assert list(rows.columns[:3]) == ["place_id", "place", "step"]
+    assert rows["place"].iloc[0] == "Москва" and rows["label"].iloc[0].endswith("2022\u202fг.")
+    assert set(rows["status"]) <= {"reported", "no report", "reported, figure unknown"}
