@@ -9,16 +9,28 @@ AXE_JS    := .cache/axe/node_modules/axe-core/axe.min.js
 # gettext catalogues: locale/<lang>/LC_MESSAGES/messages.po is committed, its .mo is built here.
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
+# plotly.js's and date-fns's own texts (month and day names, number signs) for every language
+# with a catalogue, from the pinned npm packages; Dash serves them from assets/vendor/.
+TRANSLATED := $(patsubst locale/%/LC_MESSAGES/messages.po,%,$(CATALOGUES))
+JS_LOCALES := $(TRANSLATED:%=assets/vendor/plotly-locale-%.json) \
+              $(TRANSLATED:%=assets/vendor/date-fns-locale-%.js)
+DATE_FNS   := .cache/locales/node_modules/date-fns/package.json
 POT        ?= locale/messages.pot
 # What pybabel extracts: core.i18n's gettext(lang, msg), ngettext(lang, one, many, n),
 # format_count(n, lang, one, many) and N_(msg), and ``_ = functools.partial(gettext, lang)``.
 BABEL_KEYWORDS := --no-default-keywords -k gettext:2 -k ngettext:2,3 -k format_count:3,4 \
                   -k N_ -k _
 
+# A failed step leaves no half-written file behind for the next `make` to trust.
+.DELETE_ON_ERROR:
+# The texts of a plotly.js locale module (argument: its path), as JSON on stdout.
+export PLOTLY_LOCALE_JSON := const l = require(process.argv[1]); \
+  process.stdout.write(JSON.stringify({dictionary: l.dictionary, format: l.format}))
+
 .PHONY: setup system-deps build run test test-fast lint bench bench-full clean \
         pot messages language screenshots
 
-setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS) $(COMPILED)
+setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS) $(COMPILED) $(JS_LOCALES)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +70,25 @@ $(PLOTLY_JS): frontend/plotly/entry.js frontend/plotly/package.json frontend/plo
 	cp $^ .cache/plotly/
 	cd .cache/plotly && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && npm run --silent build
 	cp .cache/plotly/plotly.min.js $@
+
+# plotly.js's locale of a language (month names on date axes, the mode bar's tips) as JSON,
+# from the plotly.js the bundle above is built from; core.i18n.plotly_locale puts it in the
+# config of every figure in that language (dashboard, embed and kaleido's exports alike).
+assets/vendor/plotly-locale-%.json: $(PLOTLY_JS)
+	node -e "$$PLOTLY_LOCALE_JSON" \
+	  "$(CURDIR)/.cache/plotly/node_modules/plotly.js/lib/locales/$*.js" > $@
+
+# The date pickers' month and day names: dash-core-components formats them with date-fns and
+# reads its locales from the page (frontend/locales pins the date-fns its range allows).
+$(DATE_FNS): frontend/locales/package.json frontend/locales/package-lock.json | system-deps
+	rm -rf .cache/locales && mkdir -p .cache/locales
+	cp $^ .cache/locales/
+	cd .cache/locales && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+assets/vendor/date-fns-locale-%.js: $(DATE_FNS)
+	mkdir -p $(dir $@)
+	cp .cache/locales/node_modules/date-fns/locale/$*/cdn.min.js $@
 
 # axe-core for the accessibility browser tests (tests/browser/axe.py), pinned by its lock file;
 # it is injected into pages under test only, never served by the app.

@@ -7,10 +7,12 @@ use ``app:server``, which builds the app from ``PROTESTMAP_*`` settings on first
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 from typing import Any
 
 import dash
@@ -28,7 +30,7 @@ from core.i18n import gettext, query_language
 from core.versions import DataSource
 from geodata.geocoding import read_geonames
 from geodata.settings import Settings
-from layers.language import request_language
+from layers.language import dash_words, request_language
 from pages import about, compare, ids, publishing, views
 from pages.layout import page
 from publish import errors, exports, guards, headers, register_routes
@@ -157,12 +159,16 @@ def _set_html_lang(app: dash.Dash) -> None:
 
     Screen readers pronounce the page by it; the language is the one the page's callbacks
     pick too (``?lang=``, else the browser's ``Accept-Language``, else English).
+    ``data-dash-words`` carries the words for Dash's own English control names in it.
     """
     interpolate = app.interpolate_index
 
     def with_lang(**parts: Any) -> str:
         lang = request_language(query_language(flask.request.query_string.decode("latin-1")))
-        return interpolate(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+        words = escape(json.dumps(dash_words(lang), ensure_ascii=False), quote=True)
+        return interpolate(**parts).replace(
+            "<html>", f'<html lang="{lang}" data-dash-words="{words}">', 1
+        )
 
     app.interpolate_index = with_lang  # type: ignore[method-assign,assignment]
 

@@ -17,7 +17,18 @@
     return id ? document.getElementById(id + "-label") : null;
   }
 
+  // Dash's own English names of the date pickers' controls ("Clear Dates", "Next month"),
+  // in the page's language: <html data-dash-words> maps each to its words (app.py).
+  var words = JSON.parse(document.documentElement.getAttribute("data-dash-words") || "{}");
+  var named = Object.keys(words).length > 0;
+
   function repair(root) {
+    if (named) {
+      root.querySelectorAll("[aria-label]").forEach(function (el) {
+        var said = words[el.getAttribute("aria-label")];
+        if (said) set(el, "aria-label", said);
+      });
+    }
     // RadioItems / Checklist: role=listbox around <label role=option> holding a native input
     // nests interactive controls; native radios and checkboxes need only a named group.
     // (A Dropdown's menu uses the same list as a real listbox: it is left alone.)

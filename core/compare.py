@@ -9,8 +9,9 @@ builds it once per data version, so Compare follows an ingest and honours ``v=``
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -22,9 +23,11 @@ from cachetools import LRUCache
 from core import series
 from core.aggregates import Columns
 from core.dataset import Dataset
+from core.i18n import DEFAULT, LANGUAGES, format_date, format_number, gettext
 from core.spreadsheet import neutralise_formulas
+from core.texts import credit_in
 from core.versions import PINNED_KEPT
-from core.view import METRICS, PERIOD_ALIASES, url_date
+from core.view import METRICS, PERIOD_ALIASES, Invalid, url_date
 
 PATH = "/compare"
 MAX_PLACES = 16
@@ -113,12 +116,15 @@ def parse_query(
     known: pd.Index,
     bounds: tuple[date, date],
     aliases: dict[str, str] | None = None,
+    lang: str = DEFAULT,
 ) -> tuple[CompareState, list[str]]:
     """State from a query string, and a notice for every parameter that fell back to default.
 
     Place ids in ``aliases`` (a federal city's GeoNames id) become the place they stand for;
-    unknown place ids are dropped; more than :data:`MAX_PLACES` are cut.
+    unknown place ids are dropped; more than :data:`MAX_PLACES` are cut. The notices are in
+    ``lang`` and name the parameter as the link spells it.
     """
+    _ = functools.partial(gettext, lang)
     spelled = {to: name for name, to in PERIOD_ALIASES.items()}  # the map's from/to
     text = search if isinstance(search, str) else ""  # a store forged into another type
     params = {spelled.get(k, k): v[-1] for k, v in parse_qs(text.lstrip("?")).items()}
@@ -131,7 +137,11 @@ def parse_query(
     }
     for key, allowed in choices.items():
         if key in params and params[key] not in allowed:
-            notices.append(f"{key}={params[key]!r} is not one of {', '.join(allowed)}")
+            notices.append(
+                _("'{key}={value}' is not one of {choices}").format(
+                    key=key, value=params[key][:20], choices=", ".join(allowed)
+                )
+            )
         elif key in params:
             state = _with(state, key, params[key])
     aliases = aliases or {}
@@ -139,19 +149,20 @@ def parse_query(
     wanted = [aliases.get(p, p) for p in wanted]
     unknown = [p for p in wanted if p not in known]
     if unknown:
-        notices.append(f"unknown places ignored: {', '.join(unknown)}")
+        shown = ", ".join(p[:20] for p in unknown[:5])
+        notices.append(_("unknown places ignored: {places}").format(places=shown))
     places = tuple(dict.fromkeys(p for p in wanted if p in known))
     if len(places) > MAX_PLACES:
-        notices.append(f"only the first {MAX_PLACES} places are shown")
+        notices.append(_("only the first {n} places are shown").format(n=MAX_PLACES))
     state = replace(state, places=places[:MAX_PLACES])
     for key in ("start", "end"):
         if key in params:
             try:
                 state = _with(state, key, url_date(params[key]))
-            except ValueError as exc:
-                notices.append(f"{key}={params[key]!r}: {exc}")
+            except Invalid as exc:
+                notices.append(f"'{key}={params[key][:20]}': {exc.said(lang)}")
     if state.start > state.end:
-        notices.append("the period ends before it starts")
+        notices.append(_("the period ends before it starts"))
         state = replace(state, start=bounds[0], end=bounds[1])
     period_a, period_b = halves(state.start, state.end)
     state = replace(state, period_a=period_a, period_b=period_b)
@@ -160,7 +171,11 @@ def parse_query(
             try:
                 state = _with(state, field, _parse_span(params[key]))
             except ValueError:
-                notices.append(f"{key}={params[key]!r} is not a day or a range DAY..DAY")
+                notices.append(
+                    _("'{key}={value}' is not a day or a range DAY..DAY").format(
+                        key=key, value=params[key][:20]
+                    )
+                )
     return state, notices
 
 
@@ -173,16 +188,24 @@ class CompareData:
     bounds: tuple[date, date]
     #: Place ids that stand for another place (a federal city's GeoNames id -> its region).
     aliases: dict[str, str]
-    #: The data version counted, and who its figures come from (printed on exports).
+    #: The data version counted, and who its figures come from in each language (printed on
+    #: exports and downloads).
     version: str
-    credit: str
+    credits: Mapping[str, str]
     #: Other names of a place the map shows (a federal city's GeoNames names, English and
     #: Russian), so the picker finds the region under them too.
     other_names: dict[str, tuple[str, ...]]
 
-    def parse(self, search: str | None) -> tuple[CompareState, list[str]]:
-        """The state a query string asks for over this data, with notices."""
-        return parse_query(search, self.catalog.index, self.bounds, self.aliases)
+    def parse(self, search: str | None, lang: str = DEFAULT) -> tuple[CompareState, list[str]]:
+        """The state a query string asks for over this data, with notices in ``lang``."""
+        return parse_query(search, self.catalog.index, self.bounds, self.aliases, lang)
+
+    def name(self, place_id: str, lang: str) -> str:
+        """A place's name in ``lang`` (its English name where the data has none in it)."""
+        info = self.catalog.loc[place_id]
+        column = f"name_{lang}"
+        named = info[column] if column in info.index else None
+        return named if isinstance(named, str) and named else str(info["name_en"])
 
 
 def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
@@ -215,7 +238,7 @@ def compare_data(data: Dataset, cities: pd.DataFrame) -> CompareData:
         bounds,
         aliases,
         data.version,
-        data.credit,
+        {lang: credit_in(data, lang) for lang in LANGUAGES},
         other_names,
     )
 
@@ -267,12 +290,15 @@ def nationals(data: CompareData, state: CompareState) -> tuple[float, float]:
     return a, b
 
 
-def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The chart's long frame of ``state``, and a display name per place.
+def place_series(
+    data: CompareData, state: CompareState, lang: str = DEFAULT
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The chart's long frame of ``state``, and a display name per place, in ``lang``.
 
     A place without population says so in its name (per 100k). ``label`` names each step as
-    people read it (``21–25 Sep 2022``).
+    people read it (``21–25 Sept 2022``).
     """
+    _ = functools.partial(gettext, lang)
     frame = series.place_series(
         data.columns,
         data.catalog,
@@ -284,48 +310,62 @@ def place_series(data: CompareData, state: CompareState) -> tuple[pd.DataFrame, 
         metric=state.metric,
     )
     frame["label"] = [
-        series.step_label(a, b, state.step)
+        series.step_label(a, b, state.step, lang)
         for a, b in zip(frame["date"].dt.date, frame["end"].dt.date, strict=True)
     ]
     names = {}
     for pid in state.places:
         info = data.catalog.loc[pid]
-        name = info["name_en"] if info["kind"] == "city" else f"{info['name_en']} (region)"
+        name = data.name(pid, lang)
+        if info["kind"] != "city":
+            name = _("{place} (region)").format(place=name)
         if state.metric == "per100k" and pd.isna(info["population"]):
-            name += " (population unknown)"
+            name = _("{place} (population unknown)").format(place=name)
         names[pid] = name
     return frame, names
 
 
-def caption(data: CompareData, state: CompareState) -> str:
-    """What the numbers are and where the populations come from."""
+def caption(data: CompareData, state: CompareState, lang: str = DEFAULT) -> str:
+    """What the numbers are and where the populations come from, in ``lang``."""
+    _ = functools.partial(gettext, lang)
     national = series.national_total(
         data.columns, start=state.start, end=state.end, measure=state.measure
     )
-    what = METRICS[state.measure]
-    total = f"{national:,.0f}" if pd.notna(national) else "none reported"
-    return (
-        f"{state.start:%d %b %Y} to {state.end:%d %b %Y}. Russia's total over its federal subjects "
-        f"(occupied Ukrainian territory excluded): {total} {what}. "
-        "Counts are lower bounds from published reports (mostly OVD-Info); days without a report "
-        "are unknown, not zero. Per 100,000: regions use the 2021 census, cities the GeoNames "
-        "population where GeoNames has one. Weeks run Monday to Sunday."
+    what = _(METRICS[state.measure])
+    total = format_number(round(national), lang) if pd.notna(national) else _("none reported")
+    period = _("From {start} to {end}.").format(
+        start=format_date(state.start, lang), end=format_date(state.end, lang)
+    )
+    return " ".join(
+        [
+            period,
+            _(
+                "Russia's total over its federal subjects (occupied Ukrainian territory "
+                "excluded): {total} {what}."
+            ).format(total=total, what=what),
+            _(
+                "Counts are lower bounds from published reports (mostly OVD-Info); days without "
+                "a report are unknown, not zero. Per 100,000: regions use the 2021 census, cities "
+                "the GeoNames population where GeoNames has one. Weeks run Monday to Sunday."
+            ),
+        ]
     )
 
 
-def series_table(data: CompareData, state: CompareState) -> pd.DataFrame:
+def series_table(data: CompareData, state: CompareState, lang: str = DEFAULT) -> pd.DataFrame:
     """The chart's numbers as a table: one row per place and step, labelled both ways.
 
     ``period`` is the step's machine label (``2022-09-21``, ISO week ``2022-W38``, month
-    ``2022-09``), ``label`` the one people read (``21–25 Sep 2022``); ``start``/``end`` are
-    the step's first and last day inside the view's period.
+    ``2022-09``), ``label`` the one people read in ``lang`` (``21–25 Sept 2022``), ``place``
+    the place's name in it; ``start``/``end`` are the step's first and last day inside the
+    view's period. The column names and ``status`` codes stay English, for code reading it.
     """
-    frame, _ = place_series(data, state)
+    frame, _ = place_series(data, state, lang)
     starts = frame["date"].dt.date
     return pd.DataFrame(
         {
             "place_id": frame["place_id"],
-            "place": frame["place_id"].map(data.catalog["name_en"]),
+            "place": [data.name(p, lang) for p in frame["place_id"]],
             "step": state.step,
             "period": [series.step_code(d, state.step) for d in starts],
             "label": frame["label"],
@@ -348,11 +388,12 @@ def csv_text(table: pd.DataFrame, header: Sequence[str]) -> str:
     return lines + neutralise_formulas(table).to_csv(index=False)
 
 
-def csv_header(data: CompareData, what: str, url: str) -> list[str]:
-    """The CSV's provenance lines: what it holds, the data version, the view's link, credit."""
+def csv_header(data: CompareData, what: str, url: str, lang: str = DEFAULT) -> list[str]:
+    """The CSV's provenance lines in ``lang``: what it holds, the data version, link, credit."""
+    _ = functools.partial(gettext, lang)
     return [
-        f"protestmap compare: {what}",
-        f"data version: {data.version}",
-        f"view: {url}",
-        f"source: {data.credit}",
+        _("protestmap compare: {what}").format(what=what),
+        _("data version: {version}").format(version=data.version),
+        _("view: {url}").format(url=url),
+        _("source: {credit}").format(credit=data.credits[lang]),
     ]

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
+from typing import Literal, cast
 from urllib.parse import parse_qsl, urlencode
 
 from babel import Locale, dates, numbers
@@ -34,6 +37,10 @@ NATIVE_NAMES = {"en": "English", "ru": "Русский"}
 LOCALES = {"en": "en_GB", "ru": "ru"}
 LOCALE_DIR = PROJECT_ROOT / "locale"
 DOMAIN = "messages"
+#: plotly.js's own texts of each translated language (month names on date axes, the mode
+#: bar's tips): ``plotly-locale-<lang>.json``, written by ``make setup`` from the pinned
+#: plotly.js's locale module (beside the date pickers' ``date-fns-locale-<lang>.js``).
+JS_LOCALE_DIR = PROJECT_ROOT / "assets" / "vendor"
 
 
 class MissingCatalogue(RuntimeError):
@@ -51,6 +58,23 @@ def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> _gettext.NullTrans
     if not compiled.exists():
         raise MissingCatalogue(f"{compiled} is missing: run `make setup` to compile it")
     return Translations.load(locale_dir, [lang], DOMAIN)
+
+
+class Explained(Exception):
+    """An error whose message can be said in any language.
+
+    ``message`` is an English msgid with ``{name}`` placeholders filled from ``values`` (or a
+    reason already in the reader's language, passed without values); ``str()`` is the English.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message, self.values = message, values
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``."""
+        text = gettext(lang, self.message)
+        return text.format(**self.values) if self.values else text
 
 
 def gettext(lang: str, message: str) -> str:
@@ -84,6 +108,30 @@ def format_number(value: float, lang: str) -> str:
     if float(value).is_integer():
         return f"{int(value):,d}".replace(",", _group_symbol(lang))
     return numbers.format_decimal(value, locale=locale(lang))
+
+
+def format_decimal(value: float, lang: str, digits: int = 0) -> str:
+    """A number with ``digits`` decimals, as ``lang`` writes it ("1,386.50"; "1 386,50")."""
+    return _decimal_pattern(digits).apply(value, locale(lang))
+
+
+@functools.cache
+def _decimal_pattern(digits: int) -> numbers.NumberPattern:
+    """Babel's pattern with ``digits`` decimals, parsed once (a map shows ~90 rates a view)."""
+    return numbers.parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+#: A day of the week as Dash's date pickers number them (0: Sunday).
+Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
+
+
+def first_weekday(lang: str) -> Weekday:
+    """The first day of a week in ``lang``'s calendars, numbered as Dash's date pickers do.
+
+    Babel counts from Monday (0), the pickers from Sunday (0): Monday in Russian, Monday in
+    British English.
+    """
+    return cast("Weekday", (locale(lang).first_week_day + 1) % 7)
 
 
 def format_count(n: int, lang: str, singular: str, plural: str) -> str:
@@ -130,6 +178,22 @@ def query_language(query: str | None) -> str | None:
     """The language a query string asks for (its last ``lang``), if it is one served."""
     asked = [v for k, v in parse_qsl((query or "").lstrip("?")) if k == "lang"]
     return asked[-1] if asked and asked[-1] in LANGUAGES else None
+
+
+@functools.cache
+def plotly_locale(lang: str) -> Mapping[str, object]:
+    """The plotly.js config keys that make a figure speak ``lang`` (none for English).
+
+    The locale travels inside each figure's config (``locales``), so the dashboard, the embed
+    and kaleido's static exports all draw the same month names without loading a script.
+    """
+    if lang == DEFAULT:
+        return MappingProxyType({})
+    compiled = JS_LOCALE_DIR / f"plotly-locale-{lang}.json"
+    if not compiled.exists():
+        raise MissingCatalogue(f"{compiled} is missing: run `make setup` to write it")
+    texts = json.loads(compiled.read_text(encoding="utf-8"))
+    return MappingProxyType({"locale": lang, "locales": {lang: texts}})
 
 
 def plotly_separators(lang: str) -> str:

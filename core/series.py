@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel import dates
 
 from core import aggregates
 from core.aggregates import Columns
+from core.i18n import DEFAULT, LOCALES, N_
 from core.view import OCCUPIED, Filters
 
 #: Compare's choices (the map's metrics are ``core.view.METRICS``).
@@ -30,14 +32,18 @@ STEPS = ("day", "week", "month")
 #: pandas period of each step: weeks run Monday to Sunday (ISO 8601), months by the calendar.
 _PERIODS = {"day": "D", "week": "W-SUN", "month": "M"}
 
-NO_REPORT = "no report"
-NO_FIGURE = "reported, figure unknown"
-REPORTED = "reported"
+#: A step's status: the English words are its code in the series CSV, and are translated
+#: where they are shown (``core.i18n.gettext``).
+NO_REPORT = N_("no report")
+NO_FIGURE = N_("reported, figure unknown")
+REPORTED = N_("reported")
 
-CENSUS_SOURCE = "2021 census"
+CENSUS_SOURCE = N_("2021 census")
 GEONAMES_SOURCE = "GeoNames"
 GEONAMES_PAGE = "https://www.geonames.org/"
-NO_CITY_POPULATION = "unknown: GeoNames gives no population for this city"
+#: How a population note says why there is no figure (the reason follows).
+UNKNOWN = "unknown: "
+NO_CITY_POPULATION = UNKNOWN + N_("GeoNames gives no population for this city")
 PER = 100_000
 
 #: Columns of :func:`place_catalog`, indexed by place id.
@@ -182,22 +188,20 @@ def step_code(first: date, step: str) -> str:
     return f"{first:%Y-%m}" if step == "month" else first.isoformat()
 
 
-def step_label(first: date, last: date, step: str) -> str:
-    """A step as people read it: ``21 Sep 2022``, ``12–18 Sep 2022``, ``Sep 2022``.
+def step_label(first: date, last: date, step: str, lang: str = DEFAULT) -> str:
+    """A step as people read it in ``lang``: ``21 Sept 2022``, ``12–18 Sept 2022``, ``Sept 2022``.
 
     Weeks (and months cut by the period) print their own first and last day, so a label
-    never names a day outside the period.
+    never names a day outside the period. Babel writes them in the language's conventions
+    ("12–18 сент. 2022 г.").
     """
+    locale = LOCALES[lang]
     whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1
-    if first == last:
-        return f"{first:%-d %b %Y}"
     if step == "month" and whole_month:
-        return f"{first:%b %Y}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first:%-d}–{last:%-d %b %Y}"
-    if first.year == last.year:
-        return f"{first:%-d %b}–{last:%-d %b %Y}"
-    return f"{first:%-d %b %Y}–{last:%-d %b %Y}"
+        return dates.format_skeleton("yMMM", first, locale=locale)
+    if first == last:
+        return dates.format_skeleton("yMMMd", first, locale=locale)
+    return dates.format_interval(first, last, "yMMMd", locale=locale)
 
 
 def finish_series(

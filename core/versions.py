@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core import servingfile
 from core.dataset import Dataset, read_dataset
+from core.i18n import N_, Explained
 from geodata import store
 from geodata.errors import SchemaError, StoreError
 from geodata.objectstore import ObjectStore, pointer_id
@@ -36,8 +37,8 @@ POLL_SECONDS = 1.0
 RETRY_SECONDS = 5.0
 
 
-class UnknownVersion(SchemaError):
-    """A pinned version that this store does not keep."""
+class UnknownVersion(Explained, SchemaError):
+    """A pinned version that this store does not keep (said in any language)."""
 
 
 class DataSource:
@@ -146,10 +147,15 @@ class DataSource:
                 return self._pinned[version]
         try:
             path = self._version_path(version)
-        except SchemaError as exc:
-            raise UnknownVersion(str(exc)) from None
+        except SchemaError:
+            raise UnknownVersion(
+                N_("'{version}' is not a data version (12 hexadecimal characters)"),
+                version=version[:20],
+            ) from None
         if path is None or not path.exists():
-            raise UnknownVersion(f"data version {version} is not kept by this server")
+            raise UnknownVersion(
+                N_("data version {version} is not kept by this server"), version=version
+            )
         dataset = self._load(path)
         with self._lock:
             self._pinned[version] = dataset

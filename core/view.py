@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
-from core.i18n import DEFAULT, LANGUAGES, N_, format_date, gettext, query_language
+from core.i18n import DEFAULT, LANGUAGES, N_, Explained, format_date, gettext, query_language
 from geodata.schema import KINDS, TAGS
 
 #: What the map can show; labels are English msgids, translated where shown.
@@ -156,20 +156,8 @@ def date_range() -> tuple[dt.date, dt.date]:
     return EARLIEST, dt.datetime.now(dt.UTC).date()
 
 
-class Invalid(ValueError):
-    """A parameter value a view cannot use, saying what was expected in any language.
-
-    ``message`` is an English msgid with ``{name}`` placeholders filled from ``values``;
-    ``str()`` is the English text.
-    """
-
-    def __init__(self, message: str, **values: str) -> None:
-        super().__init__(message.format(**values))
-        self.message, self.values = message, values
-
-    def said(self, lang: str) -> str:
-        """What was expected, in ``lang``."""
-        return gettext(lang, self.message).format(**self.values)
+class Invalid(Explained, ValueError):
+    """A parameter value a view cannot use, saying what was expected in any language."""
 
 
 def url_date(text: str) -> dt.date:

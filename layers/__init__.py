@@ -2,7 +2,7 @@
 
 from layers.cities import city_bubbles
 from layers.classes import Encoding, class_breaks, encode
-from layers.grid import column_defs, grid_rows
+from layers.grid import column_defs, grid_rows, grid_texts
 from layers.panels import (
     breadcrumb,
     incident_detail,
@@ -23,6 +23,7 @@ __all__ = [
     "daily_bars",
     "encode",
     "grid_rows",
+    "grid_texts",
     "incident_detail",
     "map_figure",
     "notice",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import math
 
-from babel import numbers
-
-from core.i18n import DEFAULT, N_, format_number, locale
+from core.i18n import DEFAULT, N_, format_decimal, format_number
 
 #: Sequential classes, light to dark (ColorBrewer OrRd, without its near-white first step,
 #: so the lowest class stays visibly different from "no reports").
@@ -87,11 +84,4 @@ def fmt_rate(value: float, lang: str = DEFAULT) -> str:
     """Two significant digits for rates, enough to rank and never falsely precise."""
     if value == 0:
         return "0"
-    digits = max(0, 1 - math.floor(math.log10(abs(value))))
-    return _rate_pattern(digits).apply(value, locale(lang))
-
-
-@functools.cache
-def _rate_pattern(digits: int) -> numbers.NumberPattern:
-    """Babel's number pattern with ``digits`` decimals, parsed once (a map hovers ~90 rates)."""
-    return numbers.parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+    return format_decimal(value, lang, max(0, 1 - math.floor(math.log10(abs(value)))))

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.compare import CompareData, CompareState, place_series
+from core.i18n import DEFAULT, N_, gettext, plotly_separators
 from core.series import NO_FIGURE, REPORTED
 from core.view import METRICS
 from layers import _style
@@ -29,16 +30,21 @@ MIN_MULTIPLES_HEIGHT = 420
 #: neither is cut by a small panel or a 600 px column (tests/browser/test_compare.py).
 TITLE_CHARS = 26
 NOTE_CHARS = 80
-STEP_WORDS = {"day": "day", "week": "week (Mon–Sun)", "month": "month"}
+#: The value axis's title by step; ``{unit}`` is the metric's words (``UNITS``).
+PER_STEP = {
+    "day": N_("{unit}, per day"),
+    "week": N_("{unit}, per week (Mon–Sun)"),
+    "month": N_("{unit}, per month"),
+}
 
-#: Axis titles by metric; ``{}`` is the measure in the map's words (``core.view.METRICS``):
+#: Axis titles by metric; ``{what}`` is the measure in the map's words (``core.view.METRICS``):
 #: "detentions", never "people detained" (one person can be detained twice; see data notes).
 UNITS = {
-    "count": "{} (reported)",
-    "per100k": "{} per 100,000 people",
-    "cumulative": "{}, running total",
+    "count": N_("{what} (reported)"),
+    "per100k": N_("{what} per 100,000 people"),
+    "cumulative": N_("{what}, running total"),
 }
-HOW_SOURCES_COUNT = (
+HOW_SOURCES_COUNT = N_(
     "Counts are lower bounds from published reports (mostly OVD-Info): a gap means no report "
     "that day, ○ a report without a figure. Neither means zero."
 )
@@ -78,12 +84,13 @@ def _value_trace(rows: pd.DataFrame, name: str, index: int, *, show_legend: bool
     )
 
 
-def _unknown_trace(rows: pd.DataFrame, name: str, index: int) -> go.Scatter:
+def _unknown_trace(rows: pd.DataFrame, name: str, index: int, lang: str) -> go.Scatter:
     unknown = rows[rows["status"] == NO_FIGURE]
+    said = gettext(lang, NO_FIGURE)
     return go.Scatter(
         x=_days(unknown["date"]),
         y=[0] * len(unknown),
-        name=f"{name}: {NO_FIGURE}",
+        name=f"{name}: {said}",
         legendgroup=name,
         showlegend=False,
         mode="markers",
@@ -91,7 +98,7 @@ def _unknown_trace(rows: pd.DataFrame, name: str, index: int) -> go.Scatter:
         marker={"symbol": "circle-open", "size": 11, "color": colour(index), "line": {"width": 2}},
         meta={"place_id": rows["place_id"].iloc[0] if len(rows) else None, "role": "no figure"},
         customdata=unknown["label"].tolist(),
-        hovertemplate=f"{name}<br>%{{customdata}}: {NO_FIGURE}<extra></extra>",
+        hovertemplate=f"{name}<br>%{{customdata}}: {said}<extra></extra>",
     )
 
 
@@ -100,7 +107,7 @@ def _cumulative(metric: str) -> bool:
 
 
 def _traces(
-    rows: pd.DataFrame, name: str, index: int, metric: str, *, show_legend: bool
+    rows: pd.DataFrame, name: str, index: int, metric: str, lang: str, *, show_legend: bool
 ) -> list[go.Scatter]:
     if _cumulative(metric):
         # A running total is known on every day (it stays flat where nothing was reported).
@@ -109,7 +116,7 @@ def _traces(
         return [trace]
     return [
         _value_trace(rows, name, index, show_legend=show_legend),
-        _unknown_trace(rows, name, index),
+        _unknown_trace(rows, name, index, lang),
     ]
 
 
@@ -126,10 +133,10 @@ def _wrapped(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def axis_title(measure: str, metric: str, step: str) -> str:
-    """The value axis's title, wrapped so that a small panel never cuts it."""
-    unit = UNITS[metric].format(METRICS[measure])
-    return _wrapped(f"{unit}, per {STEP_WORDS[step]}", TITLE_CHARS)
+def axis_title(measure: str, metric: str, step: str, lang: str = DEFAULT) -> str:
+    """The value axis's title in ``lang``, wrapped so that a small panel never cuts it."""
+    unit = gettext(lang, UNITS[metric]).format(what=gettext(lang, METRICS[measure]))
+    return _wrapped(gettext(lang, PER_STEP[step]).format(unit=unit), TITLE_CHARS)
 
 
 def _note(text: str, *, yshift: int, size: int = 11) -> dict:
@@ -149,8 +156,9 @@ def _note(text: str, *, yshift: int, size: int = 11) -> dict:
     }
 
 
-def _base_layout(fig: go.Figure, *, height: int, left: int) -> None:
+def _base_layout(fig: go.Figure, *, height: int, left: int, lang: str) -> None:
     fig.update_layout(
+        separators=plotly_separators(lang),  # "1 386,5" on a Russian axis and hover
         height=height,
         margin={"l": left, "r": 20, "t": 40, "b": 110},
         font={"family": _style.FONT, "color": _style.INK},
@@ -158,7 +166,10 @@ def _base_layout(fig: go.Figure, *, height: int, left: int) -> None:
         paper_bgcolor="#ffffff",
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        annotations=[*fig.layout.annotations, _note(HOW_SOURCES_COUNT, yshift=-50)],
+        annotations=[
+            *fig.layout.annotations,
+            _note(gettext(lang, HOW_SOURCES_COUNT), yshift=-50),
+        ],
     )
     fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", tickformat="%d %b", ticks="outside")
     fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", rangemode="tozero", zeroline=True)
@@ -171,13 +182,14 @@ def overlay_figure(
     measure: str = "detained",
     metric: str = "count",
     step: str = "day",
+    lang: str = DEFAULT,
 ) -> go.Figure:
     """All chosen places on one chart, one colour each, in the order of ``names``."""
     fig = go.Figure()
     for index, name, rows in _places(series, names):
-        fig.add_traces(_traces(rows, name, index, metric, show_legend=True))
-    _base_layout(fig, height=460, left=60)
-    fig.update_yaxes(title_text=axis_title(measure, metric, step), automargin=True)
+        fig.add_traces(_traces(rows, name, index, metric, lang, show_legend=True))
+    _base_layout(fig, height=460, left=60, lang=lang)
+    fig.update_yaxes(title_text=axis_title(measure, metric, step, lang), automargin=True)
     return fig
 
 
@@ -188,6 +200,7 @@ def multiples_figure(
     measure: str = "detained",
     metric: str = "count",
     step: str = "day",
+    lang: str = DEFAULT,
 ) -> go.Figure:
     """One small panel per place, all sharing the same x and y axes so heights compare."""
     count = max(len(names), 1)
@@ -203,13 +216,14 @@ def multiples_figure(
         horizontal_spacing=0.04,
     )
     for index, name, rows in _places(series, names):
-        for trace in _traces(rows, name, index, metric, show_legend=False):
+        for trace in _traces(rows, name, index, metric, lang, show_legend=False):
             fig.add_trace(trace, row=index // cols + 1, col=index % cols + 1)
     fig.update_annotations(font={"size": 13})
-    _base_layout(fig, height=max(PANEL_HEIGHT * rows_n + 170, MIN_MULTIPLES_HEIGHT), left=100)
+    height = max(PANEL_HEIGHT * rows_n + 170, MIN_MULTIPLES_HEIGHT)
+    _base_layout(fig, height=height, left=100, lang=lang)
     # One value-axis title for the whole grid, beside it (a panel's own would be cut).
     fig.add_annotation(
-        text=axis_title(measure, metric, step),
+        text=axis_title(measure, metric, step, lang),
         textangle=-90,
         xref="paper",
         yref="paper",
@@ -232,15 +246,16 @@ def compare_figure(
     measure: str = "detained",
     metric: str = "count",
     step: str = "day",
+    lang: str = DEFAULT,
 ) -> go.Figure:
-    """The compare chart in the chosen ``layout`` (``overlay`` or ``multiples``)."""
+    """The compare chart in the chosen ``layout`` (``overlay`` or ``multiples``), in ``lang``."""
     build = multiples_figure if layout == "multiples" else overlay_figure
-    return build(series, names, measure=measure, metric=metric, step=step)
+    return build(series, names, measure=measure, metric=metric, step=step, lang=lang)
 
 
-def compare_view(data: CompareData, state: CompareState) -> go.Figure:
-    """The Compare chart of ``state`` (for the page and its exports alike)."""
-    frame, names = place_series(data, state)
+def compare_view(data: CompareData, state: CompareState, lang: str = DEFAULT) -> go.Figure:
+    """The Compare chart of ``state`` in ``lang`` (for the page and its exports alike)."""
+    frame, names = place_series(data, state, lang)
     return compare_figure(
         frame,
         names,
@@ -248,4 +263,5 @@ def compare_view(data: CompareData, state: CompareState) -> go.Figure:
         measure=state.measure,
         metric=state.metric,
         step=state.step,
+        lang=lang,
     )

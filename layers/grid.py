@@ -36,6 +36,28 @@ COLUMNS = (
 _WRAPPED = {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"}
 
 
+#: AG Grid's own words the table can show (its ``localeText`` keys), in English.
+GRID_TEXTS = {
+    "noRowsToShow": N_("No Rows To Show"),
+    "loadingOoo": N_("Loading..."),
+    "page": N_("Page"),
+    "of": N_("of"),
+    "to": N_("to"),
+    "firstPage": N_("First Page"),
+    "previousPage": N_("Previous Page"),
+    "nextPage": N_("Next Page"),
+    "lastPage": N_("Last Page"),
+    "pageSizeSelectorLabel": N_("Page Size"),
+}
+
+
+def grid_texts(lang: str = DEFAULT) -> dict[str, str]:
+    """AG Grid's ``localeText`` in ``lang`` (its own English where ``lang`` is English)."""
+    if lang == DEFAULT:
+        return {}
+    return {key: gettext(lang, text) for key, text in GRID_TEXTS.items()}
+
+
 def column_defs(lang: str = DEFAULT) -> list[dict]:
     """The table's columns, headed in ``lang``; the detained figure formatted as it writes."""
     _ = functools.partial(gettext, lang)

@@ -31,12 +31,20 @@ from core.compare import (
     span_text,
     summary,
 )
-from core.i18n import DEFAULT, N_, gettext, query_language
+from core.i18n import (
+    DEFAULT,
+    N_,
+    first_weekday,
+    format_decimal,
+    gettext,
+    plotly_locale,
+    query_language,
+)
 from core.versions import DataSource
 from core.view import METRICS
 from layers import _style
 from layers.compare import UNITS, compare_view
-from layers.language import language_switch, request_language
+from layers.language import dropdown_labels, language_switch, request_language
 from layers.modebar import CHART_BUTTONS, graph_config
 from pages.publishing import dataset_for, split_version, with_params
 
@@ -60,21 +68,22 @@ DOWNLOAD_BUTTON = "cmp-download-button"
 DOWNLOAD_SERIES = "cmp-download-series"
 STEPS_TABLE = "cmp-steps"
 NOTES = "cmp-notes"
-STEPS_ARIA: dict = {"aria-label": "Series table, one row per step"}
+STEPS_LABEL = N_("Series table, one row per step")
 EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
 
 ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "columnGap": "28px", "alignItems": "end"}
 
 
-def place_label(row: pd.Series) -> str:
-    """Russian and English names with what the place is, so either language finds it."""
-    if row["kind"] == "city":
-        what = f"city, {row['region_en']}"
-    else:
-        what = "region"
+def place_label(row: pd.Series, region: str, lang: str = DEFAULT) -> str:
+    """Russian and English names with what the place is (in ``lang``), so either finds it.
+
+    ``region`` is a city's region's name in ``lang``.
+    """
+    _ = functools.partial(gettext, lang)
+    what = _("city, {region}").format(region=region) if row["kind"] == "city" else _("region")
     if row["occupied"]:
-        what += ", occupied Ukraine"
+        what = _("{what}, occupied Ukraine").format(what=what)
     ru = f"{row['name_ru']} · " if _named(row["name_ru"]) else ""
     return f"{ru}{row['name_en']} ({what})"
 
@@ -95,7 +104,7 @@ def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]
     return " ".join(dict.fromkeys(n for n in every if _named(n)))
 
 
-def place_options(data: CompareData) -> list[dict[str, str]]:
+def place_options(data: CompareData, lang: str = DEFAULT) -> list[dict[str, str]]:
     """Dropdown options: cities by population, then regions by name; found by every name."""
     catalog = data.catalog
     ordered = pd.concat(
@@ -104,11 +113,16 @@ def place_options(data: CompareData) -> list[dict[str, str]]:
             catalog[catalog["kind"] == "region"].sort_values("name_en"),
         ]
     )
+    regions = {code: data.name(code, lang) for code in catalog.index[catalog["kind"] == "region"]}
+    labels = {
+        pid: place_label(row, regions.get(row["region_code"], str(row["region_en"])), lang)
+        for pid, row in ordered.iterrows()
+    }
     return [
         {
-            "label": place_label(row),
+            "label": labels[pid],
             "value": pid,
-            "search": f"{place_label(row)} {place_names(pid, row, data.other_names)}",
+            "search": f"{labels[pid]} {place_names(pid, row, data.other_names)}",
         }
         for pid, row in ordered.iterrows()
     ]
@@ -127,13 +141,17 @@ def _field(label: str, control: Any) -> html.Div:
     )
 
 
-def _range(component_id: str, bounds: tuple[date, date]) -> dcc.DatePickerRange:
+def _range(component_id: str, bounds: tuple[date, date], lang: str) -> dcc.DatePickerRange:
+    """A period picker; its month and day names follow the page (``assets/locales.js``)."""
     return dcc.DatePickerRange(
         id=component_id,
         min_date_allowed=bounds[0].isoformat(),
         max_date_allowed=bounds[1].isoformat(),
         initial_visible_month=bounds[0].isoformat(),
         display_format="D MMM YYYY",
+        first_day_of_week=first_weekday(lang),
+        start_date_placeholder_text=gettext(lang, "first day"),
+        end_date_placeholder_text=gettext(lang, "last day"),
         minimum_nights=0,
     )
 
@@ -151,20 +169,20 @@ def _radio(component_id: str, options: dict[str, str]) -> dcc.RadioItems:
 def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str = "") -> html.Div:
     """The Compare page: controls, notice, chart, table, exports and CSV download.
 
-    ``base`` is the app's path prefix (for the link back to the map); the page's own words are
-    in ``lang``, the chart, its caption and the table are in English so far (marked so);
-    ``query`` is the page's query, kept by the language switch.
+    ``base`` is the app's path prefix (for the link back to the map); every word is in
+    ``lang``; ``query`` is the page's query, kept by the language switch.
     """
     _ = functools.partial(gettext, lang)
-    english: dict = {} if lang == DEFAULT else {"lang": DEFAULT}
     table_label: dict = {"aria-label": _(TABLE_LABEL)}
+    steps_label: dict = {"aria-label": _(STEPS_LABEL)}
     controls = html.Div(
         [
             _field(
                 _("Places (cities and regions, Russian or English name)"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=PLACES,
-                    options=place_options(data),
+                    options=place_options(data, lang),
                     multi=True,
                     placeholder=_("Type a city or region, e.g. Москва or Makhachkala"),
                 ),
@@ -205,9 +223,9 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             ),
             html.Div(
                 [
-                    _field(_("Period"), _range(PERIOD, data.bounds)),
-                    _field(_("Compare period A"), _range(PERIOD_A, data.bounds)),
-                    _field(_("with period B"), _range(PERIOD_B, data.bounds)),
+                    _field(_("Period"), _range(PERIOD, data.bounds, lang)),
+                    _field(_("Compare period A"), _range(PERIOD_A, data.bounds, lang)),
+                    _field(_("with period B"), _range(PERIOD_B, data.bounds, lang)),
                 ],
                 className="cmp-row",
                 style=ROW_STYLE,
@@ -232,9 +250,11 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             ),
             html.H2(_("Compare cities and regions")),
             controls,
-            html.Div(id=NOTICE, role="status", className="cmp-notice", **english),
-            html.Div(dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS)), **english),
-            html.P(id=CAPTION, className="cmp-caption", **english),
+            html.Div(id=NOTICE, role="status", className="cmp-notice"),
+            html.Div(
+                dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS, **plotly_locale(lang))),
+            ),
+            html.P(id=CAPTION, className="cmp-caption"),
             html.Div(
                 [
                     html.Button(
@@ -257,14 +277,13 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 tabIndex="0",
                 role="region",
                 **table_label,
-                **english,
             ),
             html.Div(
                 id=STEPS_TABLE,
                 className="cmp-table cmp-steps",
                 tabIndex="0",
                 role="region",
-                **STEPS_ARIA,
+                **steps_label,
             ),
         ],
         className="cmp-page",
@@ -272,122 +291,159 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
     )
 
 
-def _fmt(value: Any, unknown: str = "—", digits: int = 0) -> str:
+def _fmt(value: Any, lang: str, unknown: str = "—", digits: int = 0) -> str:
     if value is None or pd.isna(value):
         return unknown
-    return f"{value:,.{digits}f}"
+    return format_decimal(value, lang, digits)
 
 
-def _population(row: pd.Series, mark: str) -> list[Any]:
+def _translated(row: pd.Series, column: str, lang: str) -> str:
+    """A cell holding one of our own English words (a kind, a status, a source) in ``lang``."""
+    return gettext(lang, str(row[column]))
+
+
+def _population(row: pd.Series, mark: str, lang: str) -> list[Any]:
     """The population cell: the figure and what it is, or "—"; a mark to its footnote."""
     if pd.isna(row["population"]):
         return ["—", html.Sup(mark)]
-    return [f"{row['population']:,} ({row['population_source']})", html.Sup(mark)]
+    source = _translated(row, "population_source", lang)
+    return [f"{_fmt(row['population'], lang)} ({source})", html.Sup(mark)]
 
 
-def population_note(row: pd.Series) -> str:
-    """A row's population footnote: where the figure was read, or why there is none."""
+def _place(row: pd.Series, lang: str) -> str:
+    """A row's place in ``lang`` first, then in the other language where the data has it."""
+    names = [row["place"], row["name_ru"] if _named(row["name_ru"]) else None]
+    first, other = names[::-1] if lang == "ru" and names[1] else names
+    return first + (f" · {other}" if other else "")
+
+
+def population_note(row: pd.Series, lang: str = DEFAULT) -> str:
+    """A row's population footnote: where the figure was read, or why there is none.
+
+    A reason protestmap gives is translated; a note read from the data stays as written.
+    """
+    _ = functools.partial(gettext, lang)
     note = str(row["population_note"])
-    name = row["place"] + (" (region)" if row["kind"] == "region" else "")
+    name = row["name_ru"] if lang == "ru" and _named(row["name_ru"]) else row["place"]
+    if row["kind"] == "region":
+        name = _("{place} (region)").format(place=name)
     if pd.isna(row["population"]):
-        why = note.removeprefix("unknown: ")
-        return f"{name}: no population figure, so no rate per 100,000. Why: {why}"
-    return f"{name}: {row['population']:,}, {row['population_source']}; read at {note}"
+        why = _(note.removeprefix(series.UNKNOWN))
+        return _("{place}: no population figure, so no rate per 100,000. Why: {why}").format(
+            place=name, why=why
+        )
+    return _("{place}: {population}, {source}; read at {note}").format(
+        place=name,
+        population=_fmt(row["population"], lang),
+        source=_translated(row, "population_source", lang),
+        note=note,
+    )
 
 
-def _cells(row: pd.Series, mark: str) -> list[Any]:
-    no_rate = "—" if pd.isna(row["population"]) else series.NO_REPORT
-    outside = "not in Russia's total" if row["occupied"] else "—"
+def _unknown(reported: Any, lang: str) -> str:
+    """An unknown total: reported without a figure, or not reported at all."""
+    return gettext(lang, series.NO_FIGURE if reported else series.NO_REPORT)
+
+
+def _cells(row: pd.Series, mark: str, lang: str) -> list[Any]:
+    _ = functools.partial(gettext, lang)
+    no_rate = "—" if pd.isna(row["population"]) else _(series.NO_REPORT)
+    outside = _("not in Russia's total") if row["occupied"] else "—"
     return [
-        _fmt(row["rank"]),
-        row["place"] + (f" · {row['name_ru']}" if _named(row["name_ru"]) else ""),
-        row["kind"],
-        _population(row, mark),
-        _fmt(row["total"], series.NO_FIGURE if row["days_reported"] else series.NO_REPORT),
-        [_fmt(row["per_100k"], no_rate, 2), *([html.Sup(mark)] if no_rate == "—" else [])],
-        _fmt(row["rank_per_100k"]),
-        _fmt(row["share_pct"], outside, 1),
-        row["first"].isoformat() if row["first"] else "none",
-        row["last"].isoformat() if row["last"] else "none",
-        _fmt(row["days_reported"]),
-        _fmt(row["period_a"], series.NO_FIGURE if row["reports_a"] else series.NO_REPORT),
-        _fmt(row["period_b"], series.NO_FIGURE if row["reports_b"] else series.NO_REPORT),
-        _fmt(row["change"], "—"),
-        _fmt(row["change_pct"], "—", 0),
-        _fmt(row["share_a_pct"], outside, 1),
-        _fmt(row["share_b_pct"], outside, 1),
+        _fmt(row["rank"], lang),
+        _place(row, lang),
+        _translated(row, "kind", lang),
+        _population(row, mark, lang),
+        _fmt(row["total"], lang, _unknown(row["days_reported"], lang)),
+        [_fmt(row["per_100k"], lang, no_rate, 2), *([html.Sup(mark)] if no_rate == "—" else [])],
+        _fmt(row["rank_per_100k"], lang),
+        _fmt(row["share_pct"], lang, outside, 1),
+        row["first"].isoformat() if row["first"] else _("none"),
+        row["last"].isoformat() if row["last"] else _("none"),
+        _fmt(row["days_reported"], lang),
+        _fmt(row["period_a"], lang, _unknown(row["reports_a"], lang)),
+        _fmt(row["period_b"], lang, _unknown(row["reports_b"], lang)),
+        _fmt(row["change"], lang, "—"),
+        _fmt(row["change_pct"], lang, "—", 0),
+        _fmt(row["share_a_pct"], lang, outside, 1),
+        _fmt(row["share_b_pct"], lang, outside, 1),
     ]
 
 
-def _headers(state: CompareState) -> list[str]:
-    what = METRICS[state.measure]
+def _headers(state: CompareState, lang: str) -> list[str]:
+    _ = functools.partial(gettext, lang)
     return [
-        "rank",
-        "place",
-        "kind",
-        "population",
-        f"{what} (at least)",
-        "per 100k",
-        "rank per 100k",
-        "% of Russia",
-        "first detention report",
-        "last detention report",
-        "days with reports",
+        _("rank"),
+        _("place"),
+        _("kind"),
+        _("population"),
+        _("{what} (at least)").format(what=_(METRICS[state.measure])),
+        _("per 100k"),
+        _("rank per 100k"),
+        _("share of Russia, %"),
+        _("first detention report"),
+        _("last detention report"),
+        _("days with reports"),
         f"A {span_text(state.period_a)}",
         f"B {span_text(state.period_b)}",
-        "change B−A",
-        "change %",
-        "% of Russia in A",
-        "% of Russia in B",
+        _("change B−A"),
+        _("change %"),
+        _("share of Russia in A, %"),
+        _("share of Russia in B, %"),
     ]
 
 
-def table_view(table: pd.DataFrame, state: CompareState) -> html.Div | html.P:
-    """The table as HTML, and a footnote per row on its population.
+def table_view(table: pd.DataFrame, state: CompareState, lang: str = DEFAULT) -> html.Div | html.P:
+    """The table as HTML in ``lang``, and a footnote per row on its population.
 
     Each row carries its place id in ``data-place``; its population and (when there is no
     population) its rate point to its footnote, which says where the figure was read or
     why there is none.
     """
     if table.empty:
-        return html.P("Pick places above to compare them.", className="cmp-empty")
-    head = html.Thead(html.Tr([html.Th(h) for h in _headers(state)]))
+        return html.P(gettext(lang, "Pick places above to compare them."), className="cmp-empty")
+    head = html.Thead(html.Tr([html.Th(h) for h in _headers(state, lang)]))
     marks = [f"[{n}]" for n in range(1, len(table) + 1)]
     body = html.Tbody(
         [
-            html.Tr([html.Td(c) for c in _cells(row, mark)], **{"data-place": row["place_id"]})
+            html.Tr(
+                [html.Td(c) for c in _cells(row, mark, lang)], **{"data-place": row["place_id"]}
+            )
             for mark, (_, row) in zip(marks, table.iterrows(), strict=True)
         ]
     )
     notes = html.Ol(
-        [html.Li(population_note(row)) for _, row in table.iterrows()],
+        [html.Li(population_note(row, lang)) for _, row in table.iterrows()],
         id=NOTES,
         className="cmp-notes",
     )
-    return html.Div([html.Table([head, body]), html.P("Population:"), notes])
+    return html.Div([html.Table([head, body]), html.P(gettext(lang, "Population:")), notes])
 
 
+#: What a series download holds, by step (``{what}``: the measure).
+BY_STEP = {"day": N_("{what} by day"), "week": N_("{what} by week"), "month": N_("{what} by month")}
 STEP_HEADINGS = {
-    "day": "By day",
-    "week": "By week (Monday to Sunday; the first and last weeks are cut at the period's ends)",
-    "month": "By month (the first and last months are cut at the period's ends)",
+    "day": N_("By day"),
+    "week": N_("By week (Monday to Sunday; the first and last weeks are cut at the period's ends)"),
+    "month": N_("By month (the first and last months are cut at the period's ends)"),
 }
 
 
-def _step_cell(row: pd.Series, metric: str) -> str:
+def _step_cell(row: pd.Series, metric: str, lang: str) -> str:
     if pd.isna(row["value"]):
-        return str(row["status"])
-    return _fmt(row["value"], digits=2 if metric == "per100k" else 0)
+        return _translated(row, "status", lang)
+    return _fmt(row["value"], lang, digits=2 if metric == "per100k" else 0)
 
 
-def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
+def steps_view(steps: pd.DataFrame, state: CompareState, lang: str = DEFAULT) -> list[Any]:
     """The series as a table: one row per step (labelled as a span), one column per place."""
     if steps.empty:
         return []
-    cells = steps.assign(cell=[_step_cell(r, state.metric) for _, r in steps.iterrows()])
+    _ = functools.partial(gettext, lang)
+    cells = steps.assign(cell=[_step_cell(r, state.metric, lang) for _, r in steps.iterrows()])
     wide = cells.pivot(index=["start", "label"], columns="place_id", values="cell")
     names = cells.drop_duplicates("place_id").set_index("place_id")["place"]
-    head = html.Thead(html.Tr([html.Th("step"), *(html.Th(names[p]) for p in state.places)]))
+    head = html.Thead(html.Tr([html.Th(_("step")), *(html.Th(names[p]) for p in state.places)]))
     body = html.Tbody(
         [
             html.Tr(
@@ -397,8 +453,9 @@ def steps_view(steps: pd.DataFrame, state: CompareState) -> list[Any]:
             for (start, label), row in wide.iterrows()
         ]
     )
-    what = UNITS[state.metric].format(METRICS[state.measure])
-    return [html.H3(f"{STEP_HEADINGS[state.step]}: {what}"), html.Table([head, body])]
+    what = _(UNITS[state.metric]).format(what=_(METRICS[state.measure]))
+    heading = _("{steps}: {what}").format(steps=_(STEP_HEADINGS[state.step]), what=what)
+    return [html.H3(heading), html.Table([head, body])]
 
 
 def _controls(state: CompareState) -> list[Any]:
@@ -475,11 +532,9 @@ def sync_state(
     data version as the link; a control change keeps the pin of the page's URL.
     """
     data, view, pinned, unknown = resolve(source, views, search)
-    state, notices = data.parse(view if from_url else _from_controls(values))
-    said = gettext(
-        request_language(query_language(view)),
-        "Some link settings were not understood and use defaults: {notices}.",
-    )
+    lang = request_language(query_language(view))
+    state, notices = data.parse(view if from_url else _from_controls(values), lang)
+    said = gettext(lang, "Some link settings were not understood and use defaults: {notices}.")
     text = [said.format(notices="; ".join(notices))]
     notice = " ".join([*(text if notices else []), *([unknown] if unknown else [])])
     query = with_params(state.to_query(), lang=query_language(view), v=pinned)
@@ -495,10 +550,10 @@ def render(source: DataSource, views: CompareViews, query: str | None, base: str
     link = with_params(state.to_query(), lang=lang, v=pinned)
     exports = [f"{base}export/compare.{fmt}{link}" for fmt in ("png", "svg")]
     return (
-        compare_view(data, state),
-        table_view(summary(data, state), state),
-        steps_view(series_table(data, state), state),
-        caption(data, state),
+        compare_view(data, state, lang),
+        table_view(summary(data, state), state, lang),
+        steps_view(series_table(data, state, lang), state, lang),
+        caption(data, state, lang),
         *exports,
     )
 
@@ -513,13 +568,16 @@ def download(
     """
     data, view, _, _ = resolve(source, views, query)
     state, _ = data.parse(view)
-    url = f"{root}{PATH.lstrip('/')}{with_params(state.to_query(), v=data.version)}"
+    lang = request_language(query_language(view))
+    _ = functools.partial(gettext, lang)
+    url = f"{root}{PATH.lstrip('/')}{with_params(state.to_query(), lang=lang, v=data.version)}"
+    measure = _(METRICS[state.measure])
     if steps:
-        table, what = series_table(data, state), f"{METRICS[state.measure]} by {state.step}"
+        table, what = series_table(data, state, lang), _(BY_STEP[state.step]).format(what=measure)
     else:
-        table, what = summary(data, state), f"{METRICS[state.measure]}, totals per place"
+        table, what = summary(data, state), _("{what}, totals per place").format(what=measure)
     name = f"protestmap-compare-{'series-' if steps else ''}{state.start}-{state.end}.csv"
-    return dcc.send_string(csv_text(table, csv_header(data, what, url)), name)
+    return dcc.send_string(csv_text(table, csv_header(data, what, url, lang)), name)
 
 
 def register_callbacks(app: dash.Dash, source: DataSource, views: CompareViews) -> None:

@@ -12,13 +12,13 @@ from dash.development.base_component import Component
 
 import layers
 from core.dataset import Dataset
-from core.i18n import DEFAULT, N_, gettext
+from core.i18n import DEFAULT, N_, first_weekday, gettext, plotly_locale
 from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import maptable, panels
 from layers.grid import ROW_STYLE
-from layers.language import language_switch
+from layers.language import dropdown_labels, language_switch
 from layers.modebar import MAP_BUTTONS, graph_config
 from pages import ids, publishing
 from pages.views import ALL_KINDS, controls_from
@@ -95,6 +95,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
                     max_date_allowed=last,
                     initial_visible_month=first,
                     display_format="YYYY-MM-DD",
+                    first_day_of_week=first_weekday(lang),
                     clearable=True,
                     start_date_placeholder_text=_("first day"),
                     end_date_placeholder_text=_("last day"),
@@ -112,6 +113,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
             _field(
                 _("Tags (all must apply)"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=ids.TAGS,
                     value=tags,
                     multi=True,
@@ -123,6 +125,7 @@ def controls(data: Dataset, view: Filters | None = None, lang: str = DEFAULT) ->
             _field(
                 _("Campaign"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id=ids.CAMPAIGN,
                     value=campaign,
                     options=sorted(data.catalogue.campaigns),
@@ -215,7 +218,9 @@ def map_area(
         id=ids.MAP,
         figure=map_figure,
         className="map",
-        config=graph_config(MAP_BUTTONS, topojsonURL=topojson_url, scrollZoom=True),
+        config=graph_config(
+            MAP_BUTTONS, topojsonURL=topojson_url, scrollZoom=True, **plotly_locale(lang)
+        ),
     )
     return html.Div(
         className="map-wrap",
@@ -260,7 +265,9 @@ def below_map(lang: str = DEFAULT) -> html.Div:
     timeline = dcc.Graph(
         id=ids.TIMELINE,
         className="timeline",
-        config=graph_config([["toImage"]], doubleClick="autosize", showTips=False),
+        config=graph_config(
+            [["toImage"]], doubleClick="autosize", showTips=False, **plotly_locale(lang)
+        ),
     )
     return html.Div(
         className="below-map",
@@ -295,6 +302,7 @@ def incident_table(lang: str = DEFAULT) -> html.Section:
             },
             # One tab stop per row, arrow keys between its cells (assets/dashAgGridFunctions.js).
             "tabToNextCell": {"function": "tabToNextRow(params)"},
+            "localeText": layers.grid_texts(lang),
         },
         className="ag-theme-alpine",
         style={"height": "440px"},

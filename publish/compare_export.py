@@ -14,17 +14,27 @@ import flask
 import plotly.graph_objects as go
 
 from core import compare
-from core.i18n import DEFAULT, LANGUAGES, gettext
+from core.i18n import DEFAULT, LANGUAGES, N_, format_date, gettext
 from core.texts import with_about
 from core.versions import UnknownVersion
 from core.view import METRICS, PERIOD_ALIASES
 from layers.compare import compare_view
+from layers.dateticks import date_ticks
 from layers.language import request_language
 from publish import exports
-from publish.params import SCALES, BadRequest, check_format, refuse_repeats, refuse_unknown
+from publish.params import (
+    SCALE_CHOICES,
+    SCALES,
+    BadRequest,
+    check_format,
+    refuse_repeats,
+    refuse_unknown,
+)
 from publish.routes import Publisher, about_url
 
 FORMATS = ("png", "svg")
+#: How the subtitle says the step.
+BY_STEPS = {"day": N_("by day"), "week": N_("by week"), "month": N_("by month")}
 SIZE = (1200, 720)
 
 
@@ -39,11 +49,11 @@ def publication_chart(
 ) -> go.Figure:
     """The Compare chart with a title, the period and filters in words, and a credit line.
 
-    The title is in ``lang`` and names the places in it; the rest is English so far.
+    Every word is in ``lang`` (``credit`` too: the caller's), the places by their names in it.
+    kaleido cannot take plotly.js's locale, so a translated chart's dates are Babel's.
     """
     _ = functools.partial(gettext, lang)
-    column = "name_ru" if lang == "ru" else "name_en"
-    names = [data.catalog.loc[p, column] or data.catalog.loc[p, "name_en"] for p in state.places]
+    names = [data.name(p, lang) for p in state.places]
     what = _(METRICS[state.measure]).capitalize()
     per = {
         "count": "",
@@ -51,14 +61,22 @@ def publication_chart(
         "cumulative": _(" (running total)"),
     }
     title = f"{what}{per[state.metric]}: {', '.join(names) or _('no places chosen')}"
-    figure = compare_view(data, state)
+    figure = compare_view(data, state, lang)
+    if lang != DEFAULT:
+        figure.update_xaxes(date_ticks(state.start, state.end, lang))
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top"},
         margin={"t": 130, "b": 130},
     )
     figure.add_annotation(
-        text=f"{state.start:%d %b %Y} to {state.end:%d %b %Y}, by {state.step}. "
-        "Counts are lower bounds; days without a report are gaps, not zeros.",
+        text=_(
+            "{start} to {end}, {steps}. Counts are lower bounds; days without a report are "
+            "gaps, not zeros."
+        ).format(
+            start=format_date(state.start, lang),
+            end=format_date(state.end, lang),
+            steps=_(BY_STEPS[state.step]),
+        ),
         xref="paper",
         yref="paper",
         x=0,
@@ -69,7 +87,9 @@ def publication_chart(
         xanchor="left",
     )
     figure.add_annotation(
-        text=f"{credit}. Data version {version}, accessed {accessed.isoformat()}.",
+        text=_("{credit}. Data version {version}, accessed {accessed}.").format(
+            credit=credit, version=version, accessed=format_date(accessed, lang)
+        ),
         xref="paper",
         yref="paper",
         x=0,
@@ -100,19 +120,23 @@ def register_compare_export(
         refuse_unknown(args, (*compare.PARAMS, *PERIOD_ALIASES.values(), "scale", "v", "lang"))
         asked = args.pop("lang", [None])[0]
         if asked is not None and asked not in LANGUAGES:
-            raise BadRequest(f"'lang={asked[:20]}': expected one of {', '.join(LANGUAGES)}")
+            raise BadRequest(
+                N_("'lang={value}': expected one of {choices}"),
+                value=asked[:20],
+                choices=", ".join(LANGUAGES),
+            )
         lang = request_language(asked)
         scale = args.pop("scale", ["1"])[0]
         if scale not in SCALES:
-            raise BadRequest("'scale' must be 1 or 2")
+            raise BadRequest(SCALE_CHOICES)
         pins = args.pop("v", [])
         try:
             data = views.of(pub.source.get(pins[0] if pins else None))
         except UnknownVersion as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(exc.message, **exc.values) from None
         view = urlencode(args, doseq=True)
-        state, notices = data.parse(view)
-        version, credit = data.version, with_about(data.credit, about_url())
+        state, notices = data.parse(view, lang)
+        version, credit = data.version, with_about(data.credits[lang], about_url(), lang)
         if notices:
             raise BadRequest("; ".join(notices))
         today = dt.datetime.now(dt.UTC).date()

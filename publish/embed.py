@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.dataset import Dataset
-from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language
+from core.i18n import DEFAULT, NATIVE_NAMES, gettext, other_language, plotly_locale
 from core.texts import Caption, alt_text
 from core.view import Filters
 from layers.cities import SIZE_KEY
@@ -183,9 +183,9 @@ def embed_page(
     srcset = ", ".join(f"{escape(image)}&amp;width={w} {w}w" for w in STATIC_WIDTHS)
     alt = alt_text(data, f, lang)
     config = {
-        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/"},
+        "map": {**MAP_CONFIG, "topojsonURL": f"{static}/topojson/", **plotly_locale(lang)},
         "symbols": {"full": FULL_SYMBOLS_PX, "least": LEAST_SYMBOLS},
-        "timeline": TIMELINE_CONFIG,
+        "timeline": {**TIMELINE_CONFIG, **plotly_locale(lang)},
         "plotly": f"{static}/plotly.min.js",
         "figures": figures,
     }
@@ -203,6 +203,8 @@ def embed_page(
         else ""
     )
     version = _("Data version {version}.").format(version=text.version)
+    # Outside the f-string below: pybabel does not see a message inside an f-string.
+    about_text, full_text = _("About the data"), _("Open the full view")
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -219,8 +221,8 @@ def embed_page(
 {key}
 {'<div id="timeline" class="pm-timeline"></div>' if timeline else ""}
 <footer><span>{escape(text.credit)}. {escape(version)}</span>
-<a href="{escape(about)}" target="_blank" rel="noopener">{escape(_("About the data"))}</a>
-<a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(_("Open the full view"))}</a>
+<a href="{escape(about)}" target="_blank" rel="noopener">{escape(about_text)}</a>
+<a href="{escape(full_view)}" target="_blank" rel="noopener">{escape(full_text)}</a>
 {newer_note}{switch_link}</footer>
 {_json_script("pm-config", config)}
 <script src="{static}/embed.js"></script>

@@ -53,11 +53,12 @@ def _unknown_resource(exc: DependencyException) -> flask.Response:
 
 def _bad_request(exc: BadRequest) -> flask.Response:
     log.info("%s %s -> 400: %s", flask.request.method, flask.request.path[:200], exc)
-    return error_response(400, gettext(_lang(), "Bad request: {reason}").format(reason=exc))
+    lang = _lang()
+    return error_response(400, gettext(lang, "Bad request: {reason}").format(reason=exc.said(lang)))
 
 
 def _busy(exc: exports.Busy) -> flask.Response:
-    response = error_response(503, str(exc))
+    response = error_response(503, exc.said(_lang()))
     response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -65,7 +66,8 @@ def _busy(exc: exports.Busy) -> flask.Response:
 def _render_failed(exc: exports.RenderError) -> flask.Response:
     """A render that failed or timed out: ours to fix, but its message helps the reader."""
     log.error("%s %s: %s", flask.request.method, flask.request.path[:200], exc)
-    return error_response(504 if isinstance(exc, exports.RenderTimeout) else 500, str(exc))
+    status = 504 if isinstance(exc, exports.RenderTimeout) else 500
+    return error_response(status, exc.said(_lang()))
 
 
 def _bug(exc: Exception) -> flask.Response:

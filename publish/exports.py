@@ -22,16 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
-from core.i18n import DEFAULT, format_date, gettext
+from core.i18n import DEFAULT, N_, Explained, format_date, gettext
 from core.texts import Caption
 from core.texts import caption as caption
 from core.texts import credit_line as credit_line
 from core.view import Filters
-from geodata.errors import ProtestmapError
+from geodata.errors import ProtestmapError, first_line
 from geodata.settings import PROJECT_ROOT
 from layers import _style, inset
 from layers import regions as region_layer
 from layers.cities import SIZE_KEY
+from layers.dateticks import date_ticks
 from layers.figures import KEYED_COLORBAR, map_view, timeline_view
 from layers.labels import View
 from publish import narrow
@@ -51,15 +52,19 @@ MARGIN = {"l": 24, "r": region_layer.LEGEND_PX + 20, "t": 24, "b": 16}
 LABEL_PX = 140
 
 
-class RenderError(ProtestmapError):
-    """A snapshot could not be rendered (kaleido or Chromium failed)."""
+#: What a refused render says (503).
+BUSY = N_("Too many exports are being rendered; try again shortly.")
+
+
+class RenderError(Explained, ProtestmapError):
+    """A snapshot could not be rendered (kaleido or Chromium failed); said in any language."""
 
 
 class RenderTimeout(RenderError):
     """A render took longer than the pool allows."""
 
 
-class Busy(ProtestmapError):
+class Busy(Explained, ProtestmapError):
     """Too many renders are running or waiting; try again after ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
@@ -140,6 +145,7 @@ def publication_figure(
     figure = stack(
         map_view(data, f, lang, views=(area,)), timeline_view(data, f, lang) if timeline else None
     )
+    _local_dates(figure, data, lang, timeline=timeline)
     _caption(figure, text, lang)
     return figure
 
@@ -157,9 +163,17 @@ def _narrow_figure(
         map_view(data, f, lang, views=(View(width - 2 * narrow.PAD, band),)),
         timeline_view(data, f, lang) if timeline else None,
     )
+    _local_dates(figure, data, lang, timeline=timeline)
     _caption(figure, text, lang)
     figure.update_layout(height=height)
     return narrow.stacked(figure, texts, (width, height), timeline=timeline)
+
+
+def _local_dates(figure: go.Figure, data: Dataset, lang: str, *, timeline: bool) -> None:
+    """The timeline's dates in ``lang`` from Babel: kaleido drops plotly.js's locale."""
+    if timeline and data.extent and lang != DEFAULT:
+        first, last = data.extent
+        figure.update_xaxes(date_ticks(first, last, lang))
 
 
 def _credit(text: Caption, lang: str) -> str:
@@ -221,7 +235,9 @@ def render_image(
     try:
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=TOPOJSON_DIR.as_uri() + "/")
     except Exception as exc:  # kaleido raises many types; the caller needs one
-        raise RenderError(f"rendering the {fmt} failed: {exc}") from exc
+        raise RenderError(
+            N_("rendering the {fmt} failed: {reason}"), fmt=fmt, reason=first_line(exc)
+        ) from exc
 
 
 class RenderPool:
@@ -280,13 +296,17 @@ class RenderPool:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
             raise RenderTimeout(
-                f"rendering the {fmt} took longer than {self.timeout:g} s and was abandoned; "
-                "try a smaller size or the PNG format"
+                N_(
+                    "rendering the {fmt} took longer than {seconds} s and was abandoned; "
+                    "try a smaller size or the PNG format"
+                ),
+                fmt=fmt,
+                seconds=f"{self.timeout:g}",
             ) from None
 
     def _admit(self) -> Callable[[], None]:
         """Take a slot here and in the fleet (``Busy`` if either is full); return its release."""
-        busy = Busy("Too many exports are being rendered; try again shortly.", self.retry_after)
+        busy = Busy(BUSY, self.retry_after)
         if not self._slots.acquire(blocking=False):
             raise busy
         fleet = self.fleet.acquire() if self.fleet else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from core import view as queries
+from core.i18n import N_, Explained
 from core.view import Filters
 from geodata.errors import ProtestmapError
 from publish import exports, narrow
@@ -21,8 +22,15 @@ SCALES = {"1": 1, "2": 2}
 OPTIONS = ("scale", "width", "height", "timeline", "v")
 
 
-class BadRequest(ProtestmapError):
-    """A publish URL that cannot be served as asked (answered with HTTP 400)."""
+#: The choices of ``scale``, said when another is asked for.
+SCALE_CHOICES = N_("'scale' must be 1 or 2")
+
+
+class BadRequest(Explained, ProtestmapError):
+    """A publish URL that cannot be served as asked (answered with HTTP 400, in its language).
+
+    The reason names the parameter at fault (see ``core.i18n.Explained``).
+    """
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise BadRequest(f"'{name}' is given {len(values)} times; give it once")
+        raise BadRequest(N_("'{name}' is given more than once; give it once"), name=name[:20])
     return values[0]
 
 
@@ -69,7 +77,11 @@ def refuse_unknown(args: Mapping[str, Sequence[str]], known: Sequence[str]) -> N
     """``BadRequest`` naming the first parameter that is not one of ``known``."""
     for name in args:
         if name not in known:
-            raise BadRequest(f"'{name[:20]}' is not a known parameter; use {', '.join(known)}")
+            raise BadRequest(
+                N_("'{name}' is not a known parameter; use {known}"),
+                name=name[:20],
+                known=", ".join(known),
+            )
 
 
 def _pixels(args: Mapping[str, Sequence[str]], name: str, default: int) -> int:
@@ -78,7 +90,11 @@ def _pixels(args: Mapping[str, Sequence[str]], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not MIN_PX <= int(raw) <= MAX_PX:
         raise BadRequest(
-            f"'{name}={raw[:20]}': expected a whole number of pixels from {MIN_PX} to {MAX_PX}"
+            N_("'{name}={value}': expected a whole number of pixels from {least} to {most}"),
+            name=name,
+            value=raw[:20],
+            least=MIN_PX,
+            most=MAX_PX,
         )
     return int(raw)
 
@@ -100,10 +116,10 @@ def parse_request(
         raise BadRequest(" ".join(n.refusal for n in notices))
     timeline = _single(args, "timeline") or "0"
     if timeline not in ("0", "1"):
-        raise BadRequest("'timeline' must be 0 or 1")
+        raise BadRequest(N_("'timeline' must be 0 or 1"))
     scale = _single(args, "scale") or "1"
     if scale not in SCALES:
-        raise BadRequest("'scale' must be 1 or 2")
+        raise BadRequest(SCALE_CHOICES)
     version = _single(args, "v")
     width, height = exports.DEFAULT_SIZE[timeline == "1"]
     width = _pixels(args, "width", width)
@@ -120,5 +136,9 @@ def parse_request(
 def check_format(fmt: str, allowed: Sequence[str]) -> str:
     """``fmt`` if it is one of ``allowed``, else ``BadRequest`` naming the choices."""
     if fmt not in allowed:
-        raise BadRequest(f"unknown format '{fmt[:20]}': use one of {', '.join(allowed)}")
+        raise BadRequest(
+            N_("unknown format '{fmt}': use one of {choices}"),
+            fmt=fmt[:20],
+            choices=", ".join(allowed),
+        )
     return fmt

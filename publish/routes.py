@@ -109,7 +109,7 @@ class Publisher:
         try:
             data = self.source.get(version)
         except UnknownVersion as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(exc.message, **exc.values) from None
         asked = args.get("lang", [None])[-1]
         return parse_request(args, data.catalogue, request_language(asked)), data
 

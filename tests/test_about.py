@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -86,15 +87,26 @@ def test_about_page_states_each_rule_with_sources(data):
     assert all(h.startswith("https://") for h in hrefs)
 
 
-def test_about_page_in_russian_says_its_explanation_is_english(data):
+def test_about_page_speaks_russian(data):
     page = about.layout(data.incidents, "/", "ru", "?lang=ru")
     text = words(page)
-    assert "О данных" in text and "Пока эта страница есть только на английском." in text
-    # The untranslated explanation is marked English, for screen readers' pronunciation.
-    english = [c for c in page.children if getattr(c, "lang", None) == "en"]
-    assert len(english) == 1 and "What counts as a detention" in words(english[0])
+    assert "О данных" in text and "Что считается задержанием" in text
+    assert "это задержания, а не люди" in text
+    detained, cities = about.first_day_total(data.incidents)
+    many = f"{detained:,}".replace(",", "\u00a0")
+    assert f"насчитывают {many} задержаний в {cities} городах" in text
+    # Its links are the English page's, placed where the Russian sentences put them.
+    assert about.OVD_MIDNIGHT in links(page) and about.NATURAL_EARTH in links(page)
+    assert "контуры Natural Earth у границ" in text
+    english = [w for w in re.findall(r"\b[A-Za-z]{3,}\b", text) if w not in ALLOWED_LATIN]
+    assert english == []
     back = page.children[0].children[1].children[0]
     assert (back.children, back.href) == ("Вернуться к карте", "/?lang=ru")
+
+
+#: Latin words a Russian About page may show: names of sources, projects and the switch.
+ALLOWED_LATIN = {"English", "Kasparov", "Amnesty", "International", "OVD", "Info", "GeoNames"}
+ALLOWED_LATIN |= {"Natural", "Earth", "protestmap"}
 
 
 def test_data_as_of_is_the_selections_latest_report(data, built_store):

@@ -97,7 +97,7 @@ def test_series_csv_rows_match_the_oracle(data, step):
     assert rows["end"].max() == state.end.isoformat()
     if step == "week":  # 21-30 Sep 2022: Wednesday to Friday of the next week
         assert sorted(set(rows["period"])) == ["2022-W38", "2022-W39"]
-        assert sorted(set(rows["label"])) == ["21–25 Sep 2022", "26–30 Sep 2022"]
+        assert sorted(set(rows["label"])) == ["21–25 Sept 2022", "26–30 Sept 2022"]
     moscow = rows[rows["place_id"] == "RU-MOW"]["value"].sum()
     assert (
         moscow
@@ -171,7 +171,7 @@ def test_chart_titles_say_detentions_as_the_data_notes_do(data, metric, layout):
     _, cmp = data
     state, _ = cmp.parse(f"?places=RU-MOW,RU-DA&metric={metric}&layout={layout}")
     figure = publication_chart(
-        cmp, state, credit=cmp.credit, version=cmp.version, accessed=date(2026, 1, 1)
+        cmp, state, credit=cmp.credits["en"], version=cmp.version, accessed=date(2026, 1, 1)
     )
     title = figure.layout.title.text
     if layout == "overlay":
@@ -188,4 +188,4 @@ def test_a_place_without_a_russian_name_is_still_found():
     row = pd.Series({"name_en": "Kotlas", "name_ru": np.nan, "kind": "city"})
     assert place_names("553915", row, {}) == "Kotlas"
     city = pd.concat([row, pd.Series({"region_en": "Arkhangelsk", "occupied": False})])
-    assert place_label(city) == "Kotlas (city, Arkhangelsk)"
+    assert place_label(city, "Arkhangelsk") == "Kotlas (city, Arkhangelsk)"

@@ -109,6 +109,9 @@ def test_a_full_pool_answers_503_with_retry_after(held):
     assert pool.started.wait(timeout=60)
     refused = client.get("/export/compare.png?places=RU-MOW")
     assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+    russian = client.get("/export/compare.png?places=RU-MOW&lang=ru")
+    assert russian.status_code == 503
+    assert russian.text == "Сейчас готовится слишком много изображений; попробуйте чуть позже.\n"
     assert pool.renders == 1
     pool.release.set()
     other.join(timeout=60)
@@ -150,13 +153,13 @@ TOMORROW = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/download/incidents.csv?region=RU-MOW&region=RU-SPE", "'region' is given 2 times"),
-        ("/download/regions.csv?kind=rally&kind=detention", "'kind' is given 2 times"),
+        ("/download/incidents.csv?region=RU-MOW&region=RU-SPE", "'region' is given more than once"),
+        ("/download/regions.csv?kind=rally&kind=detention", "'kind' is given more than once"),
         ("/download/incidents.geojson?colour=red", "not a known parameter"),
         ("/export/compare.png?places=RU-MOW&bogus=1", "'bogus' is not a known parameter"),
-        ("/export/compare.png?places=RU-MOW&places=RU-SPE", "'places' is given 2 times"),
-        ("/export/compare.svg?scale=1&scale=2", "'scale' is given 2 times"),
-        ("/export/compare.png?measure=nope", "measure='nope'"),
+        ("/export/compare.png?places=RU-MOW&places=RU-SPE", "'places' is given more than once"),
+        ("/export/compare.svg?scale=1&scale=2", "'scale' is given more than once"),
+        ("/export/compare.png?measure=nope", "'measure=nope' is not one of detained, rallies"),
         ("/download/regions.csv?from=1899-12-31", "expected a date from 1900-01-01 to today"),
         (f"/download/incidents.csv?to={TOMORROW}", "expected a date from 1900-01-01 to today"),
         (f"/export/map.png?from={TOMORROW}", "expected a date from 1900-01-01 to today"),

@@ -4,6 +4,7 @@ and the language travels in the URL (or comes from Accept-Language) through ever
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -14,17 +15,25 @@ import pytest
 from babel import numbers
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from dash import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_about import words
 
 from app import create_app, load_dataset
-from core import i18n
+from core import compare, i18n
+from core.series import gazetteer_cities
 from core.view import Filters, parse_query
 from geodata import store
+from geodata.geocoding import read_geonames
 from geodata.settings import PROJECT_ROOT, Settings
 from layers.cities import SIZE_KEY, size_legend
+from layers.compare import compare_view
+from layers.dateticks import date_ticks
 from layers.figures import map_view
 from layers.language import request_language
+from pages.compare import steps_view, table_view
+from publish.compare_export import publication_chart
 
 RU_PO = PROJECT_ROOT / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
 RU_MO = RU_PO.with_suffix(".mo")
@@ -198,7 +207,9 @@ def client(built_store, tmp_path_factory):
 def test_html_lang_follows_the_url_then_the_browser(client, url, accept, lang):
     page = client.get(url, headers={"Accept-Language": accept} if accept else {})
     assert page.status_code == 200
-    assert f'<html lang="{lang}">' in page.text
+    assert f'<html lang="{lang}" data-dash-words=' in page.text
+    # The words a11y.js gives Dash's own English control names on a Russian page.
+    assert ("&quot;Clear Dates&quot;: &quot;Очистить даты&quot;" in page.text) == (lang == "ru")
     negotiated = "lang=en" not in url and "lang=ru" not in url
     assert ("Accept-Language" in page.headers.get("Vary", "")) == negotiated
 
@@ -235,6 +246,11 @@ def test_downloads_say_where_they_come_from_in_russian(client):
     # The columns keep their names: code that reads the file does not depend on the language.
     header = next(line for line in csv.splitlines() if not line.startswith("#"))
     assert header.startswith("region_code,name_en,name_ru")
+    # The GeoJSON's README, the incidents' too.
+    geojson = client.get("/download/incidents.geojson?region=RU-MOW&lang=ru").get_json()
+    readme = geojson["protestmap"]["readme"]
+    assert readme[0] == "Выгрузка protestmap" and readme[-1].startswith("Числа")
+    assert readme[4].startswith("Данные: ")
 
 
 def test_a_russian_svg_export_has_the_russian_title(client):
@@ -245,6 +261,32 @@ def test_a_russian_svg_export_has_the_russian_title(client):
     assert "Версия данных" in words and "оккупированная территория Украины" in words
     again = client.get("/export/map.svg?region=RU-MOW&width=900&height=700")
     assert "Detentions at protests in Moscow" in " ".join(ET.fromstring(again.data).itertext())
+    # With its timeline: kaleido takes no plotly.js locale, so the months are Babel's.
+    with_days = client.get("/export/map.svg?lang=ru&timeline=1&from=2022-09-21&to=2022-09-30")
+    days = [t for t in ET.fromstring(with_days.data).itertext() if "сент." in t]
+    assert days and not any(
+        re.search(r"\bSep", t) for t in ET.fromstring(with_days.data).itertext()
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "ticks"),
+    [
+        (
+            dt.date(2022, 9, 21),
+            dt.date(2022, 9, 23),
+            ["21 сент. 2022\u202fг.", "22 сент.", "23 сент."],
+        ),
+        (
+            dt.date(2022, 2, 24),
+            dt.date(2022, 12, 31),
+            [f"{m} 2022\u202fг." for m in ("март", "май", "июль", "сент.", "нояб.")],
+        ),
+    ],
+)
+def test_exported_date_ticks_are_written_by_babel(first, last, ticks):
+    axis = date_ticks(first, last, "ru")
+    assert axis["ticktext"] == ticks and len(axis["tickvals"]) == len(ticks)
 
 
 def test_outside_a_request_only_the_url_counts():
@@ -271,3 +313,116 @@ def test_the_circle_size_legend_speaks_russian_on_the_map_and_in_the_embed(built
     assert "<p>Круги: города, площадь ∝ акциям</p>" in embed
     english = client.get("/embed?from=2022-09-21&to=2022-09-30&metric=rallies&lang=en").text
     assert "<p>Circles: cities, area ∝ rallies</p>" in english and "∝ акциям" not in english
+
+
+@pytest.fixture(scope="module")
+def comparing(built_store):
+    dataset = load_dataset(Settings(data=built_store))
+    return compare.compare_data(dataset, gazetteer_cities(read_geonames()))
+
+
+def _latin_words(text: str) -> list[str]:
+    """Words of ``text`` in Latin letters (a Russian page shows none but names and sources)."""
+    return re.findall(r"\b[A-Za-z]{3,}\b", text)
+
+
+def test_compare_speaks_russian_in_its_chart_table_and_caption(comparing):
+    state, notices = comparing.parse("?places=RU-MOW,RU-DA,532096&step=week", "ru")
+    assert notices == []
+    figure = compare_view(comparing, state, "ru")
+    names = [t.name for t in figure.data if t.showlegend is not False]
+    assert names[:2] == ["Москва (регион)", "Дагестан (регион)"]
+    assert figure.layout.yaxis.title.text.startswith("задержания (по")
+    assert "нижние оценки" in figure.layout.annotations[-1].text
+    assert figure.layout.separators == ",\u00a0"
+    caption = compare.caption(comparing, state, "ru")
+    assert caption.startswith("С 21 сентября 2022\u202fг. по 30 сентября 2022\u202fг. Итог")
+    assert "Итог по субъектам Российской Федерации" in caption
+    table = words(table_view(compare.summary(comparing, state), state, "ru"))
+    assert "место на 100 тыс." in table and "Москва · Moscow" in table
+    steps = words(html.Div(steps_view(compare.series_table(comparing, state, "ru"), state, "ru")))
+    assert steps.startswith("По неделям") and "21–25 сент. 2022\u202fг." in steps
+    # Nothing English is left but the places' English names and the sources' names and links.
+    shown = re.sub(r"https?://\S+", "", " ".join([caption, table, steps]))
+    assert set(_latin_words(shown)) <= {
+        "Moscow",
+        "Republic",
+        "Dagestan",
+        "Makhachkala",
+        "GeoNames",
+        "OVD",
+    }
+
+
+def test_compare_notices_speak_russian_and_name_the_parameter(comparing):
+    _, notices = comparing.parse("?places=RU-XXX&step=year&a=soon", "ru")
+    assert notices == [
+        "«step=year»: ожидается одно из значений day, week, month",
+        "неизвестные места пропущены: RU-XXX",
+        "«a=soon»: ожидается день или промежуток ДЕНЬ..ДЕНЬ",
+    ]
+
+
+def test_the_compare_export_credit_and_dates_are_russian(comparing, client):
+    state, _ = comparing.parse("?places=RU-MOW&start=2022-09-21&end=2022-09-30", "ru")
+    credit = comparing.credits["ru"]
+    assert credit.startswith("Данные: ") and "границы: Natural Earth" in credit
+    figure = publication_chart(
+        comparing, state, credit=credit, version="abc", accessed=dt.date(2026, 1, 2), lang="ru"
+    )
+    notes = [a.text for a in figure.layout.annotations]
+    # The date ends in "г.": the sentence needs no second full stop.
+    assert f"{credit}. Версия данных abc, дата обращения 2 января 2026\u202fг." in notes
+    assert any(n.startswith("С 21 сентября 2022\u202fг. по 30 сентября 2022") for n in notes)
+    assert figure.layout.title.text.startswith("Задержания: Москва")
+    # kaleido drops plotly.js's locale: the month names on the axis are Babel's.
+    assert figure.layout.xaxis.ticktext[0] == "21 сент. 2022\u202fг."
+    svg = client.get("/export/compare.svg?places=RU-MOW&lang=ru&start=2022-09-21&end=2022-09-30")
+    assert svg.status_code == 200
+    shown = " ".join(ET.fromstring(svg.data).itertext())
+    assert "Версия данных" in shown and "сент." in shown and "Sep" not in shown
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("/export/map.png?width=9&lang=ru", "«width=9»: ожидается целое число пикселей от 200"),
+        ("/export/map.png?scale=3&lang=ru", "«scale» должен быть 1 или 2"),
+        ("/export/map.png?kind=rally&kind=rally&lang=ru", "«kind» указан несколько раз"),
+        ("/download/regions.csv?bogus=1&lang=ru", "«bogus=1» — неизвестный параметр"),
+        ("/export/map.gif?lang=ru", "неизвестный формат «gif»"),
+        ("/export/compare.png?step=year&lang=ru", "«step=year»: ожидается одно из значений"),
+        ("/export/map.png?v=0123456789ab&lang=ru", "версия данных 0123456789ab на этом сервере"),
+        ("/export/compare.svg?v=xyz&lang=ru", "«xyz» — не версия данных"),
+    ],
+)
+def test_refusals_speak_the_language_of_the_link(client, url, said):
+    refused = client.get(url)
+    assert refused.status_code == 400
+    assert refused.text.startswith("Неверный запрос: ") and said in refused.text
+
+
+def test_russian_figures_carry_plotlys_russian_texts():
+    config = i18n.plotly_locale("ru")
+    assert config["locale"] == "ru"
+    texts = config["locales"]["ru"]  # type: ignore[index]
+    assert "Сент." in texts["format"]["shortMonths"] and texts["dictionary"]["Autoscale"]
+    assert i18n.plotly_locale("en") == {}
+    # Russian weeks start on Monday (Dash's pickers count from Sunday = 0).
+    assert i18n.first_weekday("ru") == 1
+
+
+def test_the_compare_series_csv_speaks_russian_but_keeps_its_columns(comparing):
+    state, _ = comparing.parse("?places=RU-MOW&step=week", "ru")
+    table = compare.series_table(comparing, state, "ru")
+    header = compare.csv_header(comparing, "задержания по неделям", "https://h/compare?", "ru")
+    text = compare.csv_text(table, header)
+    lines = text.splitlines()
+    assert lines[0] == "# Сравнение protestmap: задержания по неделям"
+    assert lines[1] == f"# версия данных: {comparing.version}"
+    assert lines[3].startswith("# источник: Данные: ")
+    rows = pd.read_csv(io.StringIO(text), comment="#")
+    # Code reads the columns and the status codes: they stay as documented.
+    assert list(rows.columns[:3]) == ["place_id", "place", "step"]
+    assert rows["place"].iloc[0] == "Москва" and rows["label"].iloc[0].endswith("2022\u202fг.")
+    assert set(rows["status"]) <= {"reported", "no report", "reported, figure unknown"}

@@ -95,7 +95,7 @@ def test_region_csv_sums_match_an_independent_count(client, stored):
         ("/export/map.png?region=RU-XXX", "There is no region 'RU-XXX'"),
         ("/export/map.png?v=../../etc", "not a data version"),
         ("/export/map.png?v=0123456789ab", "not kept"),
-        ("/export/map.png?width=300&width=400", "given 2 times"),
+        ("/export/map.png?width=300&width=400", "given more than once"),
         ("/download/incidents.xlsx", "unknown format 'xlsx'"),
         ("/download/regions.geojson", "unknown format 'geojson'"),
     ],

@@ -159,22 +159,38 @@ def test_monthly_steps_are_cut_by_the_period(catalog):
     assert out["reports"].tolist() == [6, 0]
 
 
+DASH = "\u2009–\u2009"
+
+
 @pytest.mark.parametrize(
     ("first", "last", "step", "label", "code"),
+    # Babel (CLDR en_GB): "Sept", and a thin space around the dash between two months.
     [
-        (date(2022, 9, 21), date(2022, 9, 21), "day", "21 Sep 2022", "2022-09-21"),
-        (date(2022, 9, 12), date(2022, 9, 18), "week", "12–18 Sep 2022", "2022-W37"),
-        (date(2022, 9, 21), date(2022, 9, 25), "week", "21–25 Sep 2022", "2022-W38"),
-        (date(2022, 9, 26), date(2022, 10, 2), "week", "26 Sep–2 Oct 2022", "2022-W39"),
-        (date(2025, 12, 29), date(2026, 1, 4), "week", "29 Dec 2025–4 Jan 2026", "2026-W01"),
-        (date(2022, 9, 1), date(2022, 9, 30), "month", "Sep 2022", "2022-09"),
-        (date(2022, 9, 21), date(2022, 9, 30), "month", "21–30 Sep 2022", "2022-09"),
+        (date(2022, 9, 21), date(2022, 9, 21), "day", "21 Sept 2022", "2022-09-21"),
+        (date(2022, 9, 12), date(2022, 9, 18), "week", "12–18 Sept 2022", "2022-W37"),
+        (date(2022, 9, 21), date(2022, 9, 25), "week", "21–25 Sept 2022", "2022-W38"),
+        (date(2022, 9, 26), date(2022, 10, 2), "week", f"26 Sept{DASH}2 Oct 2022", "2022-W39"),
+        (date(2025, 12, 29), date(2026, 1, 4), "week", f"29 Dec 2025{DASH}4 Jan 2026", "2026-W01"),
+        (date(2022, 9, 1), date(2022, 9, 30), "month", "Sept 2022", "2022-09"),
+        (date(2022, 9, 21), date(2022, 9, 30), "month", "21–30 Sept 2022", "2022-09"),
         (date(2024, 2, 1), date(2024, 2, 29), "month", "Feb 2024", "2024-02"),
     ],
 )
 def test_step_labels(first, last, step, label, code):
     assert step_label(first, last, step) == label
     assert step_code(first, step) == code
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step", "label"),
+    [
+        (date(2022, 9, 21), date(2022, 9, 21), "day", "21 сент. 2022\u202fг."),
+        (date(2022, 9, 26), date(2022, 10, 2), "week", "26 сент. – 2 окт. 2022\u202fг."),
+        (date(2022, 9, 1), date(2022, 9, 30), "month", "сент. 2022\u202fг."),
+    ],
+)
+def test_step_labels_in_russian(first, last, step, label):
+    assert step_label(first, last, step, "ru") == label
 
 
 def test_national_total_leaves_out_occupied_territory():

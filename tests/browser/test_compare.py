@@ -233,8 +233,11 @@ def test_weekly_table_and_csv_match_the_store(cmp_page, cmp_url, cmp_data, tmp_p
     cmp_page.wait_for_function("() => document.querySelectorAll('#cmp-steps tbody tr').length")
     # 21 Sep 2022 is a Wednesday: the first week starts on the period's first day.
     labels = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
-    assert labels == ["21–25 Sep 2022", "26–30 Sep 2022"]
-    weeks = {"21–25 Sep 2022": ("2022-09-21", "2022-09-25"), "26–30 Sep 2022": ("2022-09-26", END)}
+    assert labels == ["21–25 Sept 2022", "26–30 Sept 2022"]
+    weeks = {
+        "21–25 Sept 2022": ("2022-09-21", "2022-09-25"),
+        "26–30 Sept 2022": ("2022-09-26", END),
+    }
     heads = cmp_page.locator("#cmp-steps thead th").all_inner_texts()
     assert heads[0] == "step" and len(heads) == 1 + len(PLACES)
     expected = {}
