@@ -66,10 +66,14 @@ def spilled_input(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: How the name of a run's rejects file ends.
+REJECTS_SUFFIX = ".rejects.csv"
+
+
 def run_rejects_path(data_dir: Path, source: Path, now: dt.datetime | None = None) -> Path:
     """``<data>/rejects/<file>.<UTC time>.rejects.csv``: each run keeps its own rejects."""
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return data_dir / "rejects" / f"{source.stem}.{stamp}.rejects.csv"
+    return data_dir / "rejects" / f"{source.stem}.{stamp}{REJECTS_SUFFIX}"
 
 
 def write_rejects(rejected: pd.DataFrame, target: Path) -> Path:
@@ -79,8 +83,11 @@ def write_rejects(rejected: pd.DataFrame, target: Path) -> Path:
     stamp) stay as they were. Returns the path written.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    # "list.<time>-2.rejects.csv": a second run's file keeps the rejects files' suffix.
+    suffix = REJECTS_SUFFIX if target.name.endswith(REJECTS_SUFFIX) else target.suffix
+    stem = target.name.removesuffix(suffix)
     for attempt in range(1, 1000):
-        path = target if attempt == 1 else target.with_name(f"{target.stem}-{attempt}.csv")
+        path = target if attempt == 1 else target.with_name(f"{stem}-{attempt}{suffix}")
         try:
             with path.open("x", encoding="utf-8", newline="") as handle:
                 rejected.to_csv(handle, index=False)

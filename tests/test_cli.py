@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pandas as pd
 
 from geodata import store
+from geodata.rejects import run_rejects_path, write_rejects
 from geodata.settings import PROJECT_ROOT
 from tests.test_ingest import write_csv
 
@@ -168,6 +171,20 @@ def test_huge_counts_are_rejected_rows_not_tracebacks(tmp_path, data_dir, run_cl
     assert stored["detained"].tolist() == [71]
 
 
+def test_two_runs_in_one_second_keep_two_rejects_files(tmp_path):
+    now = dt.datetime(2026, 11, 30, 5, 44, 0, tzinfo=dt.UTC)
+    target = run_rejects_path(tmp_path, Path("list.csv"), now)
+    first = pd.DataFrame({"row": [2], "reason": ["unknown_place"]})
+    second = pd.DataFrame({"row": [3], "reason": ["bad_date"]})
+    paths = [write_rejects(first, target), write_rejects(second, target)]
+    assert [p.name for p in paths] == [
+        "list.20261130T054400Z.rejects.csv",
+        "list.20261130T054400Z-2.rejects.csv",
+    ]
+    assert sorted((tmp_path / "rejects").glob("list.*.rejects.csv")) == sorted(paths)
+    assert pd.read_csv(paths[0])["reason"].tolist() == ["unknown_place"]  # not overwritten
+
+
 def test_each_run_keeps_its_own_rejects_and_dry_run_writes_them_on_request(
     tmp_path, data_dir, run_cli
 ):
@@ -180,7 +197,7 @@ def test_each_run_keeps_its_own_rejects_and_dry_run_writes_them_on_request(
     assert len(written) == 2
     for rejects in written:
         assert pd.read_csv(rejects)["reason"].tolist() == ["unknown_place"]
-        assert re.fullmatch(r"list\.\d{8}T\d{6}Z(-2)?\.rejects", rejects.stem)
+        assert re.fullmatch(r"list\.\d{8}T\d{6}Z(-2)?\.rejects\.csv", rejects.name)
     asked = tmp_path / "dry-rejects.csv"
     run_cli("ingest", str(path), "--dry-run", "--rejects", str(asked))
     assert pd.read_csv(asked)["row"].tolist() == [2]
