@@ -54,16 +54,17 @@ CITY_LABELS = {"RU-MOW": N_("Moscow"), "RU-SPE": N_("St Petersburg")}
 KEY_DATES = {"2022-09-21": N_("21 Sep: mobilisation announced")}
 
 
-def region_frame(bounds: tuple[float, float, float, float]) -> dict:
+def region_frame(bounds: tuple[float, float, float, float], aspect: float = MAP_ASPECT) -> dict:
     """A conic frame centred on one region's (minx, miny, maxx, maxy).
 
-    It is padded, and widened to the map's shape so that neighbouring regions fill the sides.
+    It is padded, and widened to ``aspect`` (width over height; the map's shape unless
+    given) so that neighbouring regions fill the sides.
     """
     minx, miny, maxx, maxy = bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     half_y = max(maxy - miny, MIN_SPAN_DEG) * (0.5 + REGION_PADDING)
     squeeze = math.cos(math.radians(cy))  # a degree of longitude is shorter up north
-    half_x = max((maxx - minx) * (0.5 + REGION_PADDING), half_y * MAP_ASPECT / squeeze)
+    half_x = max((maxx - minx) * (0.5 + REGION_PADDING), half_y * aspect / squeeze)
     return {
         "projection": {
             "type": "conic conformal",

@@ -19,14 +19,18 @@ import shapely
 from layers import _style, base
 from layers.labels import View
 
-#: The area shown: both federal cities and the oblasts around them (lon/lat degrees).
-AREA = (28.0, 54.2, 41.5, 61.2)
+#: The area shown: both federal cities and the oblasts around them (lon/lat degrees), west
+#: of St Petersburg far enough for its name beside its symbol in the dashboard's inset.
+AREA = (27.0, 54.2, 41.5, 61.2)
 #: Where the inset sits, as a fraction of the map's geo area (x, y from the bottom left).
 DOMAIN = {"x": [0.72, 0.995], "y": [0.015, 0.44]}
 #: The inset's box on the map (left, top, right, bottom fractions, y downwards).
 AREA_ON_MAP = (DOMAIN["x"][0], 1 - DOMAIN["y"][1], DOMAIN["x"][1], 1 - DOMAIN["y"][0])
+#: The inset's shape (width over height) where the dashboard, embed and exports draw it:
+#: its frame has the same, so plotly fills the box and names have all of it.
+ASPECT = 1.15
 FRAME = {
-    **_style.region_frame(AREA),
+    **_style.region_frame(AREA, ASPECT),
     "uirevision": "inset",
 }
 #: Layout of the inset subplot when shown, and when a region view hides it.

@@ -71,7 +71,16 @@ class Box:
 
     def inside(self, width: float, height: float) -> bool:
         """Whether the rectangle lies within a ``width`` × ``height`` area at the origin."""
-        return self.left >= 0 and self.top >= 0 and self.right <= width and self.bottom <= height
+        return self.within(Box(0, 0, width, height))
+
+    def within(self, other: Box) -> bool:
+        """Whether the rectangle lies within ``other``."""
+        return (
+            self.left >= other.left
+            and self.top >= other.top
+            and self.right <= other.right
+            and self.bottom <= other.bottom
+        )
 
 
 def _conic_conformal(lon: np.ndarray, lat: np.ndarray, parallels: Sequence[float]) -> np.ndarray:
@@ -151,6 +160,18 @@ def in_frame(lon: float, lat: float, frame: dict) -> bool:
     return west <= lon <= east and south <= lat <= north
 
 
+def drawn_area(frame: dict, view: View) -> Box:
+    """Where a ``frame`` is drawn in a ``view``: plotly fits it inside, keeping its shape.
+
+    A view of another shape than the frame keeps empty bands beside it; on the inset they
+    are the main map, so a label must stay within the drawn area, not merely the view.
+    """
+    box = _range_box(tuple(frame["lonaxis"]["range"]), tuple(frame["lataxis"]["range"]))
+    xy = project(box[:, 0], box[:, 1], frame, view)
+    (left, top), (right, bottom) = xy.min(axis=0), xy.max(axis=0)
+    return Box(max(0.0, left), max(0.0, top), min(view.width, right), min(view.height, bottom))
+
+
 def text_box(x: float, y: float, text: str, position: str, radius: float) -> Box:
     """The box plotly's text at ``position`` beside a marker of ``radius`` px occupies.
 
@@ -212,35 +233,37 @@ def place_labels(
         np.hstack([xy - np.c_[radii], xy + np.c_[radii]]) if len(radii) else np.empty((0, 4))
         for xy, radii in shown
     ]
+    areas = [drawn_area(frame, v) for v in views]
     out: list[str | None] = []
     for i, text in enumerate(texts):
-        out.append(_first_free(i, text, views, shown, symbols, taken) if text else None)
+        out.append(_first_free(i, text, areas, shown, symbols, taken) if text else None)
     return out
 
 
 def _first_free(
     i: int,
     text: str,
-    views: Sequence[View],
+    areas: Sequence[Box],
     shown: list[tuple[np.ndarray, list[float]]],
     symbols: list[np.ndarray],
     taken: list[list[Box]],
 ) -> str | None:
     """The best position for point ``i``'s label (and take it), or None if none is clear.
 
-    Clear means inside the map and off every label at every view; among clear positions the
-    one covering the fewest other symbols wins, the earlier in ``POSITIONS`` on a tie.
+    Clear means inside the drawn map (``areas``, one per view) and off every label at every
+    view; among clear positions the one covering the fewest other symbols wins, the earlier
+    in ``POSITIONS`` on a tie.
     """
     best: tuple[int, str, list[Box]] | None = None
     for position in POSITIONS:
         boxes = []
         covered = 0
-        for at, view in enumerate(views):
+        for at, area in enumerate(areas):
             (x, y), radius = shown[at][0][i], shown[at][1][i]
-            if not (0 <= x <= view.width and 0 <= y <= view.height):
+            if not (area.left <= x <= area.right and area.top <= y <= area.bottom):
                 return None  # the place itself is off this map: no name for it
             box = text_box(x, y, text, position, radius)
-            if not box.inside(view.width, view.height) or any(box.overlaps(b) for b in taken[at]):
+            if not box.within(area) or any(box.overlaps(b) for b in taken[at]):
                 break
             boxes.append(box)
             left, top, right, bottom = symbols[at].T

@@ -15,7 +15,7 @@ from geodata.settings import Settings
 from layers import _style
 from layers import regions as region_layer
 from layers.figures import DASHBOARD_VIEWS, map_view
-from layers.labels import Box, View, place_labels, project, text_box
+from layers.labels import Box, View, drawn_area, place_labels, project, text_box
 from publish.embed import EMBED_VIEWS
 from publish.exports import DEFAULT_SIZE, map_area
 
@@ -111,3 +111,23 @@ def test_map_names_top_places_clear_of_each_other_and_fixed_labels(dataset, quer
         )
         assert_clear(names, view)
         assert not any(a.overlaps(b) for a in names for b in others)
+
+
+@pytest.mark.parametrize("views", VIEW_SETS.values(), ids=VIEW_SETS.keys())
+def test_inset_names_stay_inside_the_drawn_inset(views):
+    # The inset's box is taller than its frame: names once ran over its edge onto the map.
+    from layers import inset
+
+    rng = np.random.default_rng(3)
+    (west, east), (south, north) = inset.FRAME["lonaxis"]["range"], inset.FRAME["lataxis"]["range"]
+    lon, lat = rng.uniform(west, east, 30), rng.uniform(south, north, 30)
+    diameters = rng.uniform(7, 44, 30).tolist()
+    texts = [f"Place {i}" for i in range(30)]
+    shown = inset.inset_views(views)
+    placed = place_labels(lon, lat, diameters, texts, frame=inset.FRAME, views=shown)
+    assert any(placed)
+    for view in shown:
+        area = drawn_area(inset.FRAME, view)
+        assert area.bottom - area.top < view.height or area.right - area.left < view.width
+        for box in boxes_at(lon, lat, diameters, texts, placed, inset.FRAME, view):
+            assert box.within(area), (box, area)
