@@ -135,7 +135,9 @@ def _range_box(lons: tuple[float, float], lats: tuple[float, float]) -> np.ndarr
     return np.concatenate([_great_circle(a, b) for a, b in itertools.pairwise(ring)])
 
 
-def project(lon: Sequence[float], lat: Sequence[float], frame: dict, view: View) -> np.ndarray:
+def project(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, frame: dict, view: View
+) -> np.ndarray:
     """Pixel positions (x, y from the geo area's top left) of points on a map ``frame``.
 
     plotly.js fits the frame's longitude and latitude ranges into the geo area
