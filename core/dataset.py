@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from core import aggregates, servingfile, view
 from core.i18n import gettext
-from core.prepared import NO_CITY, prepare_incidents
+from core.prepared import NO_CITY, TAG_BITS, prepare_incidents
 from core.texts import credit_line
 from core.viewtables import ViewTables
 from geodata import store
@@ -58,6 +59,15 @@ class Dataset:
             return None
         dates = self.incidents["date"]
         return dates.min().date(), dates.max().date()
+
+    @functools.cached_property
+    def tag_counts(self) -> dict[str, int]:
+        """How many incidents carry each tag, in the whole store (the tag filter's labels).
+
+        Counted once per version: at 1M incidents the count took 27 ms of every page load.
+        """
+        bits = self.tables.columns.tag_bits
+        return {tag: int(np.count_nonzero(bits & bit)) for tag, bit in TAG_BITS.items()}
 
 
 def build_dataset(

@@ -13,7 +13,6 @@ from dash.development.base_component import Component
 import layers
 from core.dataset import Dataset
 from core.i18n import DEFAULT, N_, first_weekday, gettext, plotly_locale
-from core.prepared import TAG_BITS
 from core.view import CLASSINGS, METRICS, Filters
 from geodata.schema import TAGS
 from layers import maptable, panels
@@ -65,10 +64,9 @@ def _choice(id_: str, value: str, labels: Mapping[str, str]) -> dcc.RadioItems:
 
 
 def _tag_options(data: Dataset, lang: str) -> list[dict]:
-    bits = data.incidents["tag_bits"].to_numpy()
     return [
-        {"label": f"{gettext(lang, TAGS[tag])} ({int(((bits & bit) > 0).sum())})", "value": tag}
-        for tag, bit in TAG_BITS.items()
+        {"label": f"{gettext(lang, TAGS[tag])} ({count})", "value": tag}
+        for tag, count in data.tag_counts.items()
     ]
 
 
