@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +19,8 @@ from typing import Any
 import dash
 import flask
 import pandas as pd
+from cachetools import LRUCache, cached
+from cachetools.keys import hashkey
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
 from dash.exceptions import PreventUpdate
 
@@ -33,7 +36,7 @@ from geodata.settings import Settings
 from layers.language import dash_words, request_language
 from pages import about, compare, ids, publishing, views
 from pages.layout import page
-from publish import errors, exports, guards, headers, register_routes
+from publish import compressed, errors, exports, guards, headers, register_routes
 from publish.compare_export import register_compare_export
 
 log = logging.getLogger("protestmap")
@@ -48,6 +51,8 @@ _CONTROLS = [
     (ids.CLASSING, "value"),
     (ids.OCCUPIED, "value"),
 ]
+#: Routed page layouts kept per process (see ``routed`` in ``create_app``).
+PAGES_KEPT = 64
 _TRIGGERS = {ids.URL: "url", ids.MAP: "map", ids.TIMELINE: "timeline", ids.GRID: "grid"}
 
 
@@ -100,11 +105,12 @@ def create_app(
         __name__,
         title="protestmap",
         use_pages=False,
-        compress=True,
+        compress=False,  # compressed.install: zstd/br/gzip, each body compressed once
         on_error=_on_error,
         update_title="",
     )
-    _set_html_lang(app)
+    compressed.install(app.server)
+    _serve_index(app)
     base = app.config.requests_pathname_prefix
     publisher = register_routes(app.server, data, settings, pool=pool)
     cities = load_cities()
@@ -121,17 +127,24 @@ def create_app(
 
     static_map = figure.to_plotly_json()
 
-    @app.callback(
-        Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
+    @cached(
+        LRUCache(maxsize=PAGES_KEPT),
+        key=lambda shown, search, lang: hashkey(
+            shown, search, lang, publisher.source.current().version
+        ),
+        lock=threading.Lock(),
     )
-    def route(pathname: str | None, search: str | None) -> Any:
-        shown = _page_of(pathname, base)
-        lang = request_language(query_language(search))
+    def routed(shown: str, search: str, lang: str) -> Any:
+        """The page ``shown`` for the query ``search`` in ``lang``, built once.
+
+        Kept per (page, query, language, latest data version): a shared link read by many
+        gets its layout from here (at 1M incidents building it took ~50 ms of CPU).
+        """
         if shown == COMPARE_PATH:
             data = compare.resolve(publisher.source, compares, search)[0]
-            return compare.layout(data, base, lang, search or "")
+            return compare.layout(data, base, lang, search)
         if shown == about.PATH:
-            return about.layout(publisher.source.current().incidents, base, lang, search or "")
+            return about.layout(publisher.source.current().incidents, base, lang, search)
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)
@@ -145,6 +158,13 @@ def create_app(
             lang=lang,
         )
 
+    @app.callback(
+        Output(ids.PAGE, "children"), Input(ids.PAGE_URL, "pathname"), State(ids.PAGE_URL, "search")
+    )
+    def route(pathname: str | None, search: str | None) -> Any:
+        lang = request_language(query_language(search))
+        return routed(_page_of(pathname, base), search or "", lang)
+
     _register(app, publisher.source, base)
     compare.register_callbacks(app, publisher.source, compares)
     register_compare_export(app.server, publisher, compares)
@@ -154,23 +174,40 @@ def create_app(
     return app
 
 
-def _set_html_lang(app: dash.Dash) -> None:
-    """Serve every page with ``<html lang>`` in the request's language (WCAG 3.1.1).
+def _serve_index(app: dash.Dash) -> None:
+    """Serve every page with ``<html lang>`` in the request's language, built once per language.
 
-    Screen readers pronounce the page by it; the language is the one the page's callbacks
-    pick too (``?lang=``, else the browser's ``Accept-Language``, else English).
-    ``data-dash-words`` carries the words for Dash's own English control names in it.
+    Screen readers pronounce the page by its ``lang`` (WCAG 3.1.1); the language is the one
+    the page's callbacks pick too (``?lang=``, else the browser's ``Accept-Language``, else
+    English). ``data-dash-words`` carries the words for Dash's own English control names in it.
+
+    Dash builds its page (scripts, styles, a config holding the validation layout) on every
+    load, 17 ms of CPU each; what changes from one load to the next is only Dash's per-load
+    ``end_id``, which signs background callbacks' jobs, and this app has none. So every route
+    of one language is the same page, built the first time it is asked for.
     """
     interpolate = app.interpolate_index
+    build = app.index
 
     def with_lang(**parts: Any) -> str:
-        lang = request_language(query_language(flask.request.query_string.decode("latin-1")))
+        lang = _request_lang()
         words = escape(json.dumps(dash_words(lang), ensure_ascii=False), quote=True)
         return interpolate(**parts).replace(
             "<html>", f'<html lang="{lang}" data-dash-words="{words}">', 1
         )
 
+    @functools.cache
+    def index_in(lang: str) -> str:
+        """The page in ``lang``, the cache's key (``with_lang`` finds the same in the request)."""
+        return build()
+
     app.interpolate_index = with_lang  # type: ignore[method-assign,assignment]
+    app.index = lambda *_args, **_kwargs: index_in(_request_lang())  # type: ignore[method-assign]
+
+
+def _request_lang() -> str:
+    """The language of the page being requested (its ``?lang=``, else the browser's)."""
+    return request_language(query_language(flask.request.query_string.decode("latin-1")))
 
 
 def _page_of(pathname: str | None, base: str) -> str:

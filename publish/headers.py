@@ -12,8 +12,10 @@
   ``/assets/...?m=<mtime>``, the embed's ``/embed/static/v<hex>/...``) and pinned (``v=``)
   exports and downloads never change, so they are cached for a year as ``immutable``; so is an
   embed pinned to a version older than the latest (it already says newer data exist). Other
-  embeds may be kept a minute (``PAGE``); every embed has an ``ETag`` and answers a matching
-  ``If-None-Match`` with 304. Nothing is ``no-store``: no response is private.
+  embeds and the pages (the dashboard, Compare, About: one page per language, which then asks
+  for its view) may be kept a minute (``PAGE``); each has an ``ETag``, answers a matching
+  ``If-None-Match`` with 304 (and varies by ``Accept-Language`` when the URL names no
+  language: ``publish.routes``). Nothing is ``no-store``: no response is private.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def install(app: dash.Dash) -> None:
     refused by the browser (and the browser tests would say so).
     """
     root = app.config.routes_pathname_prefix.rstrip("/")
+    pages = {f"{root}/", f"{root}/<path:path>"}  # Dash's page routes (endpoint = rule)
     hashes = list(app.csp_hashes())
     page_csp = content_security_policy(hashes, framed=False)
     embed_csp = content_security_policy([], framed=True)
@@ -99,9 +102,9 @@ def install(app: dash.Dash) -> None:
             return response
         if versioned(path, request.args) or flask.g.get("immutable"):
             headers["Cache-Control"] = IMMUTABLE
-        elif path == EMBED:
+        elif path == EMBED or request.endpoint in pages:
             headers["Cache-Control"] = PAGE
-        if path == EMBED:
+        if path == EMBED or request.endpoint in pages:
             response.add_etag()
             response.make_conditional(request)
         return response

@@ -46,3 +46,43 @@ def test_embeds_follow_a_new_version_and_an_old_pin_is_immutable(copied_store, t
 
 def version_of(page: bytes) -> str:
     return page.decode().split("Data version ", 1)[1][:12]
+
+
+def test_pages_are_built_once_per_language_and_revalidate(built_store, tmp_path):
+    client = create_app(Settings(data=built_store, cache=tmp_path / "cache")).server.test_client()
+    dashboard, compare = client.get("/?region=RU-MOW"), client.get("/compare")
+    # One page for every route of a language: the route's callback then asks for its view.
+    assert dashboard.data == compare.data and dashboard.headers["ETag"] == compare.headers["ETag"]
+    assert dashboard.headers["Cache-Control"] == headers.PAGE
+    assert "Accept-Language" in dashboard.headers["Vary"]
+    again = client.get("/about", headers={"If-None-Match": dashboard.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    russian = client.get("/", headers={"Accept-Language": "ru"})
+    assert (
+        b'<html lang="ru"' in russian.data and russian.headers["ETag"] != dashboard.headers["ETag"]
+    )
+    assert client.get("/?lang=ru").data == russian.data
+
+
+def test_a_routed_view_is_kept_until_a_new_version(copied_store, tmp_path):
+    client = create_app(Settings(data=copied_store, cache=tmp_path / "cache")).server.test_client()
+    first, second = routed(client, "?region=RU-PER"), routed(client, "?region=RU-PER")
+    assert first == second
+    new_version = ingest_one_rally(copied_store, tmp_path)
+    assert new_version not in first and new_version in routed(client, "?region=RU-PER")
+
+
+def routed(client: object, search: str) -> str:
+    """The dashboard's layout for ``search``, as the page's route callback answers it."""
+    response = client.post(  # type: ignore[attr-defined]
+        "/_dash-update-component",
+        json={
+            "output": f"{ids.PAGE}.children",
+            "outputs": {"id": ids.PAGE, "property": "children"},
+            "inputs": [{"id": ids.PAGE_URL, "property": "pathname", "value": "/"}],
+            "state": [{"id": ids.PAGE_URL, "property": "search", "value": search}],
+            "changedPropIds": [f"{ids.PAGE_URL}.pathname"],
+        },
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
