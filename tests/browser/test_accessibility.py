@@ -74,4 +74,5 @@ def test_table_source_links_are_full_size_targets(page, base_url, lang):
         "() => [...document.querySelectorAll('#incidents .grid-sources a')]"
         ".map(a => a.getBoundingClientRect().height)"
     )
-    assert heights and min(heights) >= 24
+    # Layout rounds boxes to 1/64 px; axe-core allows the same 0.05 px margin.
+    assert heights and min(heights) >= 24 - 0.05
