@@ -9,11 +9,16 @@ and writes user actions to the URL so each view is a link.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
 import numpy as np
+import plotly.graph_objects as go
+from cachetools import LRUCache, cached
+from cachetools.keys import hashkey
 from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 
@@ -38,6 +43,27 @@ REGION_CURVES = (region_layer.REGIONS, region_layer.INSET_REGIONS)
 CITY_CURVES = (region_layer.CITIES, region_layer.INSET_CITIES)
 #: Order of the control values in ``next_state``'s inputs and outputs.
 CONTROL_FIELDS = ("start", "end", "kind", "tags", "campaign", "metric", "classing", "occupied")
+#: Figures and panels kept per process, each per data version and view.
+VIEWS_KEPT = 128
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _per_view(function: Callable[P, R]) -> Callable[P, R]:
+    """Memoise ``function(data, *args)`` per data version and (hashable) ``args``.
+
+    Readers of one shared view ask the same questions. The counting engine keeps its tables
+    (``core.viewtables``); this keeps what is built from them, which cost 10–33 ms of CPU a
+    view at a million incidents (the map's values, the timeline's bars, the panels).
+    Readers asking for a view being built wait for it rather than build it again.
+    """
+    lock = threading.Condition()
+    return cached(  # type: ignore[no-any-return]
+        LRUCache(VIEWS_KEPT),
+        key=lambda data, *args: hashkey(data.version, *args),
+        lock=lock,
+        condition=lock,
+    )(function)
 
 
 def controls_from(f: Filters) -> list[Any]:
@@ -251,7 +277,7 @@ def map_for(data: Dataset, state: dict | None, figure: dict[str, Any]) -> dict[s
     """
     out: dict[str, Any] = {"data": list(figure["data"]), "layout": dict(figure["layout"])}
     f = _filters(state)
-    for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
+    for (part, at), props in _map_parts(data, f, request_language(f.lang)).items():
         out[part][at] = props if isinstance(props, list) else {**out[part][at], **props}
     return out
 
@@ -267,12 +293,15 @@ def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> t
         return no_update, no_update
     patch = Patch()
     f = _filters(state)
-    for (part, at), props in figures.map_parts(data, f, request_language(f.lang)).items():
+    for (part, at), props in _map_parts(data, f, request_language(f.lang)).items():
         if isinstance(props, list):
             patch[part][at] = props
         else:
             patch[part][at].update(props)
     return patch, now
+
+
+_map_parts = _per_view(figures.map_parts)
 
 
 def timeline_shown(data: Dataset, f: Filters) -> dict[str, Any]:
@@ -281,9 +310,21 @@ def timeline_shown(data: Dataset, f: Filters) -> dict[str, Any]:
     Rows are keyed by the data version and the filters that pick them; metric, colouring and
     the chosen incident play no part.
     """
-    rows = replace(f, start=None, end=None, metric="detained", classing="quantile", incident=None)
+    rows = replace(_timeline_view(f), start=None, end=None)
     period = [day.isoformat() if day else None for day in (f.start, f.end)]
     return {"key": f"{data.version}?{rows.to_query()}", "period": period}
+
+
+def _timeline_view(f: Filters) -> Filters:
+    """``f`` without what a timeline does not show (metric, colouring, chosen incident)."""
+    return replace(f, metric="detained", classing="quantile", incident=None)
+
+
+@_per_view
+def _timeline_figure(data: Dataset, f: Filters, lang: str) -> go.Figure:
+    """The whole timeline for ``f`` (see ``_timeline_view``)."""
+    daily = figures.timeline_daily(data, f)
+    return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent, lang=lang)
 
 
 def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None) -> Any:
@@ -298,10 +339,9 @@ def render_timeline(data: Dataset, state: dict | None, shown: dict | None = None
     now = timeline_shown(data, f)
     if shown == now:
         return no_update, no_update
-    daily = figures.timeline_daily(data, f)
     if not isinstance(shown, dict) or shown.get("key") != now["key"]:
-        lang = request_language(f.lang)
-        return layers.daily_bars(daily, period=(f.start, f.end), extent=data.extent, lang=lang), now
+        return _timeline_figure(data, _timeline_view(f), request_language(f.lang)), now
+    daily = figures.timeline_daily(data, f)
     if daily.empty or data.extent is None:  # the "nothing matches" chart has no frame
         return no_update, now
     frame = Patch()
@@ -330,8 +370,15 @@ def render_panels(
     Each view change on a desktop would otherwise build and send the phone's cards too.
     """
     given = ViewState.read(state)
+    return _panels(data, given, base, screen, request_language(given.filters.lang))
+
+
+@_per_view
+def _panels(
+    data: Dataset, given: ViewState, base: str, screen: str | None, lang: str
+) -> dict[str, Any]:
+    """``render_panels``'s answer for one view in ``lang``."""
     f, notices = given.filters, list(given.notices)
-    lang = request_language(f.lang)
     names = data.names_in(lang)
     _ = functools.partial(gettext, lang)
     tables = data.tables
