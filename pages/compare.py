@@ -75,7 +75,7 @@ EXPORT_SVG = "cmp-export-svg"
 ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "columnGap": "28px", "alignItems": "end"}
 
 
-def place_label(row: pd.Series, region: str, lang: str = DEFAULT) -> str:
+def place_label(row: Mapping[str, Any], region: str, lang: str = DEFAULT) -> str:
     """Russian and English names with what the place is (in ``lang``), so either finds it.
 
     ``region`` is a city's region's name in ``lang``.
@@ -93,7 +93,7 @@ def _named(name: Any) -> bool:
     return isinstance(name, str) and bool(name)
 
 
-def place_names(place_id: str, row: pd.Series, other: Mapping[str, Sequence[str]]) -> str:
+def place_names(place_id: str, row: Mapping[str, Any], other: Mapping[str, Sequence[str]]) -> str:
     """Every name the map shows for a place, as the picker's search text.
 
     The region's English and Russian names, the national map's label ("St Petersburg") and,
@@ -114,18 +114,14 @@ def place_options(data: CompareData, lang: str = DEFAULT) -> list[dict[str, str]
         ]
     )
     regions = {code: data.name(code, lang) for code in catalog.index[catalog["kind"] == "region"]}
-    labels = {
-        pid: place_label(row, regions.get(row["region_code"], str(row["region_en"])), lang)
-        for pid, row in ordered.iterrows()
-    }
-    return [
-        {
-            "label": labels[pid],
-            "value": pid,
-            "search": f"{labels[pid]} {place_names(pid, row, data.other_names)}",
-        }
-        for pid, row in ordered.iterrows()
-    ]
+    # Rows as dicts: ``iterrows`` built a Series per place, 1.4 s of start-up for 9,400 cities.
+    rows = zip(ordered.index, ordered.to_dict("records"), strict=True)
+    options = []
+    for pid, row in rows:
+        label = place_label(row, regions.get(row["region_code"], str(row["region_en"])), lang)
+        search = f"{label} {place_names(pid, row, data.other_names)}"
+        options.append({"label": label, "value": pid, "search": search})
+    return options
 
 
 def _field(label: str, control: Any) -> html.Div:
