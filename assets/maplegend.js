@@ -11,17 +11,6 @@
   var REGIONS = "regions";
   var INSET_CITIES = "inset cities";
 
-  function plain(markup) {
-    return String(markup || "").replace(/<[^>]+>/g, " ").split(/\s+/).filter(Boolean).join(" ");
-  }
-
-  // The colour of a stepped (or continuous) scale at ``at`` in 0..1.
-  function bandColour(scale, at) {
-    var colour = scale[0][1];
-    scale.forEach(function (stop) { if (stop[0] <= at) colour = stop[1]; });
-    return colour;
-  }
-
   function element(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -29,38 +18,35 @@
     return node;
   }
 
-  // The legend of a region trace and its layout's size key: title, one swatch per band,
-  // then the circles (as wide as the map draws them, ``shrink`` times their full size).
-  function build(trace, layout, shrink) {
-    var bar = trace.colorbar || {};
-    var zmax = Number(trace.zmax) || 1;
-    var root = element("div", "pm-legend");
-    root.appendChild(element("p", "", plain(bar.title && bar.title.text)));
-    var bands = element("ul", "pm-bands");
-    (bar.tickvals || []).forEach(function (value, i) {
+  // A list of legend items: each a ``mark`` (a swatch or a circle) and its label.
+  function list(className, entries, mark) {
+    var items = element("ul", className);
+    entries.forEach(function (entry) {
       var item = element("li");
-      var swatch = element("span", "swatch");
-      swatch.style.background = bandColour(trace.colorscale, value / zmax);
-      item.appendChild(swatch);
-      item.appendChild(document.createTextNode(plain(bar.ticktext[i])));
-      bands.appendChild(item);
+      item.appendChild(mark(entry));
+      item.appendChild(document.createTextNode(entry.label));
+      items.appendChild(item);
     });
-    root.appendChild(bands);
-    var circles = (layout.shapes || []).filter(function (s) { return s.name === SIZE_KEY; });
-    var notes = (layout.annotations || []).filter(function (a) { return a.name === SIZE_KEY; });
-    if (circles.length && notes.length === circles.length + 1) {
-      root.appendChild(element("p", "", plain(notes[notes.length - 1].text)));
-      var sizes = element("ul", "pm-sizes");
-      circles.forEach(function (circle, i) {
-        var item = element("li");
+    return items;
+  }
+
+  // The legend's entries (layers/legend.py, carried in the figure's layout.meta) as DOM:
+  // the markup of the embed's legend (publish/embed.py legend_html), circles at full size.
+  function build(legend) {
+    var root = element("div", "pm-legend");
+    root.appendChild(element("p", "", legend.title));
+    root.appendChild(list("pm-bands", legend.bands, function (band) {
+      var swatch = element("span", "swatch");
+      swatch.style.background = band.colour;
+      return swatch;
+    }));
+    if (legend.sizes.length) {
+      root.appendChild(element("p", "", legend.sizes_title));
+      root.appendChild(list("pm-sizes", legend.sizes, function (circle) {
         var dot = element("span", "circle");
-        var d = (circle.x1 - circle.x0) * (shrink || 1);
-        dot.style.width = dot.style.height = d + "px";
-        item.appendChild(dot);
-        item.appendChild(document.createTextNode(plain(notes[i].text)));
-        sizes.appendChild(item);
-      });
-      root.appendChild(sizes);
+        dot.style.setProperty("--d", circle.d + "px");
+        return dot;
+      }));
     }
     return root;
   }
@@ -92,14 +78,15 @@
     return Object.assign({}, figure, { data: data, layout: layout });
   }
 
-  // The HTML legend under the map, from what the map draws (it follows every patch).
+  // The HTML legend under the map, from the entries of the figure drawn (every patch
+  // brings the view's own).
   function showLegend(gd) {
     var box = document.getElementById("map-legend");
-    var trace = (gd.data || []).find(function (t) { return t.name === REGIONS; });
-    if (!box || !trace) return;
+    var entries = gd.layout && gd.layout.meta && gd.layout.meta.legend;
+    if (!box || !entries) return;
     box.hidden = !gd._pmNarrow;
     if (!gd._pmNarrow) return;
-    var legend = build(trace, gd.layout, 1);
+    var legend = build(entries);
     if (box.innerHTML !== legend.outerHTML) box.replaceChildren(legend);
   }
 

@@ -22,6 +22,7 @@ from layers import inset
 from layers import regions as region_layer
 from layers.cities import city_bubbles, city_labels, drawn_cities, size_legend
 from layers.labels import View, in_frame
+from layers.legend import LEGEND, map_legend
 from layers.regions import map_figure, region_values, region_view, static_labels
 from layers.timeline import daily_bars
 
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from core.dataset import Dataset
 
 #: A key of ``map_parts``: (``"data"``, trace index), or (``"layout"``, a layout key) whose
-#: value is merged (``"geo"``) or, for a list (``"shapes"``, ``"annotations"``), replaced.
+#: value is merged (``"geo"``, ``"meta"``) or, for a list (``"shapes"``, ``"annotations"``),
+#: replaced.
 Part = tuple[str, Any]
 #: The dashboard map's geo area (pixels, the colour bar's margin left out) on a phone (its
 #: legend below the map, ``assets/maplegend.js``), a laptop and a wide screen: place names
@@ -54,6 +56,9 @@ def map_parts(
     data: Dataset, f: Filters, lang: str = "en", *, views: tuple[View, ...] = DASHBOARD_VIEWS
 ) -> dict[Part, Any]:
     """What a view sets in the map figure: values and legend, frame, outline, city bubbles.
+
+    The legend is set twice from one source: drawn by plotly (colour bar, size key) and as
+    ``layers.legend`` entries in ``layout.meta`` (its list form below a narrow map).
 
     Every region is coloured (occupied territory shown apart, ``everywhere``); the chosen
     region's cities, or the national hotspots, get bubbles, the largest named where the
@@ -124,6 +129,8 @@ def map_parts(
         ("data", region_layer.CITIES): bubbles,
         ("layout", "shapes"): key_shapes,
         ("layout", "annotations"): key_notes,
+        # The same legend as entries, for the lists shown below a narrow map.
+        ("layout", "meta"): {LEGEND: map_legend(regions, key_shapes, key_notes)},
     }
 
 

@@ -91,6 +91,7 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
         dragmode="pan",
         font={"family": _style.FONT, "color": _style.INK},
         hoverlabel={"bgcolor": "white", "font": {"size": 13}},
+        meta={},  # each view puts its legend's entries here (``layers.figures.map_parts``)
     )
     return figure
 

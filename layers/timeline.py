@@ -28,6 +28,24 @@ BAR_WIDTH_MS = 0.8 * DAY_MS
 DAILY_TICKS_UP_TO = 14
 #: How much of the days outside the selected period shows through its veil.
 VEIL_OPACITY = 0.72
+#: Above the plot, two rows: the legend at the top of the figure, the key-date notes
+#: (``period_frame``) under it, on the plot's edge. In one row the legend (top right) ran
+#: over a note at a phone's width, where the note reaches across most of the plot.
+LEGEND_ROW_PX, NOTE_ROW_PX = 22, 24
+TOP_PX, PLOT_PX, BOTTOM_PX = LEGEND_ROW_PX + NOTE_ROW_PX, 146, 36
+#: The figure's height (``publish/static/embed.css`` gives the embed's timeline as much).
+HEIGHT_PX = TOP_PX + PLOT_PX + BOTTOM_PX
+#: The legend in its row: right-aligned in the figure's full width (not the plot's), so its
+#: two items stay on one line in a 320 px column.
+LEGEND_LAYOUT = {
+    "orientation": "h",
+    "xref": "container",
+    "yref": "container",
+    "x": 1,
+    "xanchor": "right",
+    "y": 1,
+    "yanchor": "top",
+}
 
 
 def daily_bars(
@@ -47,14 +65,14 @@ def daily_bars(
     _ = functools.partial(gettext, lang)
     figure = go.Figure()
     figure.update_layout(
-        margin={"l": 48, "r": 48, "t": 28, "b": 36},
-        height=210,
+        margin={"l": 48, "r": 48, "t": TOP_PX, "b": BOTTOM_PX},
+        height=HEIGHT_PX,
         paper_bgcolor="white",
         plot_bgcolor="white",
         dragmode="zoom",
         hovermode="x unified",
         font={"family": _style.FONT, "color": _style.INK, "size": 12},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        legend=LEGEND_LAYOUT,
         bargap=0.15,
         separators=plotly_separators(lang),  # "1 386" on a Russian axis and hover
         yaxis={

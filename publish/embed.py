@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from html import escape
 
 import plotly.graph_objects as go
@@ -23,6 +22,7 @@ from core.view import Filters
 from layers.cities import SIZE_KEY
 from layers.figures import map_view, timeline_view
 from layers.labels import View
+from layers.legend import LEGEND, Legend
 from layers.modebar import MAP_BUTTONS, graph_config
 from layers.regions import REGIONS
 
@@ -41,59 +41,31 @@ EMBED_VIEWS = tuple(
 TIMELINE_CONFIG = graph_config([["toImage"]], responsive=True, displayModeBar=False)
 
 
-def _band_colour(colorscale: list, at: float) -> str:
-    """The colour of a stepped (or continuous) scale at ``at`` in 0..1."""
-    colour = colorscale[0][1]
-    for position, stop in colorscale:
-        if position <= at:
-            colour = stop
-    return str(colour)
-
-
-def _plain(markup: object) -> str:
-    """Plotly label markup (``<br>``, ``<sub>``) as one line of plain text."""
-    return " ".join(re.sub(r"<[^>]+>", " ", str(markup)).split())
-
-
-def legend_html(regions: go.Choropleth, layout: go.Layout | None = None) -> str:
-    """The colour legend as an HTML list (title, then one swatch and label per band).
+def legend_html(legend: Legend) -> str:
+    """The map's legend (``layers.legend`` entries) as an HTML list: title, then the bands.
 
     Plotly's colour bar is a fixed-width column: in a 320 px article column its band labels
     overlap and "occupied, Ukraine" is clipped. A list wraps to any width instead. The
-    circle size legend of ``layout`` (``layers.cities.size_legend``), if any, follows it.
+    circle size key, if any, follows, each circle as wide as on the map: ``embed.js``
+    scales the map's circles to a narrow column and sets ``--pm-shrink`` to the same factor.
+    The markup is ``assets/maplegend.js``'s, which draws the same entries in the dashboard.
     """
-    bar = regions.colorbar
-    zmax = float(regions.zmax or 1) or 1.0
-    items = []
-    for value, label in zip(bar.tickvals or (), bar.ticktext or (), strict=True):
-        colour = escape(_band_colour(regions.colorscale, value / zmax))
-        items.append(
-            f'<li><span class="swatch" style="background:{colour}"></span>'
-            f"{escape(_plain(label))}</li>"
-        )
+    bands = "".join(
+        f'<li><span class="swatch" style="background:{escape(b["colour"])}"></span>'
+        f"{escape(b['label'])}</li>"
+        for b in legend["bands"]
+    )
+    sizes = "".join(
+        f'<li><span class="circle" style="--d:{c["d"]:g}px"></span>{escape(c["label"])}</li>'
+        for c in legend["sizes"]
+    )
+    key = (
+        f'<p>{escape(legend["sizes_title"])}</p><ul class="pm-sizes">{sizes}</ul>' if sizes else ""
+    )
     return (
-        f'<div class="pm-legend"><p>{escape(_plain(bar.title.text))}</p>'
-        f"<ul>{''.join(items)}</ul>{_size_html(layout)}</div>"
+        f'<div class="pm-legend"><p>{escape(legend["title"])}</p>'
+        f'<ul class="pm-bands">{bands}</ul>{key}</div>'
     )
-
-
-def _size_html(layout: go.Layout | None) -> str:
-    """The circle size legend as HTML list items, each circle as wide as on the map.
-
-    ``embed.js`` scales the map's circles to a narrow column and sets ``--pm-shrink`` to
-    the same factor, so these stay true to the map.
-    """
-    if layout is None:
-        return ""
-    circles = [s for s in layout.shapes if s.name == SIZE_KEY]
-    if not circles:
-        return ""
-    *values, title = [a for a in layout.annotations if a.name == SIZE_KEY]
-    items = "".join(
-        f'<li><span class="circle" style="--d:{c.x1 - c.x0:g}px"></span>{escape(v.text)}</li>'
-        for c, v in zip(circles, values, strict=True)
-    )
-    return f'<p>{escape(_plain(title.text))}</p><ul class="pm-sizes">{items}</ul>'
 
 
 def _json_script(element_id: str, value: object) -> str:
@@ -179,7 +151,7 @@ def embed_page(
     """
     _ = functools.partial(gettext, lang)
     shown = embed_map(data, f, lang)
-    key = legend_html(shown.data[REGIONS], shown.layout)
+    key = legend_html(shown.layout.meta[LEGEND])
     srcset = ", ".join(f"{escape(image)}&amp;width={w} {w}w" for w in STATIC_WIDTHS)
     alt = alt_text(data, f, lang)
     config = {

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,8 @@ from plotly.utils import PlotlyJSONEncoder
 
 import layers
 from core.view import Filters
-from layers import _geo, _style
+from geodata.settings import PROJECT_ROOT
+from layers import _geo, _style, timeline
 from layers import classes as cls
 from layers import regions as region_layer
 
@@ -344,3 +346,19 @@ def test_daily_bars_tick_once_a_day_on_short_periods():
     assert short.layout.xaxis.dtick == 86_400_000
     year = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert layers.daily_bars(daily, period=year, extent=year).layout.xaxis.dtick is None
+
+
+def test_the_embeds_timeline_box_is_as_tall_as_the_timeline_figure():
+    css = (PROJECT_ROOT / "publish" / "static" / "embed.css").read_text()
+    box = re.search(r"\.pm-timeline \{[^}]*height: (\d+)px", css)
+    assert box and int(box.group(1)) == timeline.HEIGHT_PX
+    figure = layers.daily_bars(
+        pd.DataFrame(
+            {"date": [dt.date(2022, 9, 21)], "detained": [5], "unknown": [0], "rallies": [1]}
+        ),
+        period=(None, None),
+        extent=(dt.date(2022, 9, 20), dt.date(2022, 9, 30)),
+    )
+    assert figure.layout.height == timeline.HEIGHT_PX
+    margin = figure.layout.margin
+    assert figure.layout.height - margin.t - margin.b == timeline.PLOT_PX

@@ -87,3 +87,33 @@ def test_phone_legend_follows_a_patch_and_a_resize(phone, base_url):
         " && document.querySelector('#map .js-plotly-plot').clientWidth < 400"
     )
     _check_phone_map(phone.evaluate(_LAYOUT), 390)
+
+
+#: A legend list as its reader gets it: each element's tag, class and own text, each
+#: swatch's painted colour and each circle's map diameter.
+_LEGEND_PARTS = """(root) => [...document.querySelector(root).querySelectorAll('*')].map(el => ({
+  tag: el.tagName, cls: el.className,
+  text: [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(''),
+  colour: el.classList.contains('swatch') ? getComputedStyle(el).backgroundColor : null,
+  d: el.style.getPropertyValue('--d').trim(),
+}))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_phone_dashboard_and_embed_show_one_legend(browser, page_log, base_url, lang):
+    """The dashboard draws it in the browser, the embed on the server: one list, same entries."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = ctx.new_page()
+        tab.on("pageerror", lambda e: page_log.errors.append(str(e)))
+        query = f"?from=2022-09-21&to=2022-09-30&lang={lang}"
+        open_dashboard(tab, base_url + query)
+        tab.wait_for_selector("#map-legend li", state="attached")
+        dashboard = tab.evaluate(_LEGEND_PARTS, "#map-legend .pm-legend")
+        tab.goto(f"{base_url}embed{query}")
+        embed = tab.evaluate(_LEGEND_PARTS, ".pm-legend")
+    finally:
+        ctx.close()
+    assert dashboard == embed
+    assert sum(1 for part in embed if part["cls"] == "circle" and part["d"]) >= 2
+    assert page_log.errors == []
