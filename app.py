@@ -27,6 +27,7 @@ from cachetools import LRUCache, cached
 from cachetools.keys import hashkey
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, set_props
 from dash.exceptions import PreventUpdate
+from werkzeug.exceptions import NotFound
 
 import layers
 from core import series
@@ -56,6 +57,8 @@ _CONTROLS = [
     (ids.CLASSING, "value"),
     (ids.OCCUPIED, "value"),
 ]
+#: The app's pages; any other address is not found.
+PAGES = ("/", COMPARE_PATH, about.PATH)
 #: Routed page layouts kept per process (see ``routed`` in ``create_app``).
 PAGES_KEPT = 64
 _TRIGGERS = {ids.URL: "url", ids.MAP: "map", ids.TIMELINE: "timeline", ids.GRID: "grid"}
@@ -218,7 +221,16 @@ def _serve_index(app: dash.Dash) -> None:
         return build()
 
     app.interpolate_index = with_lang  # type: ignore[method-assign,assignment]
-    app.index = lambda *_args, **_kwargs: index_in(_request_lang())  # type: ignore[method-assign]
+    base = app.config.requests_pathname_prefix
+
+    def index(*_args: Any, **_kwargs: Any) -> str:
+        # Dash answers every unknown path with its page: a mistyped link would show the
+        # dashboard as if it were the page asked for.
+        if _path_of(flask.request.path, base) not in PAGES:
+            raise NotFound
+        return index_in(_request_lang())
+
+    app.index = index  # type: ignore[method-assign]
 
 
 def _request_lang() -> str:
@@ -226,10 +238,15 @@ def _request_lang() -> str:
     return request_language(query_language(flask.request.query_string.decode("latin-1")))
 
 
+def _path_of(pathname: str | None, base: str) -> str:
+    """``pathname`` within the app (``base`` removed), as ``PAGES`` names them."""
+    return "/" + (pathname or "").removeprefix(base).strip("/")
+
+
 def _page_of(pathname: str | None, base: str) -> str:
     """The page ``pathname`` shows: Compare's or About's path, else ``"/"`` (the dashboard)."""
-    path = "/" + (pathname or "").removeprefix(base).strip("/")
-    return path if path in (COMPARE_PATH, about.PATH) else "/"
+    path = _path_of(pathname, base)
+    return path if path in PAGES else "/"
 
 
 def _register(app: dash.Dash, source: DataSource, base: str) -> None:

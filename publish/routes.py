@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from werkzeug.exceptions import NotFound
 
 from core.dataset import Dataset
-from core.i18n import DEFAULT, other_language, with_language
+from core.i18n import DEFAULT, N_, other_language, with_language
 from core.texts import ABOUT_PATH, credit_in, export_filename, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
@@ -342,7 +342,7 @@ def register_routes(
         stamp, _, rest = name.partition("/")
         if STAMPED.match(stamp):  # the versioned URL the embed page uses
             if stamp != static_version:
-                raise NotFound("this version of the embed's files is not served any more")
+                raise NotFound(N_("this version of the embed's files is not served any more"))
             name = rest
         if name == "plotly.min.js":
             return flask.send_file(PLOTLY_JS, max_age=86_400)

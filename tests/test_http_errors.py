@@ -42,8 +42,7 @@ def client(built_store, tmp_path_factory):
     ],
 )
 def test_an_unknown_address_is_404_in_the_readers_language(client, query, headers, lang):
-    # (Any other GET path is the dashboard's: Dash answers it with the page.)
-    for path in ("/embed/static/no-such-file.js", "/assets/no-such-file.css"):
+    for path in ("/embed/static/no-such-file.js", "/assets/no-such-file.css", "/no/such/page"):
         response = client.get(path + query, headers=headers)
         assert response.status_code == 404
         assert response.mimetype == "text/plain"
