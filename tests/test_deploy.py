@@ -71,6 +71,13 @@ def test_nginx_proxies_the_app_and_caches_versioned_files(site: str) -> None:
     assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
 
 
+def test_nginx_answers_a_repeated_page_by_itself(site: str) -> None:
+    first = get(f"{site}compare?lang=ru")
+    second = get(f"{site}compare?lang=ru")
+    assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
+    assert first[2] == second[2] and b'<html lang="ru"' in first[2]
+
+
 def test_nginx_answers_a_repeated_embed_by_itself(site: str) -> None:
     first = get(f"{site}embed?region=RU-MOW")
     second = get(f"{site}embed?region=RU-MOW")
