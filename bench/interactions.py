@@ -117,11 +117,18 @@ def _show_default_view(data: Dataset) -> None:
     _publishing(data, state)
 
 
+def _forget(data: Dataset) -> None:
+    """A server that has answered nothing yet: no tables, figures or panels memoised."""
+    data.tables.clear()
+    views.forget_views()
+
+
 def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
     """p50/p95 server ms (whole interaction and per output) and bytes of one interaction.
 
-    Each run starts from a server that has just shown the default view (its tables are
-    memoised, see ``core.viewtables``), as a user's first change does. ``cold_*`` is the
+    Each run starts from a server that has just shown the default view (its tables, figures
+    and panels are memoised, see ``core.viewtables`` and ``pages.views``), as a user's first
+    change does. ``cold_*`` is the
     same interaction with nothing memoised (a pasted link to a view nobody asked for yet).
     """
     given = INTERACTIONS[name]
@@ -131,9 +138,9 @@ def measure(data: Dataset, name: str, runs: int) -> dict[str, Any]:
         name: [] for name in ("state", "map", "timeline", "panels", "publishing")
     }
     for _ in range(runs + 1):  # the first run warms imports and the allocator; dropped
-        data.tables.clear()
+        _forget(data)
         cold.append(_run(data, given)[0])
-        data.tables.clear()
+        _forget(data)
         _show_default_view(data)
         total, steps, seen = _run(data, given)
         totals.append(total)

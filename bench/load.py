@@ -140,7 +140,7 @@ def serving(store: Path, workers: int) -> Iterator[str]:
             yield f"http://127.0.0.1:{port}"
 
 
-def _stats(prefix: Path) -> dict[str, dict[str, float]]:
+def _stats(prefix: Path) -> dict[str, dict[str, float | None]]:
     """Locust's per-request-name statistics: count, failures, rps, p50, p95, max (ms)."""
     rows = csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open())
     out = {}
@@ -149,11 +149,16 @@ def _stats(prefix: Path) -> dict[str, dict[str, float]]:
             "requests": int(row["Request Count"]),
             "failures": int(row["Failure Count"]),
             "rps": round(float(row["Requests/s"]), 1),
-            "p50_ms": float(row["50%"]),
-            "p95_ms": float(row["95%"]),
+            "p50_ms": _ms(row["50%"]),
+            "p95_ms": _ms(row["95%"]),
             "max_ms": round(float(row["Max Response Time"])),
         }
     return out
+
+
+def _ms(text: str) -> float | None:
+    """A locust percentile; "N/A" (no request of that name answered) is None."""
+    return None if text == "N/A" else float(text)
 
 
 def swarm(host: str, plan: Path, users: int, seconds: int, classes: list[str]) -> dict:
@@ -175,18 +180,26 @@ def swarm(host: str, plan: Path, users: int, seconds: int, classes: list[str]) -
         return _stats(prefix)
 
 
+_NONE = {"rps": 0.0, "p50_ms": None, "p95_ms": None, "failures": 0}
+
+
+def _cell(ms: float | None) -> str:
+    return "–".rjust(7) if ms is None else f"{ms:>7.0f}"
+
+
 def _row(label: str, users: int, stats: dict[str, dict[str, float]]) -> str:
-    page, callback, total = stats["page"], stats["callback"], stats["Aggregated"]
+    # A name no request of the run was answered under has no row at all.
+    page, callback, total = (stats.get(name, _NONE) for name in ("page", "callback", "Aggregated"))
     return (
-        f"{label:<22} {users:>5} {total['rps']:>8} {page['p50_ms']:>7.0f} {page['p95_ms']:>7.0f}"
-        f" {callback['p50_ms']:>7.0f} {callback['p95_ms']:>7.0f} {total['failures']:>6}"
+        f"{label:<22} {users:>5} {total['rps']:>8} {_cell(page['p50_ms'])} {_cell(page['p95_ms'])}"
+        f" {_cell(callback['p50_ms'])} {_cell(callback['p95_ms'])} {total['failures']:>6}"
     )
 
 
 @click.command()
 @click.option("--store", type=click.Path(exists=True, path_type=Path), required=True)
 @click.option("--duration", default=30, show_default=True, help="seconds per locust run")
-@click.option("--users", "user_counts", multiple=True, type=int, default=(20, 50))
+@click.option("--users", "user_counts", multiple=True, type=int, default=(20, 50, 150))
 @click.option("--workers", default=2, show_default=True, help="gunicorn workers")
 def main(store: Path, duration: int, user_counts: tuple[int, ...], workers: int) -> None:
     """Record real requests, replay them at each client count, print and save the figures."""
@@ -211,10 +224,11 @@ def main(store: Path, duration: int, user_counts: tuple[int, ...], workers: int)
                     print(f"  export 503: {no.get('requests', 0)} answers,"
                           f" p50 {no.get('p50_ms')} ms, p95 {no.get('p95_ms')} ms")  # fmt: skip
     for users in user_counts:
-        fleet = results["runs"][f"gunicorn x{workers} {users}"]["Aggregated"]["rps"]
-        single = results["runs"][f"waitress {users}"]["Aggregated"]["rps"]
+        fleet = results["runs"][f"gunicorn x{workers} {users}"].get("Aggregated", _NONE)["rps"]
+        single = results["runs"][f"waitress {users}"].get("Aggregated", _NONE)["rps"]
         results[f"throughput_ratio_{users}"] = round(fleet / max(single, 0.1), 2)
-        print(f"throughput, {users} users: gunicorn x{workers} / waitress = {fleet / single:.2f}")
+        ratio = results[f"throughput_ratio_{users}"]
+        print(f"throughput, {users} users: gunicorn x{workers} / waitress = {ratio:.2f}")
     print(f"saved {save('load', results)}")
 
 

@@ -49,6 +49,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_MEMOS: list[LRUCache[Any, Any]] = []
+
+
+def forget_views() -> None:
+    """Drop every memoised figure and panel (benchmarks time building them)."""
+    for memo in _MEMOS:
+        memo.clear()
+
+
 def _per_view(function: Callable[P, R]) -> Callable[P, R]:
     """Memoise ``function(data, *args)`` per data version and (hashable) ``args``.
 
@@ -58,8 +67,10 @@ def _per_view(function: Callable[P, R]) -> Callable[P, R]:
     Readers asking for a view being built wait for it rather than build it again.
     """
     lock = threading.Condition()
+    memo: LRUCache[Any, Any] = LRUCache(VIEWS_KEPT)
+    _MEMOS.append(memo)
     return cached(  # type: ignore[no-any-return]
-        LRUCache(VIEWS_KEPT),
+        memo,
         key=lambda data, *args: hashkey(data.version, *args),
         lock=lock,
         condition=lock,
