@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pkgutil
 import re
 import threading
 from collections.abc import Callable, Hashable
@@ -336,6 +337,15 @@ def register_routes(
             scale=1,
         )
         return flask.Response(image, mimetype=STATIC_FORMATS[fmt])
+
+    @server.route("/favicon.ico")
+    def favicon() -> flask.Response:
+        """The icon where browsers look for one unasked (the embed page names none)."""
+        icon = pkgutil.get_data("dash", "favicon.ico")
+        response = flask.Response(icon, mimetype="image/x-icon")
+        response.cache_control.public = True
+        response.cache_control.max_age = 24 * 3600
+        return response
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

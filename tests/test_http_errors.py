@@ -120,3 +120,10 @@ def test_a_bare_app_with_the_handlers_answers_in_russian():
     response = bare.server.test_client().get("/teapot?lang=ru")
     assert response.status_code == 418
     assert response.text == "418: на этот запрос не удалось ответить.\n"
+
+
+def test_the_icon_browsers_ask_for_unasked_is_served(client):
+    # The embed page names no icon, so browsers fetch /favicon.ico; a 404 there is a console
+    # error in every embedding article.
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/x-icon" and icon.data
