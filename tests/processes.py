@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 START_TIMEOUT = 180
 
@@ -31,25 +33,47 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @contextmanager
-def running(args: list[str], url: str, **popen: object) -> Iterator[subprocess.Popen[str]]:
+def started(
+    args: list[str], *, log: IO[str] | None = None, **popen: object
+) -> Iterator[tuple[subprocess.Popen[str], IO[str]]]:
+    """``args`` started as the leader of its own group, and stopped with its children after.
+
+    Its output goes to a file, ``log`` or a temporary one (read it with ``output``): a pipe
+    that nobody reads fills up and blocks the server at its next log line, mid-test
+    (waitress's main loop stopped answering after a burst of readers, on a "task queue
+    depth" warning).
+    """
+    with contextlib.ExitStack() as stack:
+        log = log or stack.enter_context(tempfile.TemporaryFile("w+"))
+        process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True, **popen
+        )
+        try:
+            yield process, log
+        finally:
+            _stop_group(process)
+
+
+def output(log: IO[str]) -> str:
+    """Everything a ``started`` process has written so far."""
+    log.seek(0)
+    return log.read()
+
+
+@contextmanager
+def running(
+    args: list[str], url: str, *, log: IO[str] | None = None, **popen: object
+) -> Iterator[subprocess.Popen[str]]:
     """Start ``args``, wait until ``url`` answers 200, and stop it and its children after.
 
     The process leads its own group, so its workers (gunicorn's, nginx's) end with it even
-    when it is killed.
+    when it is killed. Its output goes to ``log`` if given (see ``started``).
     """
-    process = subprocess.Popen(
-        args,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        **popen,
-    )
-    try:
+    with started(args, log=log, **popen) as (process, log):
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"{args[0]} exited:\n{process.communicate()[0]}")
+                raise AssertionError(f"{args[0]} exited:\n{output(log)}")
             try:
                 if get(url)[0] == 200:
                     break
@@ -58,8 +82,6 @@ def running(args: list[str], url: str, **popen: object) -> Iterator[subprocess.P
                     raise AssertionError(f"{url} did not answer in {START_TIMEOUT} s") from None
                 time.sleep(0.2)
         yield process
-    finally:
-        _stop_group(process)
 
 
 def _stop_group(process: subprocess.Popen[str]) -> None:
@@ -93,20 +115,17 @@ def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
         "appendonly": "no",
         "dir": folder,
     }
-    process = subprocess.Popen(
-        ["/usr/bin/redis-server", *(arg for o, v in options.items() for arg in (f"--{o}", v))],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    command = [
+        "/usr/bin/redis-server",
+        *(arg for o, v in options.items() for arg in (f"--{o}", v)),
+    ]
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    try:
+    with started(command) as (process, log):
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"redis-server exited:\n{process.communicate()[0]}")
+                raise AssertionError(f"redis-server exited:\n{output(log)}")
             try:
                 client.ping()
                 break
@@ -114,10 +133,10 @@ def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise AssertionError("redis-server did not answer in 30 s") from None
                 time.sleep(0.05)
-        yield url
-    finally:
-        client.close()
-        _stop_group(process)
+        try:
+            yield url
+        finally:
+            client.close()
 
 
 #: Credentials for the test S3 server (moto accepts any unless told to check them).
@@ -141,22 +160,18 @@ def s3_server(*buckets: str, check_keys: bool = False) -> Iterator[dict[str, str
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, **({"INITIAL_NO_AUTH_ACTION_COUNT": "0"} if check_keys else {})}
-    # It logs every request: into a file, as a pipe nobody reads would fill and block it.
-    log = tempfile.TemporaryFile("w+")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        env=env,
-    )
-    try:
+    command = [
+        str(Path(sys.executable).with_name("moto_server")),
+        "-H",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+    with started(command, env=env) as (process, log):
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                log.seek(0)
-                raise AssertionError(f"moto_server exited:\n{log.read()}")
+                raise AssertionError(f"moto_server exited:\n{output(log)}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break
@@ -174,6 +189,3 @@ def s3_server(*buckets: str, check_keys: bool = False) -> Iterator[dict[str, str
         for bucket in buckets:
             admin.create_dir(bucket)
         yield {"AWS_ENDPOINT_URL": endpoint, **S3_KEYS}
-    finally:
-        _stop_group(process)
-        log.close()

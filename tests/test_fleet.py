@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import IO
 
 import pytest
 import redis
 from ingesting import ingest_one_rally
 
 from tests.conftest import PROTESTMAP
-from tests.processes import free_port, get, redis_server, running
+from tests.processes import free_port, get, output, redis_server, running
 
 pytestmark = pytest.mark.fleet
 
@@ -39,6 +40,7 @@ class Fleet:
         self.data = data
         self.servers = servers
         self.processes: dict[str, subprocess.Popen[str]] = {}
+        self.logs: dict[str, IO[str]] = {}
 
 
 @pytest.fixture
@@ -56,11 +58,14 @@ def fleet(tmp_path: Path, copied_store: Path) -> Iterator[Fleet]:
         def start(name: str) -> AbstractContextManager[subprocess.Popen[str]]:
             env = {**base, "PROTESTMAP_CACHE": str(tmp_path / f"cache-{name}")}
             command = [str(PROTESTMAP), "serve", "--port", str(ports[name]), *args[name]]
-            return running(command, team.servers[name], env=env)
+            team.logs[name] = (tmp_path / f"{name}.log").open("w+")
+            return running(command, team.servers[name], log=team.logs[name], env=env)
 
         with start("a") as a, start("b") as b:
             team.processes = {"a": a, "b": b}
             yield team
+        for log in team.logs.values():
+            log.close()
 
 
 def wait_for(check: Callable[[], bool], timeout: float) -> float:
@@ -153,6 +158,7 @@ def test_killing_redis_mid_load_loses_nothing_and_exports_go_on(fleet):
     # Server B (one process) said so once, without a traceback.
     b = fleet.processes["b"]
     os.killpg(b.pid, signal.SIGTERM)
-    log = b.communicate(timeout=30)[0]
+    b.wait(timeout=30)
+    log = output(fleet.logs["b"])
     assert log.count("is unreachable") == 1, log
     assert "Traceback" not in log
