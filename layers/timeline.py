@@ -35,14 +35,14 @@ LEGEND_ROW_PX, NOTE_ROW_PX = 22, 24
 TOP_PX, PLOT_PX, BOTTOM_PX = LEGEND_ROW_PX + NOTE_ROW_PX, 146, 36
 #: The figure's height (``publish/static/embed.css`` gives the embed's timeline as much).
 HEIGHT_PX = TOP_PX + PLOT_PX + BOTTOM_PX
-#: The legend in its row: right-aligned in the figure's full width (not the plot's), so its
-#: two items stay on one line in a 320 px column.
+#: The legend in its row: left-aligned in the figure's full width (not the plot's), so its
+#: two items stay on one line in a 320 px column, clear of plotly's mode bar (top right).
 LEGEND_LAYOUT = {
     "orientation": "h",
     "xref": "container",
     "yref": "container",
-    "x": 1,
-    "xanchor": "right",
+    "x": 0,
+    "xanchor": "left",
     "y": 1,
     "yanchor": "top",
 }

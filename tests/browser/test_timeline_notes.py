@@ -1,8 +1,9 @@
 """The timeline's legend and its key-date notes ("21 Sep: mobilisation announced") never overlap.
 
 Both sit above the plot: at a phone's width the horizontal legend (top right) ran over the
-note that starts at the key date. Measured as Chromium draws them, on the dashboard at
-390×844 and in the embed at narrow and wide columns, in both languages.
+note that starts at the key date, and under plotly's mode bar. Measured as Chromium draws
+them, on the dashboard at 390×844 and in the embed at narrow and wide columns, in both
+languages.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _TIMELINE = """() => {
     legend: [...root.querySelectorAll('.legend .traces')].map(t =>
       ({text: t.textContent, ...box(t)})),
     notes: texts('.annotation-text'),
+    buttons: [...root.querySelectorAll('.modebar-btn')].map(box),
   };
 }"""
 
@@ -42,6 +44,9 @@ def _check(drawn: dict, where: str) -> None:
             assert not overlap(item, note), (where, item, note)
     for a, b in combinations(legend + notes, 2):
         assert not overlap(a, b), (where, a, b)
+    for item in legend:  # plotly's mode bar (top right) shows on a tap or a hover
+        for button in drawn["buttons"]:
+            assert not overlap(item, button), (where, item, button)
     for text in legend + notes:  # on the canvas, and clear of the bars below
         assert canvas["left"] - 0.5 <= text["left"] and text["right"] <= canvas["right"] + 0.5
         assert canvas["top"] - 0.5 <= text["top"], (where, text)
