@@ -187,7 +187,7 @@ def _cell(ms: float | None) -> str:
     return "–".rjust(7) if ms is None else f"{ms:>7.0f}"
 
 
-def _row(label: str, users: int, stats: dict[str, dict[str, float]]) -> str:
+def _row(label: str, users: int, stats: dict[str, dict[str, float | None]]) -> str:
     # A name no request of the run was answered under has no row at all.
     page, callback, total = (stats.get(name, _NONE) for name in ("page", "callback", "Aggregated"))
     return (

@@ -338,10 +338,11 @@ def register_routes(
         )
         return flask.Response(image, mimetype=STATIC_FORMATS[fmt])
 
+    icon = pkgutil.get_data("dash", "favicon.ico")
+
     @server.route("/favicon.ico")
     def favicon() -> flask.Response:
         """The icon where browsers look for one unasked (the embed page names none)."""
-        icon = pkgutil.get_data("dash", "favicon.ico")
         response = flask.Response(icon, mimetype="image/x-icon")
         response.cache_control.public = True
         response.cache_control.max_age = 24 * 3600

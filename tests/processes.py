@@ -121,7 +121,7 @@ def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
     ]
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    with started(command) as (process, log):
+    with started(command) as (process, log), contextlib.closing(client):
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
@@ -133,10 +133,7 @@ def redis_server(folder: str, port: int | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise AssertionError("redis-server did not answer in 30 s") from None
                 time.sleep(0.05)
-        try:
-            yield url
-        finally:
-            client.close()
+        yield url
 
 
 #: Credentials for the test S3 server (moto accepts any unless told to check them).
