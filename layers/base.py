@@ -1,7 +1,7 @@
 """The map's base layers as plotly traces: grey neighbours and the blank region fills (pure).
 
 Shared by the national map and its inset (``layers.inset``), which draw the same layers on
-another geo subplot.
+another geo subplot. Their geometry is named by address (``layers.geofiles``), not carried.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
 
-from layers import _geo, _style
+from layers import _style
+from layers.geofiles import geojson_url
 
 
 def neighbours(countries: gpd.GeoDataFrame, *, geo: str = "geo", name: str) -> go.Choropleth:
     """Neighbouring countries in one flat grey, without hover."""
     return go.Choropleth(
         geo=geo,
-        geojson=_geo.feature_collection(countries["country_code"], countries["display"]),
+        geojson=geojson_url("countries", countries["country_code"], countries["display"]),
         locations=list(countries["country_code"]),
         z=np.zeros(len(countries)),
         colorscale=[[0, _style.NEIGHBOUR_FILL], [1, _style.NEIGHBOUR_FILL]],
@@ -32,7 +33,7 @@ def region_fills(regions: gpd.GeoDataFrame, *, geo: str = "geo", name: str) -> g
     """Regions, every one in the "no reports" band until a view's values arrive."""
     return go.Choropleth(
         geo=geo,
-        geojson=_geo.feature_collection(regions["region_code"], regions["display"]),
+        geojson=geojson_url("regions", regions["region_code"], regions["display"]),
         locations=list(regions["region_code"]),
         z=np.full(len(regions), 0.5),
         zmin=0,

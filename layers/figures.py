@@ -8,6 +8,8 @@ same parts over the static map, so a snapshot shows exactly what the dashboard s
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -134,11 +136,35 @@ def map_parts(
     }
 
 
+_static_maps: dict[int, go.Figure] = {}
+_static_lock = threading.Lock()
+
+
+def _static_map(data: Dataset) -> go.Figure:
+    """A new figure of ``data``'s static map, which is built once per dataset.
+
+    Its geometry work (hatching, outlines, the boundary files) took 80–280 ms of every export.
+    Copies are made one at a time: plotly takes each trace's ``type`` out of the figure it
+    copies while it reads it, and a copy made meanwhile came out a line chart.
+    """
+    key = id(data)
+    with _static_lock:
+        built = _static_maps.get(key)
+    if built is None:
+        built = map_figure(data.regions, data.countries)
+        with _static_lock:
+            if key not in _static_maps:  # forgotten with the dataset, before its id is reused
+                weakref.finalize(data, _static_maps.pop, key, None)
+                _static_maps[key] = built
+    with _static_lock:
+        return go.Figure(_static_maps[key])
+
+
 def map_view(
     data: Dataset, f: Filters, lang: str = "en", *, views: tuple[View, ...] = DASHBOARD_VIEWS
 ) -> go.Figure:
     """The dashboard's map for ``f`` as one complete figure (for exports and embeds)."""
-    figure = map_figure(data.regions, data.countries)
+    figure = _static_map(data)
     for (part, at), props in map_parts(data, f, lang, views=views).items():
         if part == "data":
             figure.data[at].update(props)

@@ -29,7 +29,7 @@ from core.texts import credit_line as credit_line
 from core.view import Filters
 from geodata.errors import ProtestmapError, first_line
 from geodata.settings import PROJECT_ROOT
-from layers import _style, inset
+from layers import _style, geofiles, inset
 from layers import regions as region_layer
 from layers.cities import SIZE_KEY
 from layers.dateticks import date_ticks
@@ -230,7 +230,7 @@ def render_image(
     import kaleido
 
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    fig = figure.to_dict() if isinstance(figure, go.Figure) else figure
+    fig = geofiles.inline(figure.to_dict() if isinstance(figure, go.Figure) else figure)
     height = height or int(fig["layout"]["height"])  # 0: the height the figure says
     try:
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=TOPOJSON_DIR.as_uri() + "/")

@@ -6,6 +6,7 @@
 - ``/download/incidents.<csv|geojson>?<view>`` and ``/download/regions.csv?<view>``
 - ``/embed?<view>&timeline=1&v=``, the only page other sites may frame
 - ``/embed/static/[v<hex>/]<file>``: plotly.js, topojson, the embed's script and style
+- ``/geo/<kind>-<digest>.json``: the boundaries every map names (``layers.geofiles``), immutable
 
 Bad URLs get 400 with the reason, a full render pool 503 with ``Retry-After``, a render that
 hangs 504. Which responses may be framed is decided in ``publish.headers``.
@@ -34,6 +35,7 @@ from core.texts import ABOUT_PATH, credit_in, export_filename, with_about
 from core.versions import DataSource, UnknownVersion
 from core.viewtables import everywhere
 from geodata.settings import PROJECT_ROOT, Settings
+from layers import geofiles
 from layers.language import request_language
 from publish import downloads, embed, exports, shared
 from publish.params import BadRequest, PublishRequest, check_format, parse_request
@@ -347,6 +349,15 @@ def register_routes(
         response.cache_control.public = True
         response.cache_control.max_age = 24 * 3600
         return response
+
+    @server.route(f"/{geofiles.URL_PATH}<name>")
+    def geometry(name: str) -> flask.Response:
+        """A boundary file the maps name (``layers.geofiles``); its name is its content's digest."""
+        body = geofiles.geojson_file(name)
+        if body is None:
+            raise NotFound(N_("no such boundary file"))
+        flask.g.immutable = True
+        return flask.Response(body, mimetype="application/geo+json")
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import plotly.graph_objects as go
 import pytest
@@ -254,9 +255,17 @@ def test_served_page_and_layout(client):
     assert client.get("/").status_code == 200
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200 and b'"geojson"' not in layout.get_data()
-    # The dashboard page (geometry of regions and countries, once each, and the inset's
-    # nearby ones) comes with the route.
-    assert route(client, "/").count(b'"geojson"') == 4
+    # The dashboard page comes with the route; its map names the boundaries of regions and
+    # countries, and the inset's nearby ones, as files it fetches once (``layers.geofiles``).
+    page = json.loads(route(client, "/"))
+    names = re.findall(r'"geojson": ?"geo/([^"]+)"', json.dumps(page))
+    assert len(names) == 4 and b'"coordinates"' not in json.dumps(page).encode()
+    for name in names:
+        answer = client.get(f"/geo/{name}")
+        assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert json.loads(answer.get_data())["type"] == "FeatureCollection"
+    assert client.get("/geo/regions-0000.json").status_code == 404
     assert b"cmp-places" in route(client, "/compare") and b"cmp-places" not in route(client, "/")
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 

@@ -6,6 +6,7 @@ own; nginx comes from Debian (installed by `make setup`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -83,6 +84,17 @@ def test_nginx_answers_a_repeated_embed_by_itself(site: str) -> None:
     second = get(f"{site}embed?region=RU-MOW")
     assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
     assert first[2] == second[2] and first[1]["Cache-Control"] == "public, max-age=60"
+
+
+def test_nginx_keeps_the_boundary_files_the_maps_name(site: str) -> None:
+    figures = json.loads(get(f"{site}embed/figures.json?region=RU-MOW")[2])
+    urls = {trace["geojson"] for trace in figures["map"]["data"] if "geojson" in trace}
+    assert len(urls) == 4
+    for url in sorted(urls):
+        first = get(f"{site}{url}")
+        second = get(f"{site}{url}")
+        assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
+        assert first[2] == second[2] and b'"FeatureCollection"' in first[2]
 
 
 def test_nginx_refuses_bodies_over_a_megabyte(site: str) -> None:

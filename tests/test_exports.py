@@ -1,5 +1,6 @@
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -125,3 +126,21 @@ def test_cli_export_writes_the_snapshot(built_store, tmp_path, monkeypatch):
     assert png_size(out.read_bytes()) == (500, 400)
     bad = CliRunner().invoke(cli, ["export", "--query", "?metric=nope", "--out", str(out)])
     assert bad.exit_code != 0 and "metric=nope" in bad.output
+
+
+def test_maps_built_at_once_in_many_threads_are_whole(dataset):
+    """Exports and embeds of one dataset share its static map; plotly edits what it copies.
+
+    Building a figure from another briefly takes the ``type`` out of each trace it reads: two
+    threads reading one static map at once built a line chart (500 in the load test).
+    """
+    expected = [trace.type for trace in exports.map_view(dataset, Filters()).data]
+    start = threading.Barrier(8)
+
+    def build() -> list[list[str]]:
+        start.wait()
+        return [[t.type for t in exports.map_view(dataset, Filters()).data] for _ in range(15)]
+
+    with ThreadPoolExecutor(8) as pool:
+        built = [types for done in pool.map(lambda _: build(), range(8)) for types in done]
+    assert built == [expected] * len(built)

@@ -14,7 +14,7 @@ from plotly.utils import PlotlyJSONEncoder
 import layers
 from core.view import Filters
 from geodata.settings import PROJECT_ROOT
-from layers import _geo, _style, timeline
+from layers import _geo, _style, geofiles, timeline
 from layers import classes as cls
 from layers import regions as region_layer
 
@@ -135,7 +135,11 @@ def test_map_figure_layers(regions):
     assert {t.get("geo", "geo") for t in fig["data"][region_layer.INSET_COUNTRIES :]} == {"geo2"}
     regions_trace = fig["data"][region_layer.REGIONS]
     assert regions_trace["locations"] == regions["region_code"].tolist()
-    assert [f["id"] for f in regions_trace["geojson"]["features"]] == regions_trace["locations"]
+    # The geometry is a file the figure names (``layers.geofiles``), keyed like its locations.
+    url = regions_trace["geojson"]
+    assert url.startswith(geofiles.URL_PATH)
+    features = json.loads(geofiles.geojson_file(url.removeprefix(geofiles.URL_PATH)))["features"]
+    assert [f["id"] for f in features] == regions_trace["locations"]
     assert fig["data"][region_layer.COUNTRIES]["hoverinfo"] == "skip"
     assert None in fig["data"][region_layer.HATCH]["lon"]  # hatch lines were drawn
     assert fig["data"][region_layer.LABELS]["text"] == [
