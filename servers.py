@@ -9,6 +9,7 @@ app:server`` and ``protestmap serve --workers N`` run the same server.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,20 @@ WSGIApp = Callable[..., Any]
 
 #: Longer than the render pool's wait (45 s) so a slow export is answered, not killed.
 WORKER_TIMEOUT = 90
+
+
+def freeze_heap(_arbiter: object = None) -> None:
+    """Put everything built at start-up out of the cyclic garbage collector's sight.
+
+    The dataset, the boundaries and the built pages live as long as the process. Left in the
+    collector's oldest generation, every full collection walked them all with the interpreter
+    lock held: 110–140 ms at a million incidents, a pause for every request of the process
+    (``gc.freeze`` brought it to 11 ms). In gunicorn's master, before it forks (its
+    ``when_ready`` hook), it also keeps the workers' collections from writing to the pages
+    they share with it.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def gunicorn_options(*, bind: str, workers: int, threads: int) -> dict[str, Any]:
@@ -34,6 +49,7 @@ def gunicorn_options(*, bind: str, workers: int, threads: int) -> dict[str, Any]
         "errorlog": "-",
         # Unused, and a fixed path that two servers on one machine would fight over.
         "control_socket_disable": True,
+        "when_ready": freeze_heap,
     }
 
 
@@ -65,6 +81,7 @@ def serve(
     if workers == 1:
         import waitress
 
+        freeze_heap()
         waitress.serve(wsgi, host=host, port=port, threads=threads, max_request_body_size=max_body)
         return
     options = gunicorn_options(bind=f"{host}:{port}", workers=workers, threads=threads)
