@@ -156,13 +156,25 @@ def _stats(prefix: Path) -> dict[str, dict[str, float | None]]:
     return out
 
 
+def _errors(prefix: Path) -> list[dict[str, str | int]]:
+    """Why requests failed: locust's failure table (request name, error, occurrences)."""
+    rows = csv.DictReader((prefix.parent / f"{prefix.name}_failures.csv").open())
+    return [
+        {"name": row["Name"], "error": row["Error"], "occurrences": int(row["Occurrences"])}
+        for row in rows
+    ]
+
+
 def _ms(text: str) -> float | None:
     """A locust percentile; "N/A" (no request of that name answered) is None."""
     return None if text == "N/A" else float(text)
 
 
 def swarm(host: str, plan: Path, users: int, seconds: int, classes: list[str]) -> dict:
-    """One headless locust run of ``users`` clients for ``seconds``; its statistics."""
+    """One headless locust run of ``users`` clients for ``seconds``.
+
+    Its statistics per request name, and the reasons of its failures under ``errors``.
+    """
     with tempfile.TemporaryDirectory(prefix="protestmap-locust-") as folder:
         prefix = Path(folder) / "run"
         subprocess.run(
@@ -177,7 +189,7 @@ def swarm(host: str, plan: Path, users: int, seconds: int, classes: list[str]) -
             capture_output=True,
             timeout=seconds + 120,
         )  # fmt: skip
-        return _stats(prefix)
+        return {**_stats(prefix), "errors": _errors(prefix)}
 
 
 _NONE = {"rps": 0.0, "p50_ms": None, "p95_ms": None, "failures": 0}
@@ -194,6 +206,11 @@ def _row(label: str, users: int, stats: dict[str, dict[str, float | None]]) -> s
         f"{label:<22} {users:>5} {total['rps']:>8} {_cell(page['p50_ms'])} {_cell(page['p95_ms'])}"
         f" {_cell(callback['p50_ms'])} {_cell(callback['p95_ms'])} {total['failures']:>6}"
     )
+
+
+def _say_errors(stats: dict) -> None:
+    for error in stats["errors"]:
+        print(f"  failed {error['occurrences']}x {error['name']}: {error['error']}")
 
 
 @click.command()
@@ -216,10 +233,12 @@ def main(store: Path, duration: int, user_counts: tuple[int, ...], workers: int)
                     stats = swarm(host, plan, users, duration, ["Reader"])
                     results["runs"][f"{label} {users}"] = stats
                     print(_row(label, users, stats), flush=True)
+                    _say_errors(stats)
                 if count:
                     stats = swarm(host, plan, 30, duration, ["Reader", "Exporter"])
                     results["runs"][f"{label} exports"] = stats
                     print(_row(f"{label} +10 export", 20, stats), flush=True)
+                    _say_errors(stats)
                     no = stats.get("export: 503", {})
                     print(f"  export 503: {no.get('requests', 0)} answers,"
                           f" p50 {no.get('p50_ms')} ms, p95 {no.get('p95_ms')} ms")  # fmt: skip
