@@ -21,17 +21,20 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
+import psutil
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -126,8 +129,22 @@ def record(base: str) -> dict[str, Any]:
     return {"loads": loads, "changes": changes}
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running server: its address, and its process (gunicorn's master, or waitress)."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far, its live workers included."""
+        leader = psutil.Process(self.pid)
+        times = [p.cpu_times() for p in (leader, *leader.children(recursive=True))]
+        return sum(t.user + t.system for t in times)
+
+
 @contextmanager
-def serving(store: Path, workers: int) -> Iterator[str]:
+def serving(store: Path, workers: int) -> Iterator[Served]:
     """``protestmap serve`` on a free port: waitress when ``workers`` is 0, else gunicorn."""
     port = free_port()
     args = [str(PROTESTMAP), "serve", "--port", str(port)]
@@ -136,8 +153,8 @@ def serving(store: Path, workers: int) -> Iterator[str]:
     env = {**os.environ, "PROTESTMAP_DATA": str(store)}
     with tempfile.TemporaryDirectory(prefix="protestmap-load-") as cache:
         env["PROTESTMAP_CACHE"] = cache
-        with running(args, f"http://127.0.0.1:{port}/", env=env):
-            yield f"http://127.0.0.1:{port}"
+        with running(args, f"http://127.0.0.1:{port}/", env=env) as process:
+            yield Served(f"http://127.0.0.1:{port}", process.pid)
 
 
 def _stats(prefix: Path) -> dict[str, dict[str, float | None]]:
@@ -170,26 +187,37 @@ def _ms(text: str) -> float | None:
     return None if text == "N/A" else float(text)
 
 
-def swarm(host: str, plan: Path, users: int, seconds: int, classes: list[str]) -> dict:
+def swarm(server: Served, plan: Path, users: int, seconds: int, classes: list[str]) -> dict:
     """One headless locust run of ``users`` clients for ``seconds``.
 
-    Its statistics per request name, and the reasons of its failures under ``errors``.
+    Its statistics per request name, the reasons of its failures under ``errors``, and the
+    CPU seconds the server and locust used (``cpu_s``): both share this machine's cores.
     """
+    server_before = server.cpu_seconds()
+    locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="protestmap-locust-") as folder:
         prefix = Path(folder) / "run"
         subprocess.run(
             [
                 str(LOCUST), "-f", str(PROJECT_ROOT / "bench" / "load_users.py"), *classes,
-                "--headless", "--host", host, "--users", str(users), "--spawn-rate", str(users),
-                "--run-time", f"{seconds}s", "--csv", str(prefix), "--only-summary",
-                "--loglevel", "ERROR", "--exit-code-on-error", "0",
+                "--headless", "--host", server.url, "--users", str(users),
+                "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--csv", str(prefix),
+                "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0",
             ],
             env={**os.environ, "PROTESTMAP_LOAD_PLAN": str(plan)},
             check=True,
             capture_output=True,
             timeout=seconds + 120,
         )  # fmt: skip
-        return {**_stats(prefix), "errors": _errors(prefix)}
+        locust = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {
+            "server": round(server.cpu_seconds() - server_before, 1),
+            "locust": round(
+                locust.ru_utime + locust.ru_stime - locust_before.ru_utime - locust_before.ru_stime,
+                1,
+            ),
+        }
+        return {**_stats(prefix), "errors": _errors(prefix), "cpu_s": cpu}
 
 
 _NONE = {"rps": 0.0, "p50_ms": None, "p95_ms": None, "failures": 0}
@@ -209,6 +237,8 @@ def _row(label: str, users: int, stats: dict[str, dict[str, float | None]]) -> s
 
 
 def _say_errors(stats: dict) -> None:
+    cpu = stats["cpu_s"]
+    print(f"  CPU seconds: server {cpu['server']}, locust {cpu['locust']}")
     for error in stats["errors"]:
         print(f"  failed {error['occurrences']}x {error['name']}: {error['error']}")
 
@@ -222,20 +252,20 @@ def main(store: Path, duration: int, user_counts: tuple[int, ...], workers: int)
     """Record real requests, replay them at each client count, print and save the figures."""
     with tempfile.TemporaryDirectory(prefix="protestmap-plan-") as folder:
         plan = Path(folder) / "plan.json"
-        with serving(store, 0) as host:
-            plan.write_text(json.dumps(record(host + "/")))
+        with serving(store, 0) as server:
+            plan.write_text(json.dumps(record(server.url + "/")))
         results: dict[str, Any] = {"store": str(store), "duration_s": duration, "runs": {}}
         print(f"{'server':<22} {'users':>5} {'req/s':>8} {'page50':>7} {'page95':>7}"
               f" {'cb50':>7} {'cb95':>7} {'errors':>6}")  # fmt: skip
         for label, count in (("waitress", 0), (f"gunicorn x{workers}", workers)):
-            with serving(store, count) as host:
+            with serving(store, count) as server:
                 for users in user_counts:
-                    stats = swarm(host, plan, users, duration, ["Reader"])
+                    stats = swarm(server, plan, users, duration, ["Reader"])
                     results["runs"][f"{label} {users}"] = stats
                     print(_row(label, users, stats), flush=True)
                     _say_errors(stats)
                 if count:
-                    stats = swarm(host, plan, 30, duration, ["Reader", "Exporter"])
+                    stats = swarm(server, plan, 30, duration, ["Reader", "Exporter"])
                     results["runs"][f"{label} exports"] = stats
                     print(_row(f"{label} +10 export", 20, stats), flush=True)
                     _say_errors(stats)

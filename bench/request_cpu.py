@@ -48,8 +48,8 @@ def replay(client: Any, plan: dict[str, Any]) -> int:
 @click.option("--rounds", default=5, show_default=True, help="replays of the whole plan")
 def main(store: Path, rounds: int) -> None:
     """Record the load test's requests, replay them in this process, print CPU ms per request."""
-    with serving(store, 0) as host:
-        plan = record(host + "/")
+    with serving(store, 0) as server:
+        plan = record(server.url + "/")
     with tempfile.TemporaryDirectory(prefix="protestmap-cpu-") as cache:
         client = create_app(Settings(data=store, cache=Path(cache))).server.test_client()
         replay(client, plan)  # the first round fills the caches a running server has
