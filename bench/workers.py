@@ -9,7 +9,8 @@ Measures, on a store that has its serving file (``core.servingfile``; written he
   excluded, wall and CPU seconds: what each worker pays when it switches to a new version;
   and the same from the GeoParquet alone (a copy without the serving file), as before;
 - **start-up**: process start to the first page served, for one waitress process and for
-  gunicorn with two workers (the app preloaded in the master, then forked);
+  gunicorn with two workers (the app preloaded in the master, then forked); and a worker's
+  own start: every worker killed, to the first page a worker forked anew answers;
 - **memory** of the gunicorn server after both workers answered pages and callbacks: RSS
   and PSS of the master and of each worker from ``/proc/PID/smaps_rollup``. RSS counts every
   page a process maps, shared or not; PSS divides each shared page among the processes
@@ -21,10 +22,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -98,6 +101,7 @@ def serve(data: Path, workers: int) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    restart: dict[str, float] = {}
     try:
         seconds = round(first_page(url, child, started), 2)
         for _ in range(3 * workers):  # enough requests that every worker answers some
@@ -108,11 +112,31 @@ def serve(data: Path, workers: int) -> dict[str, Any]:
         if workers > 1:
             for i, pid in enumerate(_children(child.pid), 1):
                 processes[f"worker {i}"] = smaps(pid)
+            restart = {"worker_restart_s": round(restart_seconds(child.pid, url), 2)}
     finally:
         os.killpg(child.pid, 15)
         child.wait(timeout=60)
     total = {k: sum(p[k] for p in processes.values()) for k in ("rss_mb", "pss_mb")}
-    return {"startup_s": seconds, "processes": processes, "total": total}
+    return {"startup_s": seconds, **restart, "processes": processes, "total": total}
+
+
+def restart_seconds(master: int, url: str) -> float:
+    """Seconds from killing every worker of ``master`` to a page answered by a new one."""
+    old = set(_children(master))
+    started = time.perf_counter()
+    for pid in old:
+        os.kill(pid, signal.SIGKILL)
+    while True:
+        try:  # a connection an old worker had accepted as it died is reset: ask again
+            with urllib.request.urlopen(url, timeout=120) as response:
+                response.read()
+            break
+        except (ConnectionError, urllib.error.URLError):
+            continue
+    seconds = time.perf_counter() - started
+    if not set(_children(master)).isdisjoint(old):
+        raise click.ClickException("a killed worker was still answering")
+    return seconds
 
 
 def measure(data: Path) -> dict[str, Any]:
