@@ -83,7 +83,7 @@ class Publisher:
         self, data: Dataset, settings: Settings, *, pool: exports.RenderPool | None = None
     ) -> None:
         self.source = DataSource.from_settings(settings, data)
-        self.pool = pool or exports.RenderPool()
+        self.pool = pool or exports.RenderPool(machine_lock=settings.cache / "render.lock")
         local = exports.ExportCache(settings.cache / "exports")
         self.cache: exports.ExportCache | shared.SharedExportCache = local
         self.flights: SingleFlight = LocalFlights()

@@ -1,7 +1,9 @@
+import fcntl
 import struct
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -144,3 +146,28 @@ def test_maps_built_at_once_in_many_threads_are_whole(dataset):
     with ThreadPoolExecutor(8) as pool:
         built = [types for done in pool.map(lambda _: build(), range(8)) for types in done]
     assert built == [expected] * len(built)
+
+
+def _waiting_for(path: Path) -> bool:
+    """Whether some thread is blocked taking a lock on ``path`` (``/proc/locks``: ``->``)."""
+    inode = f":{path.stat().st_ino} "
+    return any(
+        line.split(":", 1)[1].lstrip().startswith("->") and inode in line
+        for line in Path("/proc/locks").read_text().splitlines()
+    )
+
+
+def test_renders_of_one_machine_take_turns(dataset, tmp_path):
+    """Workers share the machine's cores: one Chromium renders at a time, readers keep the rest."""
+    lock = tmp_path / "render.lock"
+    pool = exports.RenderPool(timeout=60, machine_lock=lock)
+    figure = exports.map_view(dataset, Filters())
+    with lock.open("a") as other, ThreadPoolExecutor(1) as caller:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another worker of this machine is rendering
+        svg = caller.submit(pool.render, figure, "svg", width=300, height=200)
+        while not _waiting_for(lock):
+            assert not svg.done(), svg.result()
+        assert not svg.done()
+        fcntl.flock(other, fcntl.LOCK_UN)
+        assert svg.result(timeout=60).lstrip().startswith(b"<svg")
+    pool.close()
