@@ -8,7 +8,6 @@ import logging
 import os
 import platform
 import subprocess
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import waitress
 from dash import Dash
 
 from geodata.settings import PROJECT_ROOT, Settings
+from tests.processes import in_thread
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
@@ -46,13 +45,8 @@ def serving(app: Dash) -> Iterator[str]:
     are silenced so they do not drown the results.
     """
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}/"
-    finally:
-        server.close()
+    with in_thread(app.server) as url:
+        yield url + "/"
 
 
 def free_port() -> int:

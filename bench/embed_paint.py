@@ -13,17 +13,16 @@ the server (it renders the cached image) and is dropped. Compare with ``bench.fi
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import flask
-import waitress
 from playwright.sync_api import Frame, Page
 
 from app import create_app
 from bench._server import serving, settings_from_args
 from bench.first_paint import _BYTES, cold_loads, report
+from tests.processes import in_thread
 
 VIEW = "embed?timeline=1"
 _IMAGE = """() => { const i = document.querySelector('#pm-static');
@@ -43,12 +42,8 @@ def article(embed_url: str) -> Iterator[str]:
             f'<iframe src="{embed_url}" width="600" height="700" title="map"></iframe>'
         )
 
-    server = waitress.create_server(host, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}/"
-    finally:
-        server.close()
+    with in_thread(host, threads=2) as url:
+        yield url + "/"
 
 
 def one_run(page: Page, url: str) -> dict[str, float]:

@@ -9,12 +9,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 START_TIMEOUT = 180
 
@@ -24,6 +25,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def in_thread(wsgi: Callable[..., Any], *, threads: int = 4) -> Iterator[str]:
+    """``wsgi`` served by waitress in a thread of this process; yields its base URL.
+
+    Stopped from inside its own loop: closing its sockets from another thread while the loop
+    waited in ``select`` made that fail (EBADF, an unhandled exception in the thread).
+    """
+    import waitress
+    from waitress import wasyncore
+
+    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=threads)
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        loop.join(timeout=30)
+        server.task_dispatcher.shutdown()
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:

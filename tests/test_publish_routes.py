@@ -2,7 +2,6 @@ import io
 import json
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from geodata.settings import Settings
 from publish import alt_text, embed_snippet, exports
 from publish.params import PublishRequest
 from tests.ingesting import ingest_one_rally
+from tests.processes import in_thread
 
 
 def make_app(data_dir: Path, cache: Path, pool: exports.RenderPool | None = None):
@@ -171,15 +171,10 @@ def test_export_png_is_cached_by_query_and_version(client):
 
 
 def test_a_burst_of_exports_leaves_the_app_answering(built_store, tmp_path):
-    import waitress
-
     pool = exports.RenderPool(workers=1, queue=1, timeout=60)
     app = make_app(built_store, tmp_path / "cache", pool=pool)
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
 
-    def fetch(path: str) -> tuple[int, dict]:
+    def fetch(base: str, path: str) -> tuple[int, dict]:
         try:
             with urllib.request.urlopen(base + path, timeout=90) as answer:
                 return answer.status, dict(answer.headers)
@@ -187,15 +182,15 @@ def test_a_burst_of_exports_leaves_the_app_answering(built_store, tmp_path):
             return err.code, dict(err.headers)
 
     try:
-        with ThreadPoolExecutor(6) as burst:
+        with in_thread(app.server, threads=8) as base, ThreadPoolExecutor(6) as burst:
             exports_ = [
-                burst.submit(fetch, f"/export/map.png?width={300 + i}&height=300") for i in range(6)
+                burst.submit(fetch, base, f"/export/map.png?width={300 + i}&height=300")
+                for i in range(6)
             ]
-            assert fetch("/download/regions.csv")[0] == 200  # answered while rendering
-            assert fetch("/")[0] == 200
+            assert fetch(base, "/download/regions.csv")[0] == 200  # answered while rendering
+            assert fetch(base, "/")[0] == 200
             results = [f.result(timeout=120) for f in exports_]
     finally:
-        server.close()
         pool.close()
     statuses = [status for status, _ in results]
     assert set(statuses) <= {200, 503}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 
 from geodata import store
 from geodata.settings import PROJECT_ROOT, Settings
+from tests.processes import in_thread
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -67,16 +67,10 @@ def incidents(store_dir: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def base_url(store_dir: Path) -> Iterator[str]:
     """The dashboard served by waitress (as `protestmap serve` does) on a free port."""
-    import waitress
-
     from app import create_app
 
-    app = create_app(Settings(data=store_dir))
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/"
-    server.close()
+    with in_thread(create_app(Settings(data=store_dir)).server) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="session")

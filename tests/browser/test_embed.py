@@ -6,7 +6,6 @@ site: only ``/embed`` may appear in its frames.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +16,9 @@ from map_points import region_point
 from core.i18n import gettext
 from core.texts import embed_snippet
 from geodata.settings import Settings
+from tests.processes import in_thread
 
 pytestmark = pytest.mark.browser
-
-
-def _serve(wsgi: object) -> tuple[object, str]:
-    import waitress
-
-    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +27,8 @@ def publish_url(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     from app import create_app
 
     settings = Settings(data=store_dir, cache=tmp_path_factory.mktemp("embed-cache"))
-    server, url = _serve(create_app(settings).server)
-    yield url
-    server.close()  # type: ignore[attr-defined]
+    with in_thread(create_app(settings).server) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +59,8 @@ def host_url(publish_url: str) -> Iterator[str]:
     def steal() -> str:
         return f'<iframe id="main" src="{publish_url}/" width="720" height="400"></iframe>'
 
-    server, url = _serve(host)
-    yield url
-    server.close()  # type: ignore[attr-defined]
+    with in_thread(host) as url:
+        yield url
 
 
 #: Seen from inside the frame: the content's height equals the iframe's (no blank space

@@ -7,13 +7,13 @@ as the other browser tests expect it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.processes import in_thread
 from tests.test_hostile_text import PLACE, hostile_app
 
 pytestmark = pytest.mark.browser
@@ -21,13 +21,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def hostile_url(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import waitress
-
     app = hostile_app(store_dir, tmp_path_factory.mktemp("places"))
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}/"
-    server.close()
+    with in_thread(app.server) as url:
+        yield url + "/"
 
 
 def test_a_place_with_any_characters_opens_from_its_region(page, hostile_url):

@@ -11,7 +11,6 @@ import io
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 from geodata import store
 from geodata.settings import Settings
+from tests.processes import in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -189,17 +189,13 @@ def changing_store(
     store_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """A private copy of the store, served by its own app, that the test can re-write."""
-    import waitress
-
     from app import create_app
 
     folder = tmp_path_factory.mktemp("changing") / "data"
     shutil.copytree(store_dir, folder)
     app = create_app(Settings(data=folder, cache=folder.parent / "cache"))
-    server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}/", folder
-    server.close()
+    with in_thread(app.server) as url:
+        yield url + "/", folder
 
 
 def detentions_tile(page: object) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.processes import in_thread
+
 pytestmark = pytest.mark.browser
 
 #: Every mode-bar button of a graph (title as shown), and whether plotly would offer the cloud.
@@ -109,10 +111,8 @@ def test_national_city_symbols_follow_the_url_and_open_moscow(page, base_url):
 @pytest.fixture(scope="module")
 def article_url(base_url):
     """A page of another origin that pastes the embed snippet into a column of ``w`` px."""
-    import threading
 
     import flask
-    import waitress
 
     from core.texts import embed_snippet
 
@@ -127,10 +127,8 @@ def article_url(base_url):
     def favicon() -> tuple[str, int]:
         return "", 204
 
-    server = waitress.create_server(host, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with in_thread(host, threads=2) as url:
+        yield url
 
 
 @pytest.mark.parametrize("width", [320, 600, 1200])
