@@ -20,8 +20,10 @@ from core.view import OCCUPIED
 from layers import _geo, _style, base, inset
 from layers.classes import encode
 
-#: Trace order (later traces draw on top); the last two are the inset's (``layers.inset``).
-COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, LABELS, SELECTED, CITIES = range(7)
+#: Trace order (later traces draw on top); the last three are the inset's (``layers.inset``).
+#: The fixed labels come after the city symbols: on a phone's map Moscow's circles covered
+#: "occupied, Ukraine", and a label drawn on top stays readable over them (its halo).
+COUNTRIES, REGIONS, HATCH, OCCUPIED_OUTLINE, SELECTED, CITIES, LABELS = range(7)
 INSET_COUNTRIES, INSET_REGIONS, INSET_CITIES = 7, 8, 9
 #: Right margin kept for the legend, so it never covers the Far East.
 LEGEND_PX = 150
@@ -68,9 +70,9 @@ def map_figure(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> go.Fig
             dash="dot",
             name="occupied outline",
         ),
-        _labels(regions),
         _lines([], [], colour=_style.SELECTED_LINE, width=2.2, name="selected region"),
         go.Scattergeo(lon=[], lat=[], mode="markers", name="cities"),
+        _labels(regions),
         *inset.inset_traces(regions, countries),
     ]
     figure = go.Figure(traces)

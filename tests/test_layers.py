@@ -133,6 +133,10 @@ def test_map_figure_layers(regions):
         "scattergeo",
     ]
     assert {t.get("geo", "geo") for t in fig["data"][region_layer.INSET_COUNTRIES :]} == {"geo2"}
+    # The fixed labels draw over the city symbols, which covered them on a phone's map.
+    names = [t["name"] for t in fig["data"]]
+    assert names[region_layer.CITIES] == "cities" and names[region_layer.LABELS] == "labels"
+    assert region_layer.LABELS > region_layer.CITIES
     regions_trace = fig["data"][region_layer.REGIONS]
     assert regions_trace["locations"] == regions["region_code"].tolist()
     # The geometry is a file the figure names (``layers.geofiles``), keyed like its locations.
