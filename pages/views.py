@@ -371,6 +371,10 @@ def render_map_table(data: Dataset, state: dict | None, by: str | None) -> Any:
     return region_value_table(table, f.metric, by, request_language(f.lang))
 
 
+#: What the browser reports of its layout (``assets/clientside.js``).
+SCREENS = ("phone", "wide")
+
+
 def render_panels(
     data: Dataset, state: dict | None, base: str, screen: str | None = None
 ) -> dict[str, Any]:
@@ -381,7 +385,8 @@ def render_panels(
     Each view change on a desktop would otherwise build and send the phone's cards too.
     """
     given = ViewState.read(state)
-    return _panels(data, given, base, screen, request_language(given.filters.lang))
+    shown = screen if screen in SCREENS else None  # anything else a client sends: unknown
+    return _panels(data, given, base, shown, request_language(given.filters.lang))
 
 
 @_per_view

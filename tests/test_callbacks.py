@@ -206,6 +206,11 @@ def test_each_screen_gets_the_incident_list_it_shows(data):
     assert phone["rows"] == [] and len(phone["cards"].children) == 3
     unknown = views.render_panels(data, state, "/", "tablet")  # not a screen we know: both
     assert unknown["rows"] == wide["rows"] and str(unknown["cards"]) == str(phone["cards"])
+    # Whatever a client posts as its screen (the fuzz test sent a dict, which the panels'
+    # memo could not use as a key) is an unknown screen.
+    for posted in ({"query": ""}, ["wide"], 7):
+        odd = views.render_panels(data, state, "/", posted)  # type: ignore[arg-type]
+        assert odd["rows"] == wide["rows"] and str(odd["cards"]) == str(phone["cards"])
 
 
 def test_render_panels_empty_selection(data):
