@@ -357,7 +357,8 @@ def register_routes(
         if body is None:
             raise NotFound(N_("no such boundary file"))
         flask.g.immutable = True
-        return flask.Response(body, mimetype="application/geo+json")
+        # As JSON, which flask-compress and nginx compress (they leave geo+json alone).
+        return flask.Response(body, mimetype="application/json")
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:
