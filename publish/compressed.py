@@ -17,6 +17,7 @@ import flask
 from cachelib import SimpleCache
 from flask_compress import Compress
 
+GEOJSON = "application/geo+json"
 #: Compressed bodies kept per process (the oldest go first); a large answer is ~60 KB gzip.
 KEPT = 256
 
@@ -30,7 +31,10 @@ def install(server: flask.Flask) -> None:
     """
     server.config["COMPRESS_CACHE_BACKEND"] = lambda: SimpleCache(threshold=KEPT, default_timeout=0)
     server.config["COMPRESS_CACHE_KEY"] = _body_key
-    Compress(server)
+    compress = Compress(server)
+    # GeoJSON too: the maps' boundary files (``layers.geofiles``) and the incidents download.
+    server.config["COMPRESS_MIMETYPES"].append(GEOJSON)
+    compress.compress_mimetypes_set.add(GEOJSON)
 
     @server.after_request
     def _keep_answer(response: flask.Response) -> flask.Response:

@@ -357,8 +357,7 @@ def register_routes(
         if body is None:
             raise NotFound(N_("no such boundary file"))
         flask.g.immutable = True
-        # As JSON, which flask-compress and nginx compress (they leave geo+json alone).
-        return flask.Response(body, mimetype="application/json")
+        return flask.Response(body, mimetype="application/geo+json")
 
     @server.route("/embed/static/<path:name>")
     def embed_static(name: str) -> flask.Response:

@@ -270,7 +270,7 @@ def test_served_page_and_layout(client):
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert json.loads(answer.get_data())["type"] == "FeatureCollection"
     assert client.get("/geo/regions-0000.json").status_code == 404
-    # Sent compressed, as JSON: as geo+json flask-compress and nginx sent it raw.
+    # Sent compressed (flask-compress left application/geo+json alone by default).
     largest = max(names, key=lambda name: len(client.get(f"/geo/{name}").get_data()))
     packed = client.get(f"/geo/{largest}", headers={"Accept-Encoding": "gzip"})
     assert packed.headers.get("Content-Encoding") == "gzip"

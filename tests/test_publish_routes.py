@@ -71,6 +71,8 @@ def test_geojson_of_a_region_holds_its_incidents_as_points(client, stored):
     assert first["geometry"]["type"] == "Point"
     assert first["properties"]["sources"][0]["url"].startswith("http")
     assert "Query: ?region=RU-MOW" in collection["protestmap"]["readme"]
+    packed = client.get("/download/incidents.geojson", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers.get("Content-Encoding") == "gzip"  # GeoJSON is compressed like JSON
 
 
 def test_region_csv_sums_match_an_independent_count(client, stored):
