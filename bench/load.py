@@ -236,7 +236,8 @@ def _row(label: str, users: int, stats: dict[str, dict[str, float | None]]) -> s
     )
 
 
-def _say_errors(stats: dict) -> None:
+def _say_costs(stats: dict) -> None:
+    """The CPU seconds a run cost the server and locust, and each kind of failure."""
     cpu = stats["cpu_s"]
     print(f"  CPU seconds: server {cpu['server']}, locust {cpu['locust']}")
     for error in stats["errors"]:
@@ -263,12 +264,12 @@ def main(store: Path, duration: int, user_counts: tuple[int, ...], workers: int)
                     stats = swarm(server, plan, users, duration, ["Reader"])
                     results["runs"][f"{label} {users}"] = stats
                     print(_row(label, users, stats), flush=True)
-                    _say_errors(stats)
+                    _say_costs(stats)
                 if count:
                     stats = swarm(server, plan, 30, duration, ["Reader", "Exporter"])
                     results["runs"][f"{label} exports"] = stats
                     print(_row(f"{label} +10 export", 20, stats), flush=True)
-                    _say_errors(stats)
+                    _say_costs(stats)
                     no = stats.get("export: 503", {})
                     print(f"  export 503: {no.get('requests', 0)} answers,"
                           f" p50 {no.get('p50_ms')} ms, p95 {no.get('p95_ms')} ms")  # fmt: skip

@@ -13,7 +13,7 @@ def feature_collection(ids: Sequence[str], geoms: Sequence[shapely.Geometry]) ->
     """A GeoJSON FeatureCollection, as text, whose feature ``id`` is the given code (plotly's key).
 
     Assembled from shapely's own GeoJSON text: parsing each geometry into Python lists only to
-    write them out again took most of a second at start-up.
+    write them out again took 0.12 s for the main map's two files, against 0.01 s.
     """
     shapes = shapely.to_geojson(np.asarray(geoms, dtype=object))
     features = ",".join(

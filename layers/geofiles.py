@@ -3,8 +3,9 @@
 Held inline, the outlines of the regions and neighbouring countries are some 75,000 nested
 Python lists in every map figure. Each copy plotly makes of a figure copies them all, and
 Python's cyclic garbage collector walks them all: at a million incidents building one
-export held the worker's interpreter lock for 0.3–0.9 s, during which no other request of
-that worker (not even a 503 refusal) was answered. Now a figure's ``geojson`` is the address
+export's figure and JSON took 0.45 s of its worker's interpreter, and another request of that
+worker (a 503 refusal too) could wait 200 ms at a stretch for it (``bench.export_bench``;
+now 0.09 s and under 20 ms). Now a figure's ``geojson`` is the address
 of a file (``geo/<kind>-<digest>.json``, relative to the page drawing it: every page sits at
 the app's root), the same bytes for as long as the boundaries do: the server answers it from
 memory (``publish.routes``), browsers and proxies keep it for good, and a render in kaleido
