@@ -7,6 +7,7 @@ a volume both machines mount; tests/test_object_store.py runs a fleet on an S3 s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,7 +47,7 @@ class Fleet:
 @pytest.fixture
 def fleet(tmp_path: Path, copied_store: Path) -> Iterator[Fleet]:
     data = copied_store
-    with redis_server(str(tmp_path)) as redis_url:
+    with redis_server(str(tmp_path)) as redis_url, contextlib.ExitStack() as logs:
         ports = {"a": free_port(), "b": free_port()}
         team = Fleet(redis_url, data, {k: f"http://127.0.0.1:{p}/" for k, p in ports.items()})
         base = {**os.environ, "PROTESTMAP_DATA": str(data), "PROTESTMAP_REDIS": redis_url}
@@ -58,14 +59,12 @@ def fleet(tmp_path: Path, copied_store: Path) -> Iterator[Fleet]:
         def start(name: str) -> AbstractContextManager[subprocess.Popen[str]]:
             env = {**base, "PROTESTMAP_CACHE": str(tmp_path / f"cache-{name}")}
             command = [str(PROTESTMAP), "serve", "--port", str(ports[name]), *args[name]]
-            team.logs[name] = (tmp_path / f"{name}.log").open("w+")
+            team.logs[name] = logs.enter_context((tmp_path / f"{name}.log").open("w+"))
             return running(command, team.servers[name], log=team.logs[name], env=env)
 
         with start("a") as a, start("b") as b:
             team.processes = {"a": a, "b": b}
             yield team
-        for log in team.logs.values():
-            log.close()
 
 
 def wait_for(check: Callable[[], bool], timeout: float) -> float:
