@@ -49,15 +49,6 @@ def serving(app: Dash) -> Iterator[str]:
         yield url + "/"
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def first_page(url: str, child: subprocess.Popen[bytes], started: float) -> float:
     """Seconds from ``started`` until ``url`` was served (``child`` is the server starting)."""
     while True:

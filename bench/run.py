@@ -30,8 +30,9 @@ import click
 
 from app import load_dataset
 from bench import interactions, naive_app, synthetic, workers
-from bench._server import RESULTS, first_page, free_port, save
+from bench._server import RESULTS, first_page, save
 from geodata.settings import PROJECT_ROOT, Settings
+from tests.processes import free_port
 
 SHORT_SIZES, FULL_SIZES = (10_000, 100_000), (10_000, 100_000, 1_000_000)
 PROTESTMAP = Path(sys.executable).with_name("protestmap")

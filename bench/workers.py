@@ -34,9 +34,10 @@ from typing import Any
 
 import click
 
-from bench._server import first_page, free_port, save
+from bench._server import first_page, save
 from core.servingfile import write_serving_file
 from geodata import store
+from tests.processes import free_port
 
 PROTESTMAP = Path(sys.executable).with_name("protestmap")
 #: Pages and callbacks each worker answers before memory is read.
