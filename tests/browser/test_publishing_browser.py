@@ -98,8 +98,12 @@ def test_national_city_symbols_follow_the_url_and_open_moscow(page, base_url):
     page.wait_for_function("() => document.title.startsWith('protestmap: ')")
     assert page.evaluate(_SYMBOL, "RU-MOW")["count"] == 0
     page.goto(base_url)
-    page.wait_for_selector("#map .scattergeo .point", state="attached")
-    symbol = page.evaluate(_SYMBOL, "RU-MOW")
+    # A click before the first state is back from the server can be undone by it.
+    page.wait_for_function("() => document.title.startsWith('protestmap: ')")
+    # The inset's symbols can be drawn before the national map's: wait for Moscow's own.
+    symbol = page.wait_for_function(
+        f"(region) => {{ const s = ({_SYMBOL})(region); return s.at && s; }}", arg="RU-MOW"
+    ).json_value()
     assert symbol["count"] > 10 and symbol["at"] is not None
     page.mouse.move(symbol["at"]["x"], symbol["at"]["y"])
     page.mouse.click(symbol["at"]["x"], symbol["at"]["y"])
