@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -47,13 +48,14 @@ _LEFTOVER = re.compile(r"^\.(?:.+\.(?P<pid>\d+)\.[^.]+\.tmp|protestmap-ingest-(?
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    """Yield a fresh temporary path beside ``path``; rename it over ``path`` only on success.
+
+    The caller creates the file, so it gets the mode any new file gets (the umask's), not
+    a private temporary file's 0600: a store written by one user (an operator's ingest) stays
+    readable by the server's user when the umask allows it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     try:
         yield tmp
         with open(tmp, "rb") as handle:
@@ -221,7 +223,6 @@ def snapshot_version(path: Path, version: str) -> Path:
     target = version_path(path.parent, version)
     if not target.exists():
         with atomic_path(target) as tmp:
-            tmp.unlink()
             try:
                 os.link(path, tmp)
             except OSError:  # a file system without hard links

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from ingesting import PROTESTMAP
 
 from geodata import reports, schema, store
 from geodata.errors import SchemaError
@@ -162,3 +164,21 @@ def test_killed_write_leaves_previous_store_byte_identical(tmp_path: Path) -> No
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert path.read_bytes() == before
+
+
+def test_written_files_have_the_mode_the_writers_umask_gives(data_dir: Path) -> None:
+    """Not a temporary file's private 0600: an operator's build stays readable by the server
+    (another user of the group here) whenever the operator's umask lets it."""
+    before = set(data_dir.rglob("*"))
+    env = {**os.environ, "PROTESTMAP_DATA": str(data_dir)}
+    done = subprocess.run(
+        [str(PROTESTMAP), "build"], capture_output=True, text=True, env=env, umask=0o027
+    )
+    assert done.returncode == 0, done.stderr
+    modes = {
+        str(path.relative_to(data_dir)): oct(stat.S_IMODE(path.stat().st_mode))
+        for path in set(data_dir.rglob("*")) - before
+        if path.is_file()
+    }
+    assert {name.split("/")[0] for name in modes} == {"incidents.parquet", "versions", "serving"}
+    assert set(modes.values()) == {"0o640"}, modes
