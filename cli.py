@@ -16,7 +16,7 @@ from rich.table import Table
 
 from core.i18n import DEFAULT
 from geodata import boundaries, breakdown, naturalearth, store
-from geodata.errors import ProtestmapError
+from geodata.errors import ProtestmapError, first_line
 from geodata.gazetteer_cache import load_gazetteer
 from geodata.ingest import IngestOptions, IngestResult, ingest_file
 from geodata.location import DEFAULT_TOLERANCE_KM, LocationRules, conflict_counts
@@ -54,6 +54,11 @@ def _fail_cleanly(fn: Callable[..., None]) -> Callable[..., None]:
             raise _Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except PermissionError as exc:  # the data or cache folder of another user
+            raise _Failure(
+                f"{first_line(exc)}: run protestmap as a user that may read the data "
+                "folder and write the cache folder (and the data folder, to change it)"
+            ) from exc
         except Exception as exc:
             if os.environ.get("PROTESTMAP_DEBUG"):
                 raise

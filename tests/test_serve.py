@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -96,3 +97,17 @@ def test_two_workers_answer_then_stop_together(built_store: Path) -> None:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
         assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_cache_folder_it_may_not_write_is_named_in_one_line(built_store: Path) -> None:
+    """Refused access (here /sys, which even root may not write) is the user's to fix: the
+    folder and what to do, exit status 2, no "unexpected" error or traceback."""
+    env = {**os.environ, "PROTESTMAP_DATA": str(built_store), "PROTESTMAP_CACHE": "/sys/pm"}
+    done = subprocess.run(
+        [str(PROTESTMAP), "serve", "--port", str(free_port())],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    error = done.stderr.strip()
+    assert "/sys/pm" in error and "run protestmap as a user that may" in error, error
+    assert len(error.splitlines()) == 1 and "unexpected" not in error, error
