@@ -48,7 +48,13 @@ def payload(callback_map: dict, output_key: str, query: str) -> bytes:
     body = {
         "output": key,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": [{**spec["inputs"][0], "value": {"query": query, "notices": []}}],
+        # The view state, and for the panels the screen: a desktop's.
+        "inputs": [
+            {**given, "value": {"query": query, "notices": []}}
+            if given["id"] == ids.STATE
+            else {**given, "value": "wide" if given["id"] == ids.SCREEN else None}
+            for given in spec["inputs"]
+        ],
         "changedPropIds": [f"{ids.STATE}.data"],
         # What the browser's figure shows: nothing yet, so the whole answer is sent.
         "state": [{**state, "value": None} for state in spec.get("state", [])],

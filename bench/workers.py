@@ -85,8 +85,17 @@ def smaps(pid: int) -> dict[str, float]:
 
 
 def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (a killed one not reaped yet, a zombie, is not)."""
     text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    return [int(child) for child in text.split()]
+    return [int(child) for child in text.split() if _state(int(child)) not in ("Z", None)]
+
+
+def _state(pid: int) -> str | None:
+    """The state letter of process ``pid`` (``R``, ``S``, ``Z``...), None if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
 
 
 def serve(data: Path, workers: int) -> dict[str, Any]:
