@@ -44,8 +44,9 @@ def class_breaks(values: np.ndarray, method: str, k: int = MAX_CLASSES) -> np.nd
     empty classes. Quantile bounds are the linearly interpolated percentiles at 1/k, 2/k, ...
     (mapclassify's ``Quantiles`` gives the same). jenkspy's Fisher-Jenks is exact: on 3,000
     random arrays its breaks fitted as well as mapclassify's ``FisherJenks`` in every case
-    and differed only where two sets fit equally well, at 1/80 of the time. Neither brings
-    what mapclassify imports (scikit-learn, SciPy's statistics: 0.8 s of a server's start).
+    and differed only where two sets fit equally well, in 26 µs against 7.3 ms for 85
+    regions. Neither brings what mapclassify imports (scikit-learn, SciPy's statistics: 0.8 s
+    of a server's start).
     """
     distinct = np.unique(values)
     if len(distinct) <= k:
