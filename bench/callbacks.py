@@ -4,9 +4,8 @@
 
 Each scenario is the request the browser sends after a filter change (the view state in,
 the map's values patch or the panels out), posted to the app under waitress on loopback
-with ``Accept-Encoding: gzip``. Reported: median wall time per request, the body size as
-sent (gzip) and uncompressed, and, for comparison, the size of the full map figure that a
-callback without ``dash.Patch`` would resend every time.
+with ``Accept-Encoding: gzip``. Reported: median wall time per request, and the body size as
+sent (gzip) and uncompressed.
 """
 
 from __future__ import annotations
@@ -18,9 +17,6 @@ import time
 import urllib.request
 from typing import Any
 
-from plotly.utils import PlotlyJSONEncoder
-
-import layers
 from app import create_app, load_dataset
 from bench._server import save, serving, settings_from_args
 from pages import ids
@@ -82,11 +78,7 @@ def main() -> None:
     """Measure every scenario and print a table; also saved to bench/results/callbacks.json."""
     settings, args = settings_from_args(__doc__.splitlines()[0])
     data = load_dataset(settings)
-    figure = json.dumps(layers.map_figure(data.regions, data.countries), cls=PlotlyJSONEncoder)
-    results: dict[str, Any] = {
-        "full_map_figure_bytes": len(figure),
-        "full_map_figure_gzip_bytes": len(gzip.compress(figure.encode())),
-    }
+    results: dict[str, Any] = {}
     app = create_app(settings, data=data)  # its callback map gives the exact request shape
     with serving(app) as url:
         for name, query in SCENARIOS.items():
@@ -101,17 +93,12 @@ def main() -> None:
                     "bytes": runs[0][2],
                 }
     print(f"filter-change callbacks, {args.runs} runs each, store {settings.data}")
-    print(
-        f"  full map figure (what a non-Patch callback would resend): "
-        f"{results['full_map_figure_bytes']:,} B ({results['full_map_figure_gzip_bytes']:,} B gzip)"
-    )
     print(f"  {'scenario / output':40} {'median ms':>10} {'max ms':>8} {'gzip B':>9} {'raw B':>9}")
     for key, value in results.items():
-        if isinstance(value, dict):
-            print(
-                f"  {key:40} {value['median_ms']:10.1f} {value['max_ms']:8.1f} "
-                f"{value['gzip_bytes']:9,} {value['bytes']:9,}"
-            )
+        print(
+            f"  {key:40} {value['median_ms']:10.1f} {value['max_ms']:8.1f} "
+            f"{value['gzip_bytes']:9,} {value['bytes']:9,}"
+        )
     print(f"saved {save('callbacks', results)}")
 
 
