@@ -175,6 +175,8 @@ def create_app(
             map_shown=views.map_shown(of_view, state),
             view=views.ViewState.read(state).filters,
             lang=lang,
+            # A desktop's: the parts the page takes are the same for every screen.
+            first=views.render_panels(of_view, state, base, "wide"),
         )
 
     @app.callback(

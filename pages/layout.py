@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import Any
 
 import dash_ag_grid as dag
 import plotly.graph_objects as go
@@ -204,14 +205,20 @@ def header(base: str, lang: str = DEFAULT, view: Filters | None = None) -> html.
 
 
 def map_area(
-    map_figure: go.Figure | dict, shown: str | None, topojson_url: str, lang: str = DEFAULT
+    map_figure: go.Figure | dict,
+    shown: str | None,
+    topojson_url: str,
+    lang: str = DEFAULT,
+    first: Mapping[str, Any] | None = None,
 ) -> html.Div:
     """The map (all geometry embedded here, once) with its empty-state banner.
 
     On a narrow map ``assets/maplegend.js`` moves the legend out of the figure, below it.
 
-    ``shown`` says which view ``map_figure`` already shows (``views.map_shown``), if any.
+    ``shown`` says which view ``map_figure`` already shows (``views.map_shown``), if any;
+    ``first``, the panels of that view (``page``), says whether it is empty, in words too.
     """
+    first = first or {}
     graph = dcc.Graph(
         id=ids.MAP,
         figure=map_figure,
@@ -224,9 +231,12 @@ def map_area(
         className="map-wrap",
         children=[
             html.Div(
-                gettext(lang, EMPTY_TEXT), id=ids.EMPTY, className="empty-banner", hidden=True
+                gettext(lang, EMPTY_TEXT),
+                id=ids.EMPTY,
+                className="empty-banner",
+                hidden=first.get("empty_hidden", True),
             ),
-            html.P(id=ids.MAP_SUMMARY, className="visually-hidden"),
+            html.P(first.get("map_summary"), id=ids.MAP_SUMMARY, className="visually-hidden"),
             graph,
             html.Div(id=ids.MAP_LEGEND, className="map-legend", hidden=True),
             dcc.Store(id=ids.MAP_SHOWN, data=shown),
@@ -331,12 +341,17 @@ def page(
     map_shown: str | None = None,
     view: Filters | None = None,
     lang: str = DEFAULT,
+    first: Mapping[str, Any] | None = None,
 ) -> html.Div:
     """The whole dashboard page (``base``: the app's path prefix, for links), in ``lang``.
 
     ``map_shown`` says which view ``map_figure`` shows (None: only the static part);
-    ``view`` is the URL's view, shown by the controls.
+    ``view`` is the URL's view, shown by the controls. ``first`` is that view's panels as
+    the panels callback answers them (``views.render_panels``): with the notice, headline
+    figures and description already in the page, nothing above the map moves when the
+    callback answers (it pushed the map 138 px down a moment after it was drawn).
     """
+    first = first or {}
     return html.Div(
         className="app",
         children=[
@@ -345,10 +360,17 @@ def page(
             dcc.Store(id=ids.SCREEN),
             header(base, lang, view),
             publishing.controls(lang),
-            html.Div(id=ids.NOTICE, className="notice", role="alert", hidden=True),
+            html.Div(
+                first.get("notice"),
+                id=ids.NOTICE,
+                className="notice",
+                role="alert",
+                hidden=first.get("notice_hidden", True),
+            ),
             html.Div(
                 [
                     html.Nav(
+                        first.get("breadcrumb"),
                         id=ids.BREADCRUMB,
                         className="breadcrumb",
                         **_aria(gettext(lang, BREADCRUMB_LABEL)),
@@ -357,10 +379,10 @@ def page(
                 ],
                 className="breadcrumb-row",
             ),
-            html.Div(id=ids.SUMMARY, className="summary"),
-            html.P(id=ids.DESCRIPTION, className="selection-description"),
+            html.Div(first.get("summary"), id=ids.SUMMARY, className="summary"),
+            html.P(first.get("description"), id=ids.DESCRIPTION, className="selection-description"),
             controls_drawer(controls(data, view, lang), lang),
-            map_area(map_figure, map_shown, topojson_url, lang),
+            map_area(map_figure, map_shown, topojson_url, lang, first),
             html.P(gettext(lang, panels.OCCUPIED_NOTE), className="occupied-note"),
             below_map(lang),
             incident_table(lang),
