@@ -161,7 +161,8 @@ def create_app(
         """
         if shown == COMPARE_PATH:
             data = compare.resolve(publisher.source, compares, search)[0]
-            return compare.layout(data, base, lang, search)
+            first = compare.first_view(publisher.source, compares, search, base)
+            return compare.layout(data, base, lang, search, first)
         if shown == about.PATH:
             return about.layout(publisher.source.current().incidents, base, lang, search)
         view, pinned = publishing.split_version(search)

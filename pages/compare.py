@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import dash
 import flask
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from core import series
@@ -73,6 +74,8 @@ EXPORT_PNG = "cmp-export-png"
 EXPORT_SVG = "cmp-export-svg"
 
 ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "columnGap": "28px", "alignItems": "end"}
+#: Height of a chart without a figure (dcc.Graph's own), held while a page with none loads.
+EMPTY_CHART_PX = 450
 
 
 def place_label(row: Mapping[str, Any], region: str, lang: str = DEFAULT) -> str:
@@ -125,22 +128,31 @@ def place_options(data: CompareData, lang: str = DEFAULT) -> list[dict[str, str]
 
 
 def _field(label: str, control: Any) -> html.Div:
+    """A labelled control, in a slot that holds its height until its code has loaded.
+
+    Dropdowns and date pickers are drawn once the page has fetched their code; the empty
+    slot (``.cmp-control`` in ``assets/style.css``) keeps the rows below in place till then.
+    """
     return html.Div(
         [
             html.Label(
                 label, id=f"{control.id}-label", className="cmp-label", style={"fontWeight": 600}
             ),
-            control,
+            html.Div(control, className="cmp-control"),
         ],
         className="cmp-field",
         style={"marginBottom": "8px"},
     )
 
 
-def _range(component_id: str, bounds: tuple[date, date], lang: str) -> dcc.DatePickerRange:
+def _range(
+    component_id: str, bounds: tuple[date, date], lang: str, shown: Mapping[tuple, Any]
+) -> dcc.DatePickerRange:
     """A period picker; its month and day names follow the page (``assets/locales.js``)."""
     return dcc.DatePickerRange(
         id=component_id,
+        start_date=shown.get((component_id, "start_date")),
+        end_date=shown.get((component_id, "end_date")),
         min_date_allowed=bounds[0].isoformat(),
         max_date_allowed=bounds[1].isoformat(),
         initial_visible_month=bounds[0].isoformat(),
@@ -152,9 +164,12 @@ def _range(component_id: str, bounds: tuple[date, date], lang: str) -> dcc.DateP
     )
 
 
-def _radio(component_id: str, options: dict[str, str]) -> dcc.RadioItems:
+def _radio(
+    component_id: str, options: dict[str, str], shown: Mapping[tuple, Any]
+) -> dcc.RadioItems:
     return dcc.RadioItems(
         id=component_id,
+        value=shown.get((component_id, "value")),
         options=[{"label": v, "value": k} for k, v in options.items()],
         inline=True,
         className="cmp-radio",
@@ -162,12 +177,23 @@ def _radio(component_id: str, options: dict[str, str]) -> dcc.RadioItems:
     )
 
 
-def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str = "") -> html.Div:
+def layout(
+    data: CompareData,
+    base: str = "/",
+    lang: str = DEFAULT,
+    query: str = "",
+    first: Mapping[str, Any] | None = None,
+) -> html.Div:
     """The Compare page: controls, notice, chart, table, exports and CSV download.
 
     ``base`` is the app's path prefix (for the link back to the map); every word is in
-    ``lang``; ``query`` is the page's query, kept by the language switch.
+    ``lang``; ``query`` is the page's query, kept by the language switch. ``first`` is what
+    the page's callbacks answer first for that query (``first_view``): with the controls,
+    chart and tables already in the page, nothing moves when they answer.
     """
+    first = first or {}
+    shown: Mapping[tuple, Any] = first.get("controls", {})
+    figure: go.Figure | None = first.get("figure")
     _ = functools.partial(gettext, lang)
     table_label: dict = {"aria-label": _(TABLE_LABEL)}
     steps_label: dict = {"aria-label": _(STEPS_LABEL)}
@@ -178,6 +204,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 dcc.Dropdown(
                     labels=dropdown_labels(lang),
                     id=PLACES,
+                    value=shown.get((PLACES, "value")),
                     options=place_options(data, lang),
                     multi=True,
                     placeholder=_("Type a city or region, e.g. Москва or Makhachkala"),
@@ -187,7 +214,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 [
                     _field(
                         _("Count"),
-                        _radio(MEASURE, {m: _(METRICS[m]) for m in series.MEASURES}),
+                        _radio(MEASURE, {m: _(METRICS[m]) for m in series.MEASURES}, shown),
                     ),
                     _field(
                         _("Metric"),
@@ -198,12 +225,15 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                                 "per100k": _("per 100k"),
                                 "cumulative": _("cumulative"),
                             },
+                            shown,
                         ),
                     ),
                     _field(
                         _("Step"),
                         _radio(
-                            STEP, {"day": _("daily"), "week": _("weekly"), "month": _("monthly")}
+                            STEP,
+                            {"day": _("daily"), "week": _("weekly"), "month": _("monthly")},
+                            shown,
                         ),
                     ),
                     _field(
@@ -211,6 +241,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                         _radio(
                             LAYOUT,
                             {"overlay": _("one chart"), "multiples": _("small multiples")},
+                            shown,
                         ),
                     ),
                 ],
@@ -219,9 +250,9 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             ),
             html.Div(
                 [
-                    _field(_("Period"), _range(PERIOD, data.bounds, lang)),
-                    _field(_("Compare period A"), _range(PERIOD_A, data.bounds, lang)),
-                    _field(_("with period B"), _range(PERIOD_B, data.bounds, lang)),
+                    _field(_("Period"), _range(PERIOD, data.bounds, lang, shown)),
+                    _field(_("Compare period A"), _range(PERIOD_A, data.bounds, lang, shown)),
+                    _field(_("with period B"), _range(PERIOD_B, data.bounds, lang, shown)),
                 ],
                 className="cmp-row",
                 style=ROW_STYLE,
@@ -246,11 +277,17 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             ),
             html.H2(_("Compare cities and regions")),
             controls,
-            html.Div(id=NOTICE, role="status", className="cmp-notice"),
+            html.Div(first.get("notice"), id=NOTICE, role="status", className="cmp-notice"),
+            # As tall as the chart from the start, so the caption and tables below stay put.
             html.Div(
-                dcc.Graph(id=GRAPH, config=graph_config(CHART_BUTTONS, **plotly_locale(lang))),
+                dcc.Graph(
+                    id=GRAPH,
+                    figure=figure,
+                    config=graph_config(CHART_BUTTONS, **plotly_locale(lang)),
+                ),
+                style={"minHeight": f"{figure.layout.height if figure else EMPTY_CHART_PX}px"},
             ),
-            html.P(id=CAPTION, className="cmp-caption"),
+            html.P(first.get("caption"), id=CAPTION, className="cmp-caption"),
             html.Div(
                 [
                     html.Button(
@@ -259,8 +296,18 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                     html.Button(
                         _("Download series (CSV)"), id=DOWNLOAD_SERIES, className="cmp-button"
                     ),
-                    html.A(_("Export chart (PNG)"), id=EXPORT_PNG, className="cmp-export"),
-                    html.A(_("Export chart (SVG)"), id=EXPORT_SVG, className="cmp-export"),
+                    html.A(
+                        _("Export chart (PNG)"),
+                        id=EXPORT_PNG,
+                        href=first.get("png"),
+                        className="cmp-export",
+                    ),
+                    html.A(
+                        _("Export chart (SVG)"),
+                        id=EXPORT_SVG,
+                        href=first.get("svg"),
+                        className="cmp-export",
+                    ),
                 ],
                 className="cmp-actions",
                 style={"display": "flex", "gap": "16px", "alignItems": "center"},
@@ -268,6 +315,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
             dcc.Download(id=DOWNLOAD),
             # Scrolls sideways on a phone: focusable and named, so the keyboard can scroll it.
             html.Div(
+                first.get("table"),
                 id=TABLE,
                 className="cmp-table",
                 tabIndex="0",
@@ -275,6 +323,7 @@ def layout(data: CompareData, base: str = "/", lang: str = DEFAULT, query: str =
                 **table_label,
             ),
             html.Div(
+                first.get("steps"),
                 id=STEPS_TABLE,
                 className="cmp-table cmp-steps",
                 tabIndex="0",
@@ -536,6 +585,28 @@ def sync_state(
     query = with_params(state.to_query(), lang=query_language(view), v=pinned)
     shown = _controls(state) if from_url else [no_update] * len(CONTROL_PROPS)
     return (no_update if from_url else query), query, notice, shown
+
+
+def first_view(
+    source: DataSource, views: CompareViews, search: str | None, base: str
+) -> dict[str, Any]:
+    """What the page's callbacks answer first for the URL's ``search``, for ``layout``.
+
+    The controls' values and the notice (``sync_state``), and the chart, tables, caption and
+    export links of that state (``render``): the same functions, so the same answers.
+    """
+    _, query, notice, values = sync_state(source, views, search, [], from_url=True)
+    figure, table, steps, words, png, svg = render(source, views, query, base)
+    return {
+        "controls": dict(zip(CONTROL_PROPS, values, strict=True)),
+        "notice": notice,
+        "figure": figure,
+        "table": table,
+        "steps": steps,
+        "caption": words,
+        "png": png,
+        "svg": svg,
+    }
 
 
 def render(source: DataSource, views: CompareViews, query: str | None, base: str) -> tuple:

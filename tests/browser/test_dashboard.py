@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import map_points
 import pandas as pd
 import pytest
+import shifts
 
 pytestmark = pytest.mark.browser
 
@@ -261,29 +262,15 @@ def test_empty_selection_says_so(page, base_url):
     page.wait_for_selector("#timeline .annotation-text:has-text('No incidents in this period')")
 
 
-#: The page's layout shifts (the browser's own measure: Cumulative Layout Shift's parts),
-#: recorded from the first paint on.
-_RECORD_SHIFTS = """(() => {
-  let shifted = 0;
-  const add = entries => entries.forEach(e => { shifted += e.value; });
-  const observer = new PerformanceObserver(list => add(list.getEntries()));
-  observer.observe({type: 'layout-shift', buffered: true});
-  window.__pmShifted = () => { add(observer.takeRecords()); return shifted; };
-})();"""
-#: Their sum so far, once two frames have been laid out since the last DOM change.
-_SHIFTED = """() => new Promise(done =>
-  requestAnimationFrame(() => requestAnimationFrame(() => done(window.__pmShifted()))))"""
-
-
 @pytest.mark.parametrize("query", ["", "?region=RU-MOW&kind=detention"])
 def test_the_map_does_not_move_when_the_first_panels_arrive(page, base_url, query):
     """The headline figures and the description are in the page the map comes with: they
     pushed the map 138 px down (a layout shift of 0.08) when the panels callback answered."""
-    page.add_init_script(_RECORD_SHIFTS)
+    shifts.record(page)
     panels = "notice.children"  # the panels callback's first output, named in its request
     with page.expect_response(
         lambda r: "_dash-update-component" in r.url and panels in (r.request.post_data or "")
     ):
         open_dashboard(page, base_url + query)
     page.wait_for_selector("#tile-detentions .tile-value")
-    assert page.evaluate(_SHIFTED) < 0.01
+    assert shifts.shifted(page) < 0.01
