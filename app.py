@@ -168,16 +168,22 @@ def create_app(
         view, pinned = publishing.split_version(search)
         of_view, _ = publishing.dataset_for(publisher.source, pinned)
         state = views.state_from_url(of_view, view)
+        filters = views.ViewState.read(state).filters
+        # What the panels and publishing callbacks will answer above the map (a desktop's
+        # panels: the parts the page takes are the same for every screen).
+        first = {
+            **views.render_panels(of_view, state, base, "wide"),
+            "compare": publishing.compare_with(filters, of_view.names_in(lang), base, lang),
+        }
         return page(
             publisher.source.current(),
             views.map_for(of_view, state, static_map),
             topojson,
             base,
             map_shown=views.map_shown(of_view, state),
-            view=views.ViewState.read(state).filters,
+            view=filters,
             lang=lang,
-            # A desktop's: the parts the page takes are the same for every screen.
-            first=views.render_panels(of_view, state, base, "wide"),
+            first=first,
         )
 
     @app.callback(

@@ -347,9 +347,10 @@ def page(
 
     ``map_shown`` says which view ``map_figure`` shows (None: only the static part);
     ``view`` is the URL's view, shown by the controls. ``first`` is that view's panels as
-    the panels callback answers them (``views.render_panels``): with the notice, headline
-    figures and description already in the page, nothing above the map moves when the
-    callback answers (it pushed the map 138 px down a moment after it was drawn).
+    the panels callback answers them (``views.render_panels``), and its "compare with" link
+    (``compare``): with the notice, headline figures and description already in the page,
+    nothing above the map moves when the callbacks answer (it pushed the map 138 px down a
+    moment after it was drawn).
     """
     first = first or {}
     return html.Div(
@@ -375,7 +376,9 @@ def page(
                         className="breadcrumb",
                         **_aria(gettext(lang, BREADCRUMB_LABEL)),
                     ),
-                    html.Div(id=ids.COMPARE_WITH, className="compare-with-wrap"),
+                    html.Div(
+                        first.get("compare"), id=ids.COMPARE_WITH, className="compare-with-wrap"
+                    ),
                 ],
                 className="breadcrumb-row",
             ),
