@@ -278,14 +278,16 @@ def layout(
             html.H2(_("Compare cities and regions")),
             controls,
             html.Div(first.get("notice"), id=NOTICE, role="status", className="cmp-notice"),
-            # As tall as the chart from the start, so the caption and tables below stay put.
+            # Until the chart is first drawn its box is as tall as its figure will be
+            # (``.cmp-chart`` in assets/style.css), so the caption and tables stay put.
             html.Div(
                 dcc.Graph(
                     id=GRAPH,
                     figure=figure,
                     config=graph_config(CHART_BUTTONS, **plotly_locale(lang)),
                 ),
-                style={"minHeight": f"{figure.layout.height if figure else EMPTY_CHART_PX}px"},
+                className="cmp-chart",
+                style={"--pm-chart": f"{figure.layout.height if figure else EMPTY_CHART_PX}px"},
             ),
             html.P(first.get("caption"), id=CAPTION, className="cmp-caption"),
             html.Div(

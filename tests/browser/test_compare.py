@@ -310,3 +310,10 @@ def test_the_page_does_not_move_as_its_controls_and_chart_arrive(cmp_page, cmp_u
     cmp_page.wait_for_function("() => document.querySelectorAll('.dash-datepicker').length === 3")
     cmp_page.wait_for_selector("#cmp-places .dash-dropdown-value-item")
     assert shifts.shifted(cmp_page) < 0.02
+    # Held only while loading: a shorter chart asked for later is not followed by a gap.
+    cmp_page.click("#cmp-layout input[value=multiples]")
+    cmp_page.wait_for_function(
+        "() => document.querySelectorAll('#cmp-graph .subplot').length === 2"
+        " && document.querySelector('.cmp-chart').getBoundingClientRect().height"
+        " === document.querySelector('#cmp-graph .main-svg').getBoundingClientRect().height"
+    )
