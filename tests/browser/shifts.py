@@ -1,7 +1,8 @@
 """How far a page moved under the reader: Chromium's layout-shift entries, summed.
 
-Shared by the dashboard and Compare tests. ``record`` before the page loads; ``shifted``
-once the state to check is there (it lets two frames be laid out first).
+Shared by the dashboard and Compare tests. ``record`` before the page loads, wait for the
+callbacks that fill it (``answer_to``), then read ``shifted`` (it lets two frames be laid
+out first).
 """
 
 from __future__ import annotations
@@ -27,3 +28,10 @@ def record(page: object) -> None:
 def shifted(page: object) -> float:
     """The layout shift of ``page`` so far (0: nothing on screen moved)."""
     return float(page.evaluate(_SHIFTED))  # type: ignore[attr-defined]
+
+
+def answer_to(page: object, output: str) -> object:
+    """A context that waits for the answer to the callback whose request names ``output``."""
+    return page.expect_response(  # type: ignore[attr-defined]
+        lambda r: "_dash-update-component" in r.url and output in (r.request.post_data or "")
+    )

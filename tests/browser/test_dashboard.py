@@ -270,14 +270,7 @@ def test_the_map_does_not_move_when_the_first_panels_arrive(page, base_url, quer
     390 px wide, a region's link 40 px) when the callbacks answered."""
     page.set_viewport_size({"width": width, "height": 900})
     shifts.record(page)
-
-    def answer_to(output: str) -> object:
-        """The answer to the callback whose request names ``output``."""
-        return page.expect_response(
-            lambda r: "_dash-update-component" in r.url and output in (r.request.post_data or "")
-        )
-
-    with answer_to("notice.children"), answer_to("compare-with.children"):
+    with shifts.answer_to(page, "notice.children"), shifts.answer_to(page, "compare-with.children"):
         open_dashboard(page, base_url + query)
     page.wait_for_selector("#tile-detentions .tile-value")
     assert shifts.shifted(page) < 0.01
