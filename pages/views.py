@@ -58,10 +58,11 @@ def forget_views() -> None:
         memo.clear()
 
 
-def _per_view(function: Callable[P, R]) -> Callable[P, R]:
+def per_view(function: Callable[P, R]) -> Callable[P, R]:
     """Memoise ``function(data, *args)`` per data version and (hashable) ``args``.
 
-    Readers of one shared view ask the same questions. The counting engine keeps its tables
+    ``data`` is anything with a ``version`` (a ``Dataset``; Compare's data too). Readers of
+    one shared view ask the same questions. The counting engine keeps its tables
     (``core.viewtables``); this keeps what is built from them, which cost 10–33 ms of CPU a
     view at a million incidents (the map's values, the timeline's bars, the panels).
     Readers asking for a view being built wait for it rather than build it again.
@@ -312,7 +313,7 @@ def render_map(data: Dataset, state: dict | None, shown: str | None = None) -> t
     return patch, now
 
 
-_map_parts = _per_view(figures.map_parts)
+_map_parts = per_view(figures.map_parts)
 
 
 def timeline_shown(data: Dataset, f: Filters) -> dict[str, Any]:
@@ -331,7 +332,7 @@ def _timeline_view(f: Filters) -> Filters:
     return replace(f, metric="detained", classing="quantile", incident=None)
 
 
-@_per_view
+@per_view
 def _timeline_figure(data: Dataset, f: Filters, lang: str) -> go.Figure:
     """The whole timeline for ``f`` (see ``_timeline_view``)."""
     daily = figures.timeline_daily(data, f)
@@ -389,7 +390,7 @@ def render_panels(
     return _panels(data, given, base, shown, request_language(given.filters.lang))
 
 
-@_per_view
+@per_view
 def _panels(
     data: Dataset, given: ViewState, base: str, screen: str | None, lang: str
 ) -> dict[str, Any]:
