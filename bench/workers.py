@@ -19,6 +19,7 @@ Measures, on a store that has its serving file (``core.servingfile``; written he
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import psutil
 
 from bench._server import first_page, save
 from core.servingfile import write_serving_file
@@ -86,16 +88,12 @@ def smaps(pid: int) -> dict[str, float]:
 
 def _children(pid: int) -> list[int]:
     """The live child processes of ``pid`` (a killed one not reaped yet, a zombie, is not)."""
-    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    return [int(child) for child in text.split() if _state(int(child)) not in ("Z", None)]
-
-
-def _state(pid: int) -> str | None:
-    """The state letter of process ``pid`` (``R``, ``S``, ``Z``...), None if it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return None
+    live = []
+    for child in psutil.Process(pid).children():
+        with contextlib.suppress(psutil.NoSuchProcess):  # gone since it was listed
+            if child.status() != psutil.STATUS_ZOMBIE:
+                live.append(child.pid)
+    return live
 
 
 def serve(data: Path, workers: int) -> dict[str, Any]:
