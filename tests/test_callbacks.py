@@ -267,6 +267,7 @@ def test_served_page_and_layout(client):
     assert len(names) == 4 and b'"coordinates"' not in json.dumps(page).encode()
     for name in names:
         answer = client.get(f"/geo/{name}")
+        assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert json.loads(answer.get_data())["type"] == "FeatureCollection"
     assert client.get("/geo/regions-0000.json").status_code == 404
