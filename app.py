@@ -37,6 +37,7 @@ from core.dataset import Dataset
 from core.i18n import gettext, query_language
 from core.versions import DataSource
 from geodata import store
+from geodata.errors import ProtestmapError
 from geodata.geocoding import MIN_POPULATION, read_geonames
 from geodata.settings import Settings
 from layers.language import dash_words, request_language
@@ -429,9 +430,16 @@ def _app_from_env() -> dash.Dash:
 
 
 def __getattr__(name: str) -> Any:
-    """``app:server`` for WSGI servers, built once, on first access (not at import)."""
+    """``app:server`` for WSGI servers, built once, on first access (not at import).
+
+    A store it cannot serve (not built yet, unreachable) stops the server with the one line
+    that says what to do, as ``protestmap serve`` does, not a traceback in the journal.
+    """
     if name == "server":
-        return _app_from_env().server
+        try:
+            return _app_from_env().server
+        except ProtestmapError as exc:
+            raise SystemExit(f"protestmap: {exc}") from None
     raise AttributeError(name)
 
 

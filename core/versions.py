@@ -92,9 +92,7 @@ class DataSource:
         if isinstance(self._stamp, str) and time.monotonic() - self._polled < POLL_SECONDS:
             return self._stamp
         try:
-            pointer = self.remote.pointer()
-            if pointer is None:
-                raise StoreError(f"{self.remote.uri} holds no data yet: run `protestmap build`")
+            pointer = self.remote.published()
             self._folder = self.remote.fetch(pointer, self.data_dir)
         except StoreError as exc:
             if self._current is None or not isinstance(self._stamp, str):

@@ -92,8 +92,10 @@ def writable_copy(settings: Settings, *, publish: bool = True) -> Iterator[Setti
         return
     remote = ObjectStore(settings.remote)
     settings.cache.mkdir(parents=True, exist_ok=True)
+    # A reader of a store nothing was published to is told so, not shown an empty work folder.
+    before = remote.pointer() if publish else remote.published()
     with tempfile.TemporaryDirectory(prefix=".protestmap-write-", dir=settings.cache) as work:
-        before = remote.checkout(Path(work))
+        remote.checkout(before, Path(work))
         yield replace(settings, data=Path(work), remote=None)
         if publish:
             remote.publish(Path(work), before)
@@ -157,6 +159,13 @@ class ObjectStore:
         except FileNotFoundError:
             return None
 
+    def published(self) -> dict[str, Any]:
+        """The current version's pointer; a store nothing was published to is an error."""
+        pointer = self.pointer()
+        if pointer is None:
+            raise StoreError(f"{self.uri} holds no data yet: run `protestmap build`")
+        return pointer
+
     def download(self, name: str, target: Path) -> Path:
         """Copy object ``name`` to ``target``, atomically (a reader never sees a part)."""
         with self._errors(), store.atomic_path(target) as tmp:
@@ -202,13 +211,11 @@ class ObjectStore:
 
     # ------------------------------------------------------------------ writing
 
-    def checkout(self, work: Path) -> dict[str, Any] | None:
-        """Copy the current version's tables into ``work`` for a writer; its pointer."""
-        pointer = self.pointer()
-        for kind, file_name in TABLES.items():
-            if pointer is not None:
+    def checkout(self, pointer: dict[str, Any] | None, work: Path) -> None:
+        """Copy the tables of the version ``pointer`` names (if any) into ``work``."""
+        if pointer is not None:
+            for kind, file_name in TABLES.items():
                 self.download(pointer[kind], work / file_name)
-        return pointer
 
     def publish(self, work: Path, before: dict[str, Any] | None) -> dict[str, Any] | None:
         """Upload what ``work`` holds that the store lacks, then move the pointer to it.

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -61,6 +62,25 @@ def site(tmp_path: Path, built_store: Path):
         site_url = f"http://127.0.0.1:{site_port}/"
         with running([NGINX, "-c", str(config), "-p", str(tmp_path)], site_url):
             yield site_url
+
+
+def test_gunicorn_on_a_store_not_built_yet_stops_with_one_line(tmp_path: Path) -> None:
+    """What a container or systemd unit started before ``protestmap build`` logs."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {
+        **os.environ,
+        "PROTESTMAP_DATA": str(tmp_path / "store"),
+        "PROTESTMAP_BIND": f"127.0.0.1:{free_port()}",
+    }
+    done = subprocess.run(
+        [str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "app:server"],
+        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.splitlines() == [
+        f"protestmap: {tmp_path / 'store' / 'incidents.parquet'} does not exist; "
+        "run `protestmap build` first"
+    ]
 
 
 def test_nginx_proxies_the_app_and_caches_versioned_files(site: str) -> None:

@@ -204,6 +204,12 @@ def test_a_missing_bucket_is_one_line(s3, tmp_path):
     assert "bucket 'no-such-bucket' does not exist" in line
 
 
+def test_info_on_a_store_nothing_was_published_to_names_it(s3, tmp_path):
+    bucket = Bucket(s3, f"s3://{BUCKET}/{tmp_path.name}", tmp_path)
+    line = one_line_failure(bucket.run("info"))
+    assert line == f"Error: {bucket.uri} holds no data yet: run `protestmap build`"
+
+
 def test_refused_credentials_are_one_line(tmp_path):
     with s3_server(check_keys=True) as env:
         bucket = Bucket(env, f"s3://{BUCKET}/x", tmp_path)
