@@ -27,7 +27,7 @@ BABEL_KEYWORDS := --no-default-keywords -k gettext:2 -k ngettext:2,3 -k format_c
 export PLOTLY_LOCALE_JSON := const l = require(process.argv[1]); \
   process.stdout.write(JSON.stringify({dictionary: l.dictionary, format: l.format}))
 
-.PHONY: setup system-deps build run test test-fast lint bench bench-full clean \
+.PHONY: setup system-deps browser-assets build run test test-fast lint bench bench-full clean \
         pot messages language screenshots
 
 setup: $(STAMP) system-deps $(PLOTLY_JS) $(AXE_JS) $(COMPILED) $(JS_LOCALES)
@@ -70,6 +70,10 @@ $(PLOTLY_JS): frontend/plotly/entry.js frontend/plotly/package.json frontend/plo
 	cp $^ .cache/plotly/
 	cd .cache/plotly && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && npm run --silent build
 	cp .cache/plotly/plotly.min.js $@
+
+# The browser's files that git does not hold: what deploy/Dockerfile builds in a stage with npm
+# (`make MISSING_DEBS= browser-assets`, the stage bringing its own Node.js).
+browser-assets: $(PLOTLY_JS) $(JS_LOCALES)
 
 # plotly.js's locale of a language (month names on date axes, the mode bar's tips) as JSON,
 # from the plotly.js the bundle above is built from; core.i18n.plotly_locale puts it in the
