@@ -135,7 +135,8 @@ def _compose() -> dict:
 
 
 def test_the_compose_file_runs_the_tested_gunicorn_config_and_nginx_site():
-    """No Docker here: the compose file is checked against the files the tests above run."""
+    """No container runtime in `make test`: the compose file is checked against the files the
+    tests above run (deploy/trial/run.sh runs it for real, with podman)."""
     services = _compose()["services"]
     assert {"nginx", "app", "redis", "minio", "bucket"} <= set(services)
     app, nginx = services["app"], services["nginx"]
