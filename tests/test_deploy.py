@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -47,21 +48,28 @@ def _nginx_config(folder: Path, listen: int, upstream: int) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path: Path, built_store: Path):
-    app_port, site_port = free_port(), free_port()
+def app_port(built_store: Path):
+    """Gunicorn with deploy/gunicorn.conf.py, as the systemd unit and the containers run it."""
+    port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = {
         **os.environ,
         "PROTESTMAP_DATA": str(built_store),
-        "PROTESTMAP_BIND": f"127.0.0.1:{app_port}",
+        "PROTESTMAP_BIND": f"127.0.0.1:{port}",
         "PROTESTMAP_WORKERS": "2",
     }
     app_args = [str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "app:server"]
-    with running(app_args, f"http://127.0.0.1:{app_port}/", env=env, cwd=PROJECT_ROOT):
-        config = _nginx_config(tmp_path, site_port, app_port)
-        site_url = f"http://127.0.0.1:{site_port}/"
-        with running([NGINX, "-c", str(config), "-p", str(tmp_path)], site_url):
-            yield site_url
+    with running(app_args, f"http://127.0.0.1:{port}/", env=env, cwd=PROJECT_ROOT):
+        yield port
+
+
+@pytest.fixture
+def site(tmp_path: Path, app_port: int):
+    site_port = free_port()
+    config = _nginx_config(tmp_path, site_port, app_port)
+    site_url = f"http://127.0.0.1:{site_port}/"
+    with running([NGINX, "-c", str(config), "-p", str(tmp_path)], site_url):
+        yield site_url
 
 
 def test_gunicorn_on_a_store_not_built_yet_stops_with_one_line(tmp_path: Path) -> None:
@@ -156,6 +164,20 @@ def test_the_compose_file_runs_the_tested_gunicorn_config_and_nginx_site():
     assert listen and nginx["ports"] == [f"{listen[1]}:{listen[1]}"]
     cache = re.search(r"proxy_cache_path (\S+)", site)
     assert cache and f"mkdir -p {cache[1]}" in rewrite
+
+
+def test_the_app_containers_healthcheck_passes_on_a_running_app(app_port: int) -> None:
+    """The command compose.yaml runs in each app container, run against a real gunicorn."""
+    services = _compose()["services"]
+    check = services["app"]["healthcheck"]["test"]
+    assert check.startswith("python -c ") and "http://127.0.0.1:8050/" in check
+    command = check.replace("http://127.0.0.1:8050/", f"http://127.0.0.1:{app_port}/")
+    command = command.replace("python", shlex.quote(sys.executable), 1)
+    assert subprocess.run(command, shell=True, timeout=30).returncode == 0
+    stopped = command.replace(str(app_port), str(free_port()))
+    assert subprocess.run(stopped, shell=True, capture_output=True, timeout=30).returncode != 0
+    # nginx starts once the app answers (nginx counts a refused connection as a failure).
+    assert services["nginx"]["depends_on"] == {"app": {"condition": "service_healthy"}}
 
 
 def test_the_compose_files_settings_are_protestmaps_and_name_its_services():
