@@ -47,19 +47,29 @@ def _nginx_config(folder: Path, listen: int, upstream: int) -> Path:
     return main
 
 
-@pytest.fixture
-def app_port(built_store: Path):
-    """Gunicorn with deploy/gunicorn.conf.py, as the systemd unit and the containers run it."""
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {
+#: Gunicorn with deploy/gunicorn.conf.py, as the systemd unit and the containers run it.
+GUNICORN = [
+    str(Path(sys.executable).with_name("gunicorn")),
+    "-c",
+    str(DEPLOY / "gunicorn.conf.py"),
+    "app:server",
+]
+
+
+def _gunicorn_env(store: Path, port: int) -> dict[str, str]:
+    return {
         **os.environ,
-        "PROTESTMAP_DATA": str(built_store),
+        "PROTESTMAP_DATA": str(store),
         "PROTESTMAP_BIND": f"127.0.0.1:{port}",
         "PROTESTMAP_WORKERS": "2",
     }
-    app_args = [str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "app:server"]
-    with running(app_args, f"http://127.0.0.1:{port}/", env=env, cwd=PROJECT_ROOT):
+
+
+@pytest.fixture
+def app_port(built_store: Path):
+    port = free_port()
+    env = _gunicorn_env(built_store, port)
+    with running(GUNICORN, f"http://127.0.0.1:{port}/", env=env, cwd=PROJECT_ROOT):
         yield port
 
 
@@ -74,16 +84,10 @@ def site(tmp_path: Path, app_port: int):
 
 def test_gunicorn_on_a_store_not_built_yet_stops_with_one_line(tmp_path: Path) -> None:
     """What a container or systemd unit started before ``protestmap build`` logs."""
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {
-        **os.environ,
-        "PROTESTMAP_DATA": str(tmp_path / "store"),
-        "PROTESTMAP_BIND": f"127.0.0.1:{free_port()}",
-    }
+    env = _gunicorn_env(tmp_path / "store", free_port())
     done = subprocess.run(
-        [str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "app:server"],
-        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120,
-    )  # fmt: skip
+        GUNICORN, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120
+    )
     assert done.returncode != 0
     assert done.stderr.splitlines() == [
         f"protestmap: {tmp_path / 'store' / 'incidents.parquet'} does not exist; "
